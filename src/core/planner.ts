@@ -1,0 +1,223 @@
+// The planner: (agents + options) -> deduplicated flows. Pure and deterministic.
+import type { Catalogue, Cite, Endpoint, Role } from './catalogue.js';
+import { quoteValue } from './text.js';
+import { coveringWildcard, wildcardCovers } from './wildcards.js';
+
+/** The port assumed where the document names a host but no port (HTTPS). */
+export const ASSUMED_PORT = 443;
+
+export interface PlanRequest {
+  /** Agent ids; order and repeats do not matter. */
+  agents: readonly string[];
+  /** Option ids (e.g. `cca-activation`); each must belong to a chosen agent. */
+  options?: readonly string[];
+}
+
+/** One seed passage that makes an agent need a flow. */
+export interface FlowCite extends Cite {
+  agent: string;
+  option?: string;
+  file: string;
+  /** False when this passage names the host without a port. */
+  portStated: boolean;
+}
+
+export interface FlowNote {
+  text: string;
+  reference: string;
+}
+
+/** One allowed outbound connection: (host, protocol, port). */
+export interface Flow {
+  host: string;
+  protocol: 'tcp';
+  port: number;
+  /** True when at least one citing passage states this port; false = assumed 443. */
+  portStated: boolean;
+  /** The chosen agents that need this flow, in catalogue order. */
+  agents: string[];
+  /** Options that add this flow for an agent (e.g. cca-activation). */
+  options: string[];
+  /** The vendor wildcard that covers this host, or null where none does. */
+  wildcard: string | null;
+  service: string | null;
+  /** The service authenticates devices with client certificates: TLS inspection breaks it. */
+  clientCertificate: boolean;
+  /** The ALPN protocol the devices offer on this port, where it matters. */
+  alpn: string | null;
+  notes: FlowNote[];
+  provenance: FlowCite[];
+}
+
+export interface WildcardUse {
+  pattern: string;
+  /** Planned hosts this wildcard covers. */
+  covers: string[];
+  risk: string | null;
+}
+
+export interface Plan {
+  catalogueVersion: string;
+  agents: string[];
+  options: string[];
+  flows: Flow[];
+  /** Distinct hosts, in flow order. */
+  hosts: string[];
+  wildcards: WildcardUse[];
+  /** Planned hosts that no vendor wildcard covers. */
+  uncovered: string[];
+}
+
+export interface LanFlow {
+  id: string;
+  service: string;
+  from: Role;
+  to: Role;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  protocolStated: boolean;
+  /** The chosen agents this flow serves, or null where it is not tied to an agent. */
+  agents: string[] | null;
+  description: string;
+  provenance: Cite & { file: string };
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
+  const agents = resolveAgents(catalogue, request.agents);
+  const options = resolveOptions(catalogue, agents, request.options ?? []);
+  const files = new Map(catalogue.sources.map((s) => [s.id, s.file]));
+  const facts = new Map(catalogue.hosts.map((h) => [h.host, h]));
+  const patterns = catalogue.wildcards.patterns.map((w) => w.pattern);
+  const chosen = new Set(agents);
+  const flows = new Map<string, Flow>();
+
+  const add = (agentId: string, e: Endpoint, cite: Omit<Cite, 'quote'>, option?: string) => {
+    const stated = e.ports !== undefined;
+    for (const port of e.ports ?? [ASSUMED_PORT]) {
+      const key = `${e.host}|tcp|${port}`;
+      let flow = flows.get(key);
+      if (!flow) {
+        const f = facts.get(e.host);
+        flow = {
+          host: e.host,
+          protocol: 'tcp',
+          port,
+          portStated: false,
+          agents: [],
+          options: [],
+          wildcard: coveringWildcard(patterns, e.host),
+          service: f?.service ?? null,
+          clientCertificate: f?.clientCertificate ?? false,
+          alpn: f?.alpn?.find((a) => a.port === port)?.protocol ?? null,
+          notes: (f?.notes ?? []).map((n) => ({ ...n })),
+          provenance: [],
+        };
+        flows.set(key, flow);
+      }
+      flow.portStated ||= stated;
+      if (!flow.agents.includes(agentId)) flow.agents.push(agentId);
+      if (option !== undefined && !flow.options.includes(option)) flow.options.push(option);
+      flow.provenance.push({
+        agent: agentId,
+        ...(option !== undefined ? { option } : {}),
+        source: cite.source,
+        file: files.get(cite.source) ?? cite.source,
+        section: [...cite.section],
+        quote: e.quote,
+        portStated: stated,
+      });
+    }
+  };
+
+  // Catalogue order, so each flow's agent list comes out in catalogue order too.
+  for (const agent of catalogue.agents) {
+    if (!chosen.has(agent.id)) continue;
+    const cite = { source: agent.source, section: agent.section };
+    for (const e of agent.endpoints) add(agent.id, e, cite);
+    for (const o of agent.options ?? []) {
+      if (!options.includes(o.id)) continue;
+      for (const e of o.endpoints) add(agent.id, e, cite, o.id);
+    }
+  }
+
+  const sorted = [...flows.values()].sort(compareFlows);
+  const hosts = [...new Set(sorted.map((f) => f.host))];
+  return {
+    catalogueVersion: catalogue.version,
+    agents,
+    options,
+    flows: sorted,
+    hosts,
+    wildcards: catalogue.wildcards.patterns.map((w) => ({
+      pattern: w.pattern,
+      covers: hosts.filter((h) => wildcardCovers(w.pattern, h)),
+      risk: w.risk ?? null,
+    })),
+    uncovered: hosts.filter((h) => coveringWildcard(patterns, h) === null),
+  };
+}
+
+/** LAN-side flows (hardening guide) for the chosen agents, plus the ones tied to no agent. */
+export function planLan(catalogue: Catalogue, agentIds: readonly string[]): LanFlow[] {
+  const chosen = new Set(resolveAgents(catalogue, agentIds));
+  const files = new Map(catalogue.sources.map((s) => [s.id, s.file]));
+  const out: LanFlow[] = [];
+  for (const l of catalogue.lan) {
+    const agents = l.agents ? l.agents.filter((a) => chosen.has(a)) : null;
+    if (agents !== null && agents.length === 0) continue;
+    out.push({
+      id: l.id,
+      service: l.service,
+      from: l.from,
+      to: l.to,
+      protocol: l.protocol,
+      port: l.port,
+      protocolStated: l.protocolStated ?? true,
+      agents,
+      description: l.description,
+      provenance: { source: l.source, file: files.get(l.source) ?? l.source, section: [...l.section], quote: l.quote },
+    });
+  }
+  return out;
+}
+
+/** Validates agent ids and returns them deduplicated, in catalogue order. */
+export function resolveAgents(catalogue: Catalogue, ids: readonly string[]): string[] {
+  if (ids.length === 0) throw new PlanError(`no agents chosen; valid: ${agentIdList(catalogue)}`);
+  const known = new Set(catalogue.agents.map((a) => a.id));
+  for (const id of ids) {
+    if (!known.has(id)) throw new PlanError(`unknown agent ${quoteValue(id)}; valid: ${agentIdList(catalogue)}`);
+  }
+  const wanted = new Set(ids);
+  return catalogue.agents.filter((a) => wanted.has(a.id)).map((a) => a.id);
+}
+
+function resolveOptions(catalogue: Catalogue, agents: readonly string[], ids: readonly string[]): string[] {
+  const owner = new Map<string, string>();
+  for (const a of catalogue.agents) for (const o of a.options ?? []) owner.set(o.id, a.id);
+  const valid = [...owner.keys()].join(', ');
+  for (const id of ids) {
+    const agent = owner.get(id);
+    if (agent === undefined) throw new PlanError(`unknown option ${quoteValue(id)}; valid: ${valid}`);
+    if (!agents.includes(agent)) {
+      throw new PlanError(`option ${id} applies to agent ${agent}, which is not among the chosen agents`);
+    }
+  }
+  return [...owner.keys()].filter((id) => ids.includes(id));
+}
+
+export function agentIdList(catalogue: Catalogue): string {
+  return catalogue.agents.map((a) => a.id).join(', ');
+}
+
+// Hosts grouped by domain (labels compared right to left), then by port.
+function compareFlows(a: Flow, b: Flow): number {
+  const ka = a.host.split('.').reverse().join('.');
+  const kb = b.host.split('.').reverse().join('.');
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a.port - b.port;
+}
