@@ -1,0 +1,27 @@
+import type { AgentsResult } from '../../commands/agents.js';
+import { wrap } from './table.js';
+
+const ID_WIDTH = 13;
+
+export function agentsText({ catalogue, agents }: AgentsResult): string {
+  const out = [`Agent modes in catalogue ${catalogue.version} (use the ids with --agents):`, ''];
+  for (const a of agents) {
+    out.push(`${a.id.padEnd(ID_WIDTH)}${a.name}`);
+    out.push(wrap(a.description, 80, ' '.repeat(ID_WIDTH)));
+    for (const o of a.options ?? []) out.push(wrap(`option ${o.flag}: ${o.description}`, 80, ' '.repeat(ID_WIDTH)));
+  }
+  return out.join('\n') + '\n';
+}
+
+export function agentsJson({ catalogue, agents }: AgentsResult): string {
+  const body = {
+    catalogue: { version: catalogue.version },
+    agents: agents.map((a) => ({
+      id: a.id,
+      name: a.name,
+      description: a.description,
+      options: (a.options ?? []).map((o) => ({ id: o.id, flag: o.flag, description: o.description })),
+    })),
+  };
+  return JSON.stringify(body, null, 2) + '\n';
+}

@@ -1,0 +1,84 @@
+import type { PlanResult } from '../../commands/plan.js';
+import type { Flow, LanFlow } from '../../core/planner.js';
+import { table, wrap } from './table.js';
+
+export function planText({ catalogue, plan, lan }: PlanResult): string {
+  const flows = plan.flows;
+  const out: string[] = [];
+  out.push(
+    `Egress plan for ${plan.agents.join(', ')}${plan.options.map((o) => ` +${o}`).join('')} (catalogue ${plan.catalogueVersion})`,
+  );
+  out.push(`${flows.length} flows to ${plan.hosts.length} hosts, all outbound tcp.`, '');
+
+  // Notes are numbered once per distinct text and referenced from the rows.
+  const notes: string[] = [];
+  const noteRefs = (f: Flow) =>
+    f.notes
+      .map((n) => {
+        const text = f.service ? `${f.host}, ${f.service}: ${n.text}` : `${f.host}: ${n.text}`;
+        if (!notes.includes(text)) notes.push(text);
+        return `[${notes.indexOf(text) + 1}]`;
+      })
+      .join(' ');
+  const rows = flows.map((f) => [f.host, `${f.protocol}/${f.port}${f.portStated ? '' : '*'}`, noteRefs(f), neededBy(f)]);
+  out.push(table(['HOST', 'PORT', 'NOTE', 'NEEDED BY'], rows));
+  out.push('');
+  if (flows.some((f) => !f.portStated)) {
+    out.push(wrap("* Canon's document names the host without a port for these agents; 443 (HTTPS) is assumed.", 80, '', '  '));
+  }
+  notes.forEach((n, i) => out.push(wrap(`[${i + 1}] ${n}`, 80, '', '    ')));
+
+  const used = plan.wildcards.filter((w) => w.covers.length > 0);
+  if (used.length > 0) {
+    const covers = used.map((w) => `${w.pattern} covers ${w.covers.length}`).join(', ');
+    const uncovered =
+      plan.uncovered.length > 0
+        ? ` No wildcard covers ${plan.uncovered.join(', ')}: allow ${plan.uncovered.length === 1 ? 'it' : 'them'} by name.`
+        : '';
+    out.push('', wrap(`Vendor wildcards: ${covers} of these hosts.${uncovered}`, 80));
+  }
+  out.push(wrap(catalogue.hosting.text, 80));
+
+  if (lan) {
+    out.push('', 'LAN side (hardening guide), for internal firewalls between VLANs, not egress:', '');
+    out.push(table(['FROM', 'TO', 'PORT', 'SERVICE', 'FOR'], lan.map(lanRow)));
+    out.push('', "FOR '-': not tied to one agent.");
+    if (lan.some((l) => !l.protocolStated)) {
+      out.push(wrap('* the guide gives the port but not the transport; the one shown is assumed.', 80, '', '  '));
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function neededBy(f: Flow): string {
+  return f.agents
+    .map((a) => {
+      const viaOption = f.provenance.filter((p) => p.agent === a);
+      const options = [...new Set(viaOption.map((p) => p.option))];
+      // Mark an agent that needs the flow only because of an option.
+      return options.every((o) => o !== undefined) ? `${a} (--${options.join(', --')})` : a;
+    })
+    .join(', ');
+}
+
+function lanRow(l: LanFlow): string[] {
+  return [l.from, l.to, `${l.protocol}/${l.port}${l.protocolStated ? '' : '*'}`, l.service, l.agents?.join(', ') ?? '-'];
+}
+
+export function planJson({ catalogue, plan, lan }: PlanResult): string {
+  const body = {
+    catalogue: {
+      version: catalogue.version,
+      sources: catalogue.sources,
+    },
+    agents: plan.agents,
+    options: plan.options,
+    flows: plan.flows,
+    hosts: plan.hosts,
+    wildcards: plan.wildcards,
+    uncovered: plan.uncovered,
+    hosting: catalogue.hosting.text,
+    ...(lan ? { lan } : {}),
+  };
+  return JSON.stringify(body, null, 2) + '\n';
+}

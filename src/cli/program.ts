@@ -1,0 +1,153 @@
+// Flags and output: parses argv with commander, calls the commands, prints results.
+// Every user error becomes one line on stderr and exit code 2, with nothing on stdout.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { listAgents } from '../commands/agents.js';
+import { makePlan } from '../commands/plan.js';
+import { type Catalogue, CatalogueError } from '../core/catalogue.js';
+import { PlanError, agentIdList } from '../core/planner.js';
+import { escapeUnsafe, quoteValue } from '../core/text.js';
+import { loadCatalogue } from '../io/catalogue-file.js';
+import { parseAgentList } from './agent-list.js';
+import { agentsJson, agentsText } from './output/agents-text.js';
+import { planJson, planText } from './output/plan-text.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+
+export const PROGRAM = 'emaint-egress';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = EXIT_OK;
+  // Commander's own error text is replaced by ours; remember which command failed.
+  let failed: Command | undefined;
+  const program = new Command(PROGRAM);
+
+  const configure = (cmd: Command): Command =>
+    cmd
+      .exitOverride()
+      .configureOutput({
+        writeOut: (s) => io.stdout(s),
+        writeErr: (s) => io.stderr(s),
+        outputError: () => {
+          failed = cmd;
+        },
+      })
+      .showSuggestionAfterError(true);
+
+  configure(program)
+    .description('Plan, check and render the outbound allow-list for Canon eMaintenance agents.')
+    .version(toolVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', `\nRun '${PROGRAM} <command> --help' for a command's options.`)
+    .hook('preAction', (_program, action) => {
+      failed = action;
+    });
+
+  configure(program.command('agents'))
+    .description('list the agent modes and their ids')
+    .option('--json', 'print JSON instead of text')
+    .helpOption('-h, --help', 'show help')
+    .action((opts: { json?: boolean }) => {
+      const result = listAgents();
+      io.stdout(opts.json ? agentsJson(result) : agentsText(result));
+    });
+
+  configure(program.command('plan'))
+    .description('show the flows (host, protocol, port) that the chosen agents need')
+    .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${PROGRAM} agents')`))
+    .option('--cca-activation', 'add the eRDS endpoint for remote activation of CCA on existing eRDS devices')
+    .option('--lan', "also list the LAN-side flows of the hardening guide (agent host or support PC to device)")
+    .option('--json', 'print JSON instead of a table')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`,
+    )
+    .action((opts: { agents?: string; ccaActivation?: boolean; lan?: boolean; json?: boolean }) => {
+      const catalogue = loadCatalogue();
+      if (opts.agents === undefined) {
+        throw new UsageError(`missing --agents <ids>; valid: ${agentIdList(catalogue)}, or all`);
+      }
+      const agents = parseAgentList(catalogue, opts.agents);
+      const options = opts.ccaActivation ? [optionFor(catalogue, 'cca-activation', agents)] : [];
+      const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
+      io.stdout(opts.json ? planJson(result) : planText(result));
+    });
+
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation());
+    return EXIT_OK;
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    exitCode = report(err, failed ?? program, io);
+  }
+  return exitCode;
+}
+
+/** An agent option's id, checked against the chosen agents so the error names the flag. */
+function optionFor(catalogue: Catalogue, id: string, agents: readonly string[]): string {
+  const owner = catalogue.agents.find((a) => a.options?.some((o) => o.id === id));
+  if (owner && !agents.includes(owner.id)) {
+    throw new UsageError(`--${id} applies to agent ${owner.id}; add ${owner.id} to --agents or drop the flag`);
+  }
+  return id;
+}
+
+function report(err: unknown, cmd: Command, io: Io): number {
+  const where = commandPath(cmd);
+  if (err instanceof CommanderError) {
+    // --help and --version end parsing through the same path, with exit code 0.
+    if (err.exitCode === 0) return EXIT_OK;
+    io.stderr(`${where}: ${commanderMessage(err, cmd)}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof UsageError || err instanceof PlanError) {
+    io.stderr(`${where}: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof CatalogueError) {
+    io.stderr(`${PROGRAM}: ${err.message}\n`);
+    return EXIT_FAILURE;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  io.stderr(`${PROGRAM}: internal error: ${e.message}\n`);
+  if (process.env['EMAINT_DEBUG']) io.stderr(`${e.stack ?? ''}\n`);
+  return EXIT_FAILURE;
+}
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Commander's message, made one line, with the valid values appended. */
+function commanderMessage(err: CommanderError, cmd: Command): string {
+  const msg = escapeUnsafe(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
+  switch (err.code) {
+    case 'commander.unknownCommand':
+      return `${msg}; valid commands: ${cmd.commands.map((c) => c.name()).join(', ')}`;
+    case 'commander.excessArguments':
+      return `unexpected argument ${quoteValue(cmd.args[cmd.registeredArguments.length] ?? '')}; ${cmd.name()} takes only options: ${cmd.options.map((o) => o.long).join(', ')}`;
+    case 'commander.unknownOption':
+      return `${msg}; valid options: ${cmd.options.map((o) => o.long).join(', ')}`;
+    case 'commander.optionMissingArgument':
+      if (msg.includes('--agents')) return `${msg}; valid: ${agentIdList(loadCatalogue())}, or all`;
+      return msg;
+    default:
+      return msg;
+  }
+}

@@ -1,0 +1,8 @@
+/** Bad input from the user: one line on stderr, exit code 2, nothing on stdout. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,21 @@
+// `plan`: the flows the chosen agents need.
+import type { Catalogue } from '../core/catalogue.js';
+import { type LanFlow, type Plan, plan, planLan } from '../core/planner.js';
+import { loadCatalogue } from '../io/catalogue-file.js';
+
+export interface PlanInput {
+  agents: readonly string[];
+  options: readonly string[];
+  lan: boolean;
+}
+
+export interface PlanResult {
+  catalogue: Catalogue;
+  plan: Plan;
+  lan: LanFlow[] | null;
+}
+
+export function makePlan(input: PlanInput, catalogue: Catalogue = loadCatalogue()): PlanResult {
+  const result = plan(catalogue, { agents: input.agents, options: input.options });
+  return { catalogue, plan: result, lan: input.lan ? planLan(catalogue, result.agents) : null };
+}
