@@ -47,6 +47,11 @@ describe('plan', () => {
     expect(body).not.toHaveProperty('lan');
   });
 
+  it('takes ids in any case, and all', async () => {
+    expect(JSON.parse((await cli('plan', '--agents', 'CCA,eRDS', '--json')).stdout).agents).toEqual(['cca', 'erds']);
+    expect(JSON.parse((await cli('plan', '--agents', 'All', '--json')).stdout).agents).toHaveLength(9);
+  });
+
   it('takes ids with spaces and repeats, and --cca-activation adds the eRDS activation host', async () => {
     const plain = JSON.parse((await cli('plan', '--agents', ' erds , erds', '--json')).stdout);
     const activated = JSON.parse((await cli('plan', '--agents', 'erds', '--cca-activation', '--json')).stdout);
@@ -81,11 +86,12 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
     [['plan', '--agents'], /argument missing; valid: cca.*, or all$/],
     [['plan', '--agents', 'foo'], new RegExp(`unknown agent 'foo'; ${VALID}$`)],
     [['plan', '--agents', ''], /--agents is empty; valid: cca/],
+    [['plan', '--agents', 'all,ccca'], /unknown agent 'ccca'; valid: cca/],
     [['plan', '--agents', 'cca,,erds'], /empty item in 'cca,,erds'; valid: cca/],
     [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --lan, --json$/],
     [['plan', '--agents', 'cca', 'extra'], /unexpected argument 'extra'; plan takes only options: --agents/],
     [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan$/],
-    [['plan', '--agents', 'rdms', '--cca-activation'], /--cca-activation applies to agent erds; add erds to --agents/],
+    [['plan', '--agents', 'rdms', '--cca-activation'], /^emaint-egress plan: --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation$/],
     [['agents', '--x'], /unknown option '--x'; valid options: --json$/],
   ])('%j', async (argv, message) => {
     const r = await cli(...argv);

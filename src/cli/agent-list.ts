@@ -12,9 +12,12 @@ export function parseAgentList(catalogue: Catalogue, value: string): string[] {
   if (items.includes('')) {
     throw new UsageError(`--agents has an empty item in ${quoteValue(value)}; valid: ${agentIdList(catalogue)}, or all`);
   }
-  if (items.includes('all')) return catalogue.agents.map((a) => a.id);
+  // Ids are lower-case; "CCA" typed from the document means cca.
+  const ids = items.map((s) => s.toLowerCase()).filter((s) => s !== 'all');
   try {
-    return resolveAgents(catalogue, items);
+    // Validate the named ids even next to "all", so a typo is never silently ignored.
+    const chosen = ids.length > 0 ? resolveAgents(catalogue, ids) : [];
+    return items.length > ids.length ? catalogue.agents.map((a) => a.id) : chosen;
   } catch (err) {
     if (err instanceof PlanError) throw new UsageError(`--agents: ${err.message}, or all`);
     throw err;

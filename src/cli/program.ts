@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
-import { type Catalogue, CatalogueError } from '../core/catalogue.js';
+import { CatalogueError } from '../core/catalogue.js';
 import { PlanError, agentIdList } from '../core/planner.js';
 import { escapeUnsafe, quoteValue } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
@@ -62,10 +62,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(opts.json ? agentsJson(result) : agentsText(result));
     });
 
-  configure(program.command('plan'))
+  // Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag.
+  const agentOptions = loadCatalogue().agents.flatMap((a) =>
+    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${a.id}: ${o.description.toLowerCase()}`) })),
+  );
+  const planCommand = configure(program.command('plan'))
     .description('show the flows (host, protocol, port) that the chosen agents need')
-    .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${PROGRAM} agents')`))
-    .option('--cca-activation', 'add the eRDS endpoint for remote activation of CCA on existing eRDS devices')
+    .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${PROGRAM} agents')`));
+  for (const { option } of agentOptions) planCommand.addOption(option);
+  planCommand
     .option('--lan', "also list the LAN-side flows of the hardening guide (agent host or support PC to device)")
     .option('--json', 'print JSON instead of a table')
     .helpOption('-h, --help', 'show help')
@@ -73,13 +78,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       'after',
       `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`,
     )
-    .action((opts: { agents?: string; ccaActivation?: boolean; lan?: boolean; json?: boolean }) => {
+    .action((opts: { agents?: string; lan?: boolean; json?: boolean } & Record<string, unknown>) => {
       const catalogue = loadCatalogue();
       if (opts.agents === undefined) {
         throw new UsageError(`missing --agents <ids>; valid: ${agentIdList(catalogue)}, or all`);
       }
       const agents = parseAgentList(catalogue, opts.agents);
-      const options = opts.ccaActivation ? [optionFor(catalogue, 'cca-activation', agents)] : [];
+      const options = agentOptions.filter(({ option }) => opts[option.attributeName()] === true).map((o) => o.id);
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result));
     });
@@ -95,15 +100,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     exitCode = report(err, failed ?? program, io);
   }
   return exitCode;
-}
-
-/** An agent option's id, checked against the chosen agents so the error names the flag. */
-function optionFor(catalogue: Catalogue, id: string, agents: readonly string[]): string {
-  const owner = catalogue.agents.find((a) => a.options?.some((o) => o.id === id));
-  if (owner && !agents.includes(owner.id)) {
-    throw new UsageError(`--${id} applies to agent ${owner.id}; add ${owner.id} to --agents or drop the flag`);
-  }
-  return id;
 }
 
 function report(err: unknown, cmd: Command, io: Io): number {

@@ -197,14 +197,15 @@ export function resolveAgents(catalogue: Catalogue, ids: readonly string[]): str
 }
 
 function resolveOptions(catalogue: Catalogue, agents: readonly string[], ids: readonly string[]): string[] {
-  const owner = new Map<string, string>();
-  for (const a of catalogue.agents) for (const o of a.options ?? []) owner.set(o.id, a.id);
+  // Each option belongs to one agent, and is named by its flag in messages.
+  const owner = new Map<string, { id: string; flag: string }>();
+  for (const a of catalogue.agents) for (const o of a.options ?? []) owner.set(o.id, { id: a.id, flag: o.flag });
   const valid = [...owner.keys()].join(', ');
   for (const id of ids) {
     const agent = owner.get(id);
     if (agent === undefined) throw new PlanError(`unknown option ${quoteValue(id)}; valid: ${valid}`);
-    if (!agents.includes(agent)) {
-      throw new PlanError(`option ${id} applies to agent ${agent}, which is not among the chosen agents`);
+    if (!agents.includes(agent.id)) {
+      throw new PlanError(`${agent.flag} applies to agent ${agent.id}; add ${agent.id} to the agents or drop ${agent.flag}`);
     }
   }
   return [...owner.keys()].filter((id) => ids.includes(id));
