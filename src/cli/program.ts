@@ -64,7 +64,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   // Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag.
   const agentOptions = loadCatalogue().agents.flatMap((a) =>
-    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${a.id}: ${o.description.toLowerCase()}`) })),
+    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
   );
   const planCommand = configure(program.command('plan'))
     .description('show the flows (host, protocol, port) that the chosen agents need')
