@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from './helpers/catalogue.js';
-import { BIN, bin, cli } from './helpers/cli.js';
+import { BIN, bin, cli, cliOn } from './helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const VALID = 'valid: cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup, or all';
@@ -70,6 +70,20 @@ describe('plan', () => {
     expect(r.stdout).toMatch(/^a2etju7iem1tgc-ats\.iot\.eu-central-1\.amazonaws\.com +tcp\/8883 +\[1\] +cca$/m);
     expect(r.stdout).toMatch(/No wildcard covers gdlp01\.c-wss\.com/);
     expect(r.stdout).toMatch(/exempt this\s+host from inspection/);
+  });
+
+  it('fits a terminal: no line wider than it, and every agent still listed', async () => {
+    for (const columns of [80, 100]) {
+      for (const argv of [['plan', '--agents', 'all', '--lan'], ['agents']]) {
+        const r = await cliOn(columns, ...argv);
+        const long = r.stdout.split('\n').filter((l) => l.length > columns);
+        expect(long, `${argv.join(' ')} at ${columns} columns`).toEqual([]);
+      }
+    }
+    const narrow = (await cliOn(80, 'plan', '--agents', 'all')).stdout;
+    expect(narrow).toMatch(/^rgt\.srv\.ygles\.com +tcp\/443\n {4}cca, cdca-v2, cdca-v2-cca, meap-cca, backup$/m);
+    // Piped (no terminal width): one line per row, for grep.
+    expect((await cli('plan', '--agents', 'all')).stdout).toMatch(/^rgt\.srv\.ygles\.com +tcp\/443 +cca, cdca-v2, cdca-v2-cca, meap-cca, backup$/m);
   });
 
   it('--lan adds the LAN-side flows for the chosen agents', async () => {

@@ -18,6 +18,8 @@ export const PROGRAM = 'emaint-egress';
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The terminal's width when stdout is a terminal; text output fits it. */
+  columns?: number | undefined;
 }
 
 export function toolVersion(): string {
@@ -59,7 +61,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .helpOption('-h, --help', 'show help')
     .action((opts: { json?: boolean }) => {
       const result = listAgents();
-      io.stdout(opts.json ? agentsJson(result) : agentsText(result));
+      io.stdout(opts.json ? agentsJson(result) : agentsText(result, io.columns));
     });
 
   // Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag.
@@ -86,7 +88,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const agents = parseAgentList(catalogue, opts.agents);
       const options = agentOptions.filter(({ option }) => opts[option.attributeName()] === true).map((o) => o.id);
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
-      io.stdout(opts.json ? planJson(result) : planText(result));
+      io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
 
   if (argv.length === 0) {

@@ -10,9 +10,14 @@ export interface CliResult {
 
 /** Runs the CLI in-process, capturing its output. */
 export async function cli(...argv: string[]): Promise<CliResult> {
+  return cliOn(undefined, ...argv);
+}
+
+/** Runs the CLI in-process as if stdout were a terminal `columns` wide. */
+export async function cliOn(columns: number | undefined, ...argv: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), columns });
   return { code, stdout, stderr };
 }
 

@@ -3,12 +3,14 @@ import { wrap } from './table.js';
 
 const ID_WIDTH = 13;
 
-export function agentsText({ catalogue, agents }: AgentsResult): string {
+/** `columns`: the terminal width, if any; prose wraps at 80 or narrower. */
+export function agentsText({ catalogue, agents }: AgentsResult, columns?: number): string {
+  const cols = Math.min(columns ?? 80, 80);
   const out = [`Agent modes in catalogue ${catalogue.version} (use the ids with --agents):`, ''];
   for (const a of agents) {
     out.push(`${a.id.padEnd(ID_WIDTH)}${a.name}`);
-    out.push(wrap(a.description, 80, ' '.repeat(ID_WIDTH)));
-    for (const o of a.options ?? []) out.push(wrap(`option ${o.flag}: ${o.description}`, 80, ' '.repeat(ID_WIDTH)));
+    out.push(wrap(a.description, cols, ' '.repeat(ID_WIDTH)));
+    for (const o of a.options ?? []) out.push(wrap(`option ${o.flag}: ${o.description}`, cols, ' '.repeat(ID_WIDTH)));
   }
   return out.join('\n') + '\n';
 }

@@ -2,12 +2,15 @@ import type { PlanResult } from '../../commands/plan.js';
 import type { Flow, LanFlow } from '../../core/planner.js';
 import { table, wrap } from './table.js';
 
-export function planText({ catalogue, plan, lan }: PlanResult): string {
+/** `columns`: the terminal width when printing to one. Table rows then wrap their
+ *  last column to fit (piped output keeps one row per line, for grep); prose wraps
+ *  at 80 or narrower. */
+export function planText({ catalogue, plan, lan }: PlanResult, columns?: number): string {
+  const cols = Math.min(columns ?? 80, 80);
   const flows = plan.flows;
   const out: string[] = [];
-  out.push(
-    `Egress plan for ${plan.agents.join(', ')}${plan.options.map((o) => ` +${o}`).join('')} (catalogue ${plan.catalogueVersion})`,
-  );
+  const chosen = `${plan.agents.join(', ')}${plan.options.map((o) => ` +${o}`).join('')}`;
+  out.push(wrap(`Egress plan for ${chosen} (catalogue ${plan.catalogueVersion})`, cols, '', '  '));
   out.push(`${flows.length} flows to ${plan.hosts.length} hosts, all outbound tcp.`, '');
 
   // Notes are numbered once per distinct text and referenced from the rows.
@@ -21,12 +24,12 @@ export function planText({ catalogue, plan, lan }: PlanResult): string {
       })
       .join(' ');
   const rows = flows.map((f) => [f.host, `${f.protocol}/${f.port}${f.portStated ? '' : '*'}`, noteRefs(f), neededBy(f)]);
-  out.push(table(['HOST', 'PORT', 'NOTE', 'NEEDED BY'], rows));
+  out.push(table(['HOST', 'PORT', 'NOTE', 'NEEDED BY'], rows, columns));
   out.push('');
   if (flows.some((f) => !f.portStated)) {
-    out.push(wrap("* Canon's document names the host without a port for these agents; 443 (HTTPS) is assumed.", 80, '', '  '));
+    out.push(wrap("* Canon's document names the host without a port for these agents; 443 (HTTPS) is assumed.", cols, '', '  '));
   }
-  notes.forEach((n, i) => out.push(wrap(`[${i + 1}] ${n}`, 80, '', '    ')));
+  notes.forEach((n, i) => out.push(wrap(`[${i + 1}] ${n}`, cols, '', '    ')));
 
   const used = plan.wildcards.filter((w) => w.covers.length > 0);
   if (used.length > 0) {
@@ -35,16 +38,16 @@ export function planText({ catalogue, plan, lan }: PlanResult): string {
       plan.uncovered.length > 0
         ? ` No wildcard covers ${plan.uncovered.join(', ')}: allow ${plan.uncovered.length === 1 ? 'it' : 'them'} by name.`
         : '';
-    out.push('', wrap(`Vendor wildcards: ${covers} of these hosts.${uncovered}`, 80));
+    out.push('', wrap(`Vendor wildcards: ${covers} of these hosts.${uncovered}`, cols));
   }
-  out.push(wrap(catalogue.hosting.text, 80));
+  out.push(wrap(catalogue.hosting.text, cols));
 
   if (lan) {
     out.push('', 'LAN side (hardening guide), for internal firewalls between VLANs, not egress:', '');
-    out.push(table(['FROM', 'TO', 'PORT', 'SERVICE', 'FOR'], lan.map(lanRow)));
+    out.push(table(['FROM', 'TO', 'PORT', 'SERVICE', 'FOR'], lan.map(lanRow), columns));
     out.push('', "FOR '-': not tied to one agent.");
     if (lan.some((l) => !l.protocolStated)) {
-      out.push(wrap('* the guide gives the port but not the transport; the one shown is assumed.', 80, '', '  '));
+      out.push(wrap('* the guide gives the port but not the transport; the one shown is assumed.', cols, '', '  '));
     }
   }
   return out.join('\n') + '\n';
