@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli/program.js';
 import { catalogue } from './helpers/catalogue.js';
 import { BIN, bin, cli, cliOn } from './helpers/cli.js';
 
@@ -155,5 +158,21 @@ describe('the built executable', () => {
     expect(bad).toMatchObject({ code: 2, stdout: '' });
     expect(bad.stderr).toMatch(/^emaint-egress plan: --agents: unknown agent 'nope'; valid: /);
     expect(bad.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+  });
+});
+
+describe('a broken catalogue', () => {
+  it('is one line on stderr and exit 1, with no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emaint-cli-'));
+    const file = join(dir, 'catalogue.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(JSON.stringify(catalogue)), version: 'x' }));
+    for (const argv of [['plan', '--agents', 'cca'], ['--version'], []]) {
+      let stdout = '';
+      let stderr = '';
+      const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }, { cataloguePath: file });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^emaint-egress: invalid catalogue at version: .+\n$/);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
-import { CatalogueError } from '../core/catalogue.js';
+import { type Catalogue, CatalogueError } from '../core/catalogue.js';
 import { PlanError, agentIdList } from '../core/planner.js';
 import { escapeUnsafe, quoteValue } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
@@ -27,45 +27,60 @@ export function toolVersion(): string {
   return pkg.version;
 }
 
+export interface RunOptions {
+  /** Another catalogue file (tests); default: the shipped data/catalogue.json. */
+  cataloguePath?: string;
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  let exitCode = EXIT_OK;
+export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   // Commander's own error text is replaced by ours; remember which command failed.
   let failed: Command | undefined;
-  const program = new Command(PROGRAM);
+  let agentIds = '';
+  try {
+    const catalogue = loadCatalogue(options.cataloguePath);
+    agentIds = agentIdList(catalogue);
+    const program = buildProgram(catalogue, io, (cmd) => (failed = cmd));
+    if (argv.length === 0) {
+      io.stdout(program.helpInformation());
+      return EXIT_OK;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    return report(err, failed, agentIds, io);
+  }
+}
 
+function buildProgram(catalogue: Catalogue, io: Io, onCommand: (cmd: Command) => void): Command {
+  const program = new Command(PROGRAM);
   const configure = (cmd: Command): Command =>
     cmd
       .exitOverride()
       .configureOutput({
         writeOut: (s) => io.stdout(s),
         writeErr: (s) => io.stderr(s),
-        outputError: () => {
-          failed = cmd;
-        },
+        outputError: () => onCommand(cmd),
       })
-      .showSuggestionAfterError(true);
+      .showSuggestionAfterError(true)
+      .helpOption('-h, --help', 'show help');
 
   configure(program)
     .description('Plan, check and render the outbound allow-list for Canon eMaintenance agents.')
     .version(toolVersion(), '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
     .addHelpText('after', `\nRun '${PROGRAM} <command> --help' for a command's options.`)
-    .hook('preAction', (_program, action) => {
-      failed = action;
-    });
+    .hook('preAction', (_program, action) => onCommand(action));
 
   configure(program.command('agents'))
     .description('list the agent modes and their ids')
     .option('--json', 'print JSON instead of text')
-    .helpOption('-h, --help', 'show help')
     .action((opts: { json?: boolean }) => {
-      const result = listAgents();
+      const result = listAgents(catalogue);
       io.stdout(opts.json ? agentsJson(result) : agentsText(result, io.columns));
     });
 
   // Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag.
-  const agentOptions = loadCatalogue().agents.flatMap((a) =>
+  const agentOptions = catalogue.agents.flatMap((a) =>
     (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
   );
   const planCommand = configure(program.command('plan'))
@@ -73,15 +88,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${PROGRAM} agents')`));
   for (const { option } of agentOptions) planCommand.addOption(option);
   planCommand
-    .option('--lan', "also list the LAN-side flows of the hardening guide (agent host or support PC to device)")
+    .option('--lan', 'also list the LAN-side flows of the hardening guide (agent host or support PC to device)')
     .option('--json', 'print JSON instead of a table')
-    .helpOption('-h, --help', 'show help')
     .addHelpText(
       'after',
       `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`,
     )
     .action((opts: { agents?: string; lan?: boolean; json?: boolean } & Record<string, unknown>) => {
-      const catalogue = loadCatalogue();
       if (opts.agents === undefined) {
         throw new UsageError(`missing --agents <ids>; valid: ${agentIdList(catalogue)}, or all`);
       }
@@ -90,26 +103,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
-
-  if (argv.length === 0) {
-    io.stdout(program.helpInformation());
-    return EXIT_OK;
-  }
-
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (err) {
-    exitCode = report(err, failed ?? program, io);
-  }
-  return exitCode;
+  return program;
 }
 
-function report(err: unknown, cmd: Command, io: Io): number {
-  const where = commandPath(cmd);
+function report(err: unknown, cmd: Command | undefined, agentIds: string, io: Io): number {
+  const where = cmd ? commandPath(cmd) : PROGRAM;
   if (err instanceof CommanderError) {
     // --help and --version end parsing through the same path, with exit code 0.
     if (err.exitCode === 0) return EXIT_OK;
-    io.stderr(`${where}: ${commanderMessage(err, cmd)}\n`);
+    io.stderr(`${where}: ${cmd ? commanderMessage(err, cmd, agentIds) : err.message}\n`);
     return EXIT_USAGE;
   }
   if (err instanceof UsageError || err instanceof PlanError) {
@@ -133,7 +135,7 @@ function commandPath(cmd: Command): string {
 }
 
 /** Commander's message, made one line, with the valid values appended. */
-function commanderMessage(err: CommanderError, cmd: Command): string {
+function commanderMessage(err: CommanderError, cmd: Command, agentIds: string): string {
   const msg = escapeUnsafe(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
   switch (err.code) {
     case 'commander.unknownCommand':
@@ -143,7 +145,7 @@ function commanderMessage(err: CommanderError, cmd: Command): string {
     case 'commander.unknownOption':
       return `${msg}; valid options: ${cmd.options.map((o) => o.long).join(', ')}`;
     case 'commander.optionMissingArgument':
-      if (msg.includes('--agents')) return `${msg}; valid: ${agentIdList(loadCatalogue())}, or all`;
+      if (msg.includes('--agents')) return `${msg}; valid: ${agentIds}, or all`;
       return msg;
     default:
       return msg;
