@@ -157,7 +157,7 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
       covers: hosts.filter((h) => wildcardCovers(w.pattern, h)),
       risk: w.risk ?? null,
     })),
-    uncovered: hosts.filter((h) => coveringWildcard(patterns, h) === null),
+    uncovered: [...new Set(sorted.filter((f) => f.wildcard === null).map((f) => f.host))],
   };
 }
 
