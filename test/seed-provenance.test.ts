@@ -43,10 +43,13 @@ const cites: (Cite & { what: string })[] = [
   ...catalogue.lan.map((l) => ({ source: l.source, section: l.section, quote: l.quote, what: `lan ${l.id}` })),
 ];
 
+// Where every cited section opens, per source, found once.
+const starts = new Map<string, number[]>();
+for (const c of cites) starts.set(c.source, [...(starts.get(c.source) ?? []), sectionStart(c.source, c.section)]);
+
 function sectionText(source: string, section: readonly string[]): string {
   const start = sectionStart(source, section);
-  const starts = cites.filter((c) => c.source === source).map((c) => sectionStart(c.source, c.section));
-  const end = Math.min(...starts.filter((s) => s > start), Number.MAX_SAFE_INTEGER);
+  const end = Math.min(...(starts.get(source) ?? []).filter((s) => s > start), Number.MAX_SAFE_INTEGER);
   return (text.get(source) ?? '').slice(start, end);
 }
 

@@ -1,16 +1,20 @@
 // Parses the --agents value: "id,id,..." or "all".
 import type { Catalogue } from '../core/catalogue.js';
-import { PlanError, agentIdList, resolveAgents } from '../core/planner.js';
+import { UnknownAgentError, agentIdList, resolveAgents } from '../core/planner.js';
 import { quoteValue } from '../core/text.js';
 import { UsageError } from './usage-error.js';
 
-export function parseAgentList(catalogue: Catalogue, value: string): string[] {
+/** The valid values of --agents, as every --agents error names them. */
+export function agentsHint(catalogue: Catalogue): string {
+  return `valid: ${agentIdList(catalogue)}, or all`;
+}
+
+export function parseAgentList(catalogue: Catalogue, value: string | undefined): string[] {
+  if (value === undefined) throw new UsageError(`missing --agents <ids>; ${agentsHint(catalogue)}`);
   const items = value.split(',').map((s) => s.trim());
-  if (items.every((s) => s === '')) {
-    throw new UsageError(`--agents is empty; valid: ${agentIdList(catalogue)}, or all`);
-  }
+  if (items.every((s) => s === '')) throw new UsageError(`--agents is empty; ${agentsHint(catalogue)}`);
   if (items.includes('')) {
-    throw new UsageError(`--agents has an empty item in ${quoteValue(value)}; valid: ${agentIdList(catalogue)}, or all`);
+    throw new UsageError(`--agents has an empty item in ${quoteValue(value)}; ${agentsHint(catalogue)}`);
   }
   // Ids are lower-case; "CCA" typed from the document means cca.
   const ids = items.map((s) => s.toLowerCase()).filter((s) => s !== 'all');
@@ -19,7 +23,9 @@ export function parseAgentList(catalogue: Catalogue, value: string): string[] {
     const chosen = ids.length > 0 ? resolveAgents(catalogue, ids) : [];
     return items.length > ids.length ? catalogue.agents.map((a) => a.id) : chosen;
   } catch (err) {
-    if (err instanceof PlanError) throw new UsageError(`--agents: ${err.message}, or all`);
+    if (err instanceof UnknownAgentError) {
+      throw new UsageError(`--agents: unknown agent ${quoteValue(err.id)}; ${agentsHint(catalogue)}`);
+    }
     throw err;
   }
 }

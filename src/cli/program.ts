@@ -5,10 +5,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
 import { type Catalogue, CatalogueError } from '../core/catalogue.js';
-import { PlanError, agentIdList } from '../core/planner.js';
+import { PlanError } from '../core/planner.js';
 import { escapeUnsafe, quoteValue } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
-import { parseAgentList } from './agent-list.js';
+import { agentsHint, parseAgentList } from './agent-list.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -36,10 +36,10 @@ export interface RunOptions {
 export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   // Commander's own error text is replaced by ours; remember which command failed.
   let failed: Command | undefined;
-  let agentIds = '';
+  let agentsValid = '';
   try {
     const catalogue = loadCatalogue(options.cataloguePath);
-    agentIds = agentIdList(catalogue);
+    agentsValid = agentsHint(catalogue);
     const program = buildProgram(catalogue, io, (cmd) => (failed = cmd));
     if (argv.length === 0) {
       io.stdout(program.helpInformation());
@@ -48,7 +48,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (err) {
-    return report(err, failed, agentIds, io);
+    return report(err, failed, agentsValid, io);
   }
 }
 
@@ -95,9 +95,6 @@ function buildProgram(catalogue: Catalogue, io: Io, onCommand: (cmd: Command) =>
       `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`,
     )
     .action((opts: { agents?: string; lan?: boolean; json?: boolean } & Record<string, unknown>) => {
-      if (opts.agents === undefined) {
-        throw new UsageError(`missing --agents <ids>; valid: ${agentIdList(catalogue)}, or all`);
-      }
       const agents = parseAgentList(catalogue, opts.agents);
       const options = agentOptions.filter(({ option }) => opts[option.attributeName()] === true).map((o) => o.id);
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
@@ -106,12 +103,12 @@ function buildProgram(catalogue: Catalogue, io: Io, onCommand: (cmd: Command) =>
   return program;
 }
 
-function report(err: unknown, cmd: Command | undefined, agentIds: string, io: Io): number {
+function report(err: unknown, cmd: Command | undefined, agentsValid: string, io: Io): number {
   const where = cmd ? commandPath(cmd) : PROGRAM;
   if (err instanceof CommanderError) {
     // --help and --version end parsing through the same path, with exit code 0.
     if (err.exitCode === 0) return EXIT_OK;
-    io.stderr(`${where}: ${cmd ? commanderMessage(err, cmd, agentIds) : err.message}\n`);
+    io.stderr(`${where}: ${cmd ? commanderMessage(err, cmd, agentsValid) : err.message}\n`);
     return EXIT_USAGE;
   }
   if (err instanceof UsageError || err instanceof PlanError) {
@@ -135,7 +132,7 @@ function commandPath(cmd: Command): string {
 }
 
 /** Commander's message, made one line, with the valid values appended. */
-function commanderMessage(err: CommanderError, cmd: Command, agentIds: string): string {
+function commanderMessage(err: CommanderError, cmd: Command, agentsValid: string): string {
   const msg = escapeUnsafe(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
   switch (err.code) {
     case 'commander.unknownCommand':
@@ -145,7 +142,7 @@ function commanderMessage(err: CommanderError, cmd: Command, agentIds: string): 
     case 'commander.unknownOption':
       return `${msg}; valid options: ${cmd.options.map((o) => o.long).join(', ')}`;
     case 'commander.optionMissingArgument':
-      if (msg.includes('--agents')) return `${msg}; valid: ${agentIds}, or all`;
+      if (msg.includes('--agents')) return `${msg}; ${agentsValid}`;
       return msg;
     default:
       return msg;

@@ -1,7 +1,6 @@
 // `plan`: the flows the chosen agents need.
 import type { Catalogue } from '../core/catalogue.js';
 import { type LanFlow, type Plan, plan, planLan } from '../core/planner.js';
-import { loadCatalogue } from '../io/catalogue-file.js';
 
 export interface PlanInput {
   agents: readonly string[];
@@ -15,7 +14,7 @@ export interface PlanResult {
   lan: LanFlow[] | null;
 }
 
-export function makePlan(input: PlanInput, catalogue: Catalogue = loadCatalogue()): PlanResult {
+export function makePlan(input: PlanInput, catalogue: Catalogue): PlanResult {
   const result = plan(catalogue, { agents: input.agents, options: input.options });
   return { catalogue, plan: result, lan: input.lan ? planLan(catalogue, result.agents) : null };
 }

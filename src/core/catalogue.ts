@@ -98,12 +98,8 @@ const CatalogueSchema = z.strictObject({
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 export type Agent = z.infer<typeof Agent>;
-export type AgentOption = z.infer<typeof AgentOption>;
 export type Endpoint = z.infer<typeof Endpoint>;
 export type Cite = z.infer<typeof Cite>;
-export type HostFacts = z.infer<typeof HostFacts>;
-export type WildcardPattern = z.infer<typeof Wildcard>;
-export type LanFlowEntry = z.infer<typeof LanFlow>;
 export type Role = z.infer<typeof Role>;
 
 export class CatalogueError extends Error {

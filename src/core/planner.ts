@@ -86,10 +86,21 @@ export class PlanError extends Error {
   override name = 'PlanError';
 }
 
+/** An agent id the catalogue does not know; `id` lets a caller word its own message. */
+export class UnknownAgentError extends PlanError {
+  override name = 'UnknownAgentError';
+  constructor(
+    readonly id: string,
+    valid: string,
+  ) {
+    super(`unknown agent ${quoteValue(id)}; valid: ${valid}`);
+  }
+}
+
 export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
   const agents = resolveAgents(catalogue, request.agents);
   const options = resolveOptions(catalogue, agents, request.options ?? []);
-  const files = new Map(catalogue.sources.map((s) => [s.id, s.file]));
+  const fileOf = sourceFiles(catalogue);
   const facts = new Map(catalogue.hosts.map((h) => [h.host, h]));
   const patterns = catalogue.wildcards.patterns.map((w) => w.pattern);
   const chosen = new Set(agents);
@@ -125,7 +136,7 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
         agent: agentId,
         ...(option !== undefined ? { option } : {}),
         source: cite.source,
-        file: files.get(cite.source) ?? cite.source,
+        file: fileOf(cite.source),
         section: [...cite.section],
         quote: e.quote,
         portStated: stated,
@@ -144,7 +155,7 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
     }
   }
 
-  const sorted = [...flows.values()].sort(compareFlows);
+  const sorted = sortFlows([...flows.values()]);
   const hosts = [...new Set(sorted.map((f) => f.host))];
   return {
     catalogueVersion: catalogue.version,
@@ -164,7 +175,7 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
 /** LAN-side flows (hardening guide) for the chosen agents, plus the ones tied to no agent. */
 export function planLan(catalogue: Catalogue, agentIds: readonly string[]): LanFlow[] {
   const chosen = new Set(resolveAgents(catalogue, agentIds));
-  const files = new Map(catalogue.sources.map((s) => [s.id, s.file]));
+  const fileOf = sourceFiles(catalogue);
   const out: LanFlow[] = [];
   for (const l of catalogue.lan) {
     const agents = l.agents ? l.agents.filter((a) => chosen.has(a)) : null;
@@ -179,7 +190,7 @@ export function planLan(catalogue: Catalogue, agentIds: readonly string[]): LanF
       protocolStated: l.protocolStated ?? true,
       agents,
       description: l.description,
-      provenance: { source: l.source, file: files.get(l.source) ?? l.source, section: [...l.section], quote: l.quote },
+      provenance: { source: l.source, file: fileOf(l.source), section: [...l.section], quote: l.quote },
     });
   }
   return out;
@@ -190,7 +201,7 @@ export function resolveAgents(catalogue: Catalogue, ids: readonly string[]): str
   if (ids.length === 0) throw new PlanError(`no agents chosen; valid: ${agentIdList(catalogue)}`);
   const known = new Set(catalogue.agents.map((a) => a.id));
   for (const id of ids) {
-    if (!known.has(id)) throw new PlanError(`unknown agent ${quoteValue(id)}; valid: ${agentIdList(catalogue)}`);
+    if (!known.has(id)) throw new UnknownAgentError(id, agentIdList(catalogue));
   }
   const wanted = new Set(ids);
   return catalogue.agents.filter((a) => wanted.has(a.id)).map((a) => a.id);
@@ -215,10 +226,18 @@ export function agentIdList(catalogue: Catalogue): string {
   return catalogue.agents.map((a) => a.id).join(', ');
 }
 
+/** Seed file name of a source id (the schema checks every cited id exists). */
+function sourceFiles(catalogue: Catalogue): (source: string) => string {
+  const files = new Map(catalogue.sources.map((s) => [s.id, s.file]));
+  return (source) => files.get(source) ?? source;
+}
+
 // Hosts grouped by domain (labels compared right to left), then by port.
-function compareFlows(a: Flow, b: Flow): number {
-  const ka = a.host.split('.').reverse().join('.');
-  const kb = b.host.split('.').reverse().join('.');
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  return a.port - b.port;
+function sortFlows(flows: Flow[]): Flow[] {
+  const key = new Map(flows.map((f) => [f, f.host.split('.').reverse().join('.')]));
+  return flows.sort((a, b) => {
+    const ka = key.get(a) ?? '';
+    const kb = key.get(b) ?? '';
+    return ka === kb ? a.port - b.port : ka < kb ? -1 : 1;
+  });
 }

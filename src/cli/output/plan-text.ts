@@ -56,8 +56,8 @@ export function planText({ catalogue, plan, lan }: PlanResult, columns?: number)
 function neededBy(f: Flow): string {
   return f.agents
     .map((a) => {
-      const viaOption = f.provenance.filter((p) => p.agent === a);
-      const options = [...new Set(viaOption.map((p) => p.option))];
+      const cites = f.provenance.filter((p) => p.agent === a);
+      const options = [...new Set(cites.map((p) => p.option))];
       // Mark an agent that needs the flow only because of an option.
       return options.every((o) => o !== undefined) ? `${a} (--${options.join(', --')})` : a;
     })
