@@ -6,10 +6,14 @@ import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
 import { type Catalogue, CatalogueError } from '../core/catalogue.js';
 import { PlanError } from '../core/planner.js';
+import { RenderError } from '../core/render/engine.js';
+import { SiteOptionError } from '../core/site.js';
 import { escapeUnsafe, quoteValue } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
 import { agentsHint, parseAgentList } from './agent-list.js';
+import { OutputError } from '../io/write-files.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
+import { addRenderCommand } from './render-command.js';
 import { planJson, planText } from './output/plan-text.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -30,6 +34,8 @@ export function toolVersion(): string {
 export interface RunOptions {
   /** Another catalogue file (tests); default: the shipped data/catalogue.json. */
   cataloguePath?: string;
+  /** The clock (tests); default: SOURCE_DATE_EPOCH when set, else the real time. */
+  now?: () => Date;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -40,7 +46,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   try {
     const catalogue = loadCatalogue(options.cataloguePath);
     agentsValid = agentsHint(catalogue);
-    const program = buildProgram(catalogue, io, (cmd) => (failed = cmd));
+    const now = options.now ?? clock();
+    const program = buildProgram(catalogue, io, now, (cmd) => (failed = cmd));
     if (argv.length === 0) {
       io.stdout(program.helpInformation());
       return EXIT_OK;
@@ -52,7 +59,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
 }
 
-function buildProgram(catalogue: Catalogue, io: Io, onCommand: (cmd: Command) => void): Command {
+/** SOURCE_DATE_EPOCH (reproducible builds) fixes the time written into generated files. */
+function clock(): () => Date {
+  const epoch = process.env['SOURCE_DATE_EPOCH'];
+  if (epoch === undefined || epoch === '') return () => new Date();
+  if (!/^\d{1,12}$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH ${quoteValue(epoch)} is not a number of seconds`);
+  return () => new Date(Number(epoch) * 1000);
+}
+
+function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: (cmd: Command) => void): Command {
   const program = new Command(PROGRAM);
   const configure = (cmd: Command): Command =>
     cmd
@@ -79,10 +94,7 @@ function buildProgram(catalogue: Catalogue, io: Io, onCommand: (cmd: Command) =>
       io.stdout(opts.json ? agentsJson(result) : agentsText(result, io.columns));
     });
 
-  // Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag.
-  const agentOptions = catalogue.agents.flatMap((a) =>
-    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
-  );
+  const agentOptions = agentOptionsOf(catalogue);
   const planCommand = configure(program.command('plan'))
     .description('show the flows (host, protocol, port) that the chosen agents need')
     .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${PROGRAM} agents')`));
@@ -100,7 +112,25 @@ function buildProgram(catalogue: Catalogue, io: Io, onCommand: (cmd: Command) =>
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
+
+  addRenderCommand(configure(program.command('render')), {
+    catalogue,
+    program: PROGRAM,
+    toolVersion: toolVersion(),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    agentOptions: agentOptionsOf(catalogue),
+    now,
+  });
   return program;
+}
+
+/** Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag;
+ *  fresh Option objects per command. */
+function agentOptionsOf(catalogue: Catalogue): { id: string; option: Option }[] {
+  return catalogue.agents.flatMap((a) =>
+    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
+  );
 }
 
 function report(err: unknown, cmd: Command | undefined, agentsValid: string, io: Io): number {
@@ -111,7 +141,7 @@ function report(err: unknown, cmd: Command | undefined, agentsValid: string, io:
     io.stderr(`${where}: ${cmd ? commanderMessage(err, cmd, agentsValid) : err.message}\n`);
     return EXIT_USAGE;
   }
-  if (err instanceof UsageError || err instanceof PlanError) {
+  if (err instanceof UsageError || err instanceof PlanError || err instanceof SiteOptionError || err instanceof RenderError || err instanceof OutputError) {
     io.stderr(`${where}: ${err.message}\n`);
     return EXIT_USAGE;
   }

@@ -1,0 +1,104 @@
+// `render`: flags in, files out (stdout for one file, --out DIR for any number).
+import { Command, Option } from 'commander';
+import { renderTarget } from '../commands/render.js';
+import type { Catalogue } from '../core/catalogue.js';
+import { targets } from '../core/render/index.js';
+import { TARGETS } from '../core/render/target.js';
+import { loadTemplates } from '../io/templates.js';
+import { systemResolver } from '../io/resolv-conf.js';
+import { writeFilesAtomically } from '../io/write-files.js';
+import { resolveHosts } from '../net/resolve-hosts.js';
+import { parseAgentList } from './agent-list.js';
+import { type RenderFlags, parseRenderFlags } from './render-flags.js';
+import { UsageError } from './usage-error.js';
+
+export interface RenderContext {
+  catalogue: Catalogue;
+  program: string;
+  toolVersion: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The agent on/off options (e.g. --cca-activation), shared with `plan`. */
+  agentOptions: { id: string; option: Option }[];
+  now(): Date;
+}
+
+/** DNS lookups at render time: a few seconds is plenty for a site resolver. */
+const RESOLVE_TIMEOUT_MS = 3000;
+
+export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
+  cmd
+    .description('write firewall rules or a PAC file for the flows the chosen agents need')
+    .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${ctx.program} agents')`));
+  for (const { option } of ctx.agentOptions) cmd.addOption(option);
+  cmd
+    .addOption(new Option('--target <target>', `what to write: ${TARGETS.join(', ')}`))
+    .option('--out <dir>', 'write the files into this folder (created if missing) instead of stdout')
+    .option('--force', 'replace files that already exist in --out')
+    .option('--source <cidrs>', 'devices / agent hosts the rules apply to, IPv4 or IPv6, comma-separated (default: any)')
+    .option('--mode <mode>', 'exact host names (least privilege) or the vendor wildcard domains: exact, wildcard (default: exact)')
+    .option('--iot-port <port>', 'port(s) for the AWS IoT endpoint the document lists as "443 or 8883": 443, 8883, both (default: both)')
+    .option('--site <name>', 'site name for comments and descriptions, e.g. "ACME Utrecht"')
+    .option('--interface <name>', 'pfsense: interface of the pass rules (default: lan)')
+    .option('--hook <chain>', 'iptables/nftables: add the jump from this existing chain: output, forward (default: no jump)')
+    .option('--nft-table <table>', 'nftables: the site table to add to, "[inet|ip|ip6] name" (default: "inet filter")')
+    .option('--from-zone <zone>', 'panos: source zone of the security rules (default: any)')
+    .option('--to-zone <zone>', 'panos: destination zone of the security rules (default: any)')
+    .option('--proxy <host:port>', 'pac: the proxy the PAC file routes through')
+    .option('--pac-route <route>', 'pac: how eMaintenance hosts go, everything else the other way: proxy, direct (default: proxy)')
+    .option('--resolve', 'iptables/nftables: resolve the hosts now and fill the sets with their addresses')
+    .option('--dns-server <ip[:port]>', 'with --resolve: the resolver to ask (default: first nameserver in /etc/resolv.conf)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Targets:',
+        ...TARGETS.map((t) => `  ${t.padEnd(9)} ${targets[t].title}`),
+        '',
+        'Examples:',
+        `  ${ctx.program} render --agents cca,backup --target pfsense --source 10.20.0.0/24 > emaint.xml`,
+        `  ${ctx.program} render --agents all --target iptables --hook FORWARD --resolve --out rules/`,
+        `  ${ctx.program} render --agents cdca-v2-cca --target pac --proxy proxy.example.com:8080`,
+      ].join('\n'),
+    )
+    .action(async (opts: RenderFlags & { agents?: string } & Record<string, unknown>) => {
+      const agents = parseAgentList(ctx.catalogue, opts.agents);
+      const options = ctx.agentOptions.filter(({ option }) => opts[option.attributeName()] === true).map((o) => o.id);
+      const parsed = parseRenderFlags(opts);
+      let resolve = parsed.resolve;
+      if (resolve === 'system') {
+        resolve = systemResolver();
+        if (resolve === null) throw new UsageError('--resolve: no nameserver in /etc/resolv.conf; pass --dns-server ip[:port]');
+      }
+      const out = await renderTarget(
+        {
+          agents,
+          options,
+          target: parsed.target,
+          mode: parsed.mode,
+          iotPort: parsed.iotPort,
+          site: parsed.site,
+          resolve,
+          meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() },
+        },
+        ctx.catalogue,
+        { templates: (t) => loadTemplates(t), resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now) },
+      );
+      const [only] = out.files;
+      if (opts.out === undefined) {
+        if (out.files.length !== 1 || only === undefined) {
+          throw new UsageError(`--target ${parsed.target} writes ${out.files.length} files (${out.files.map((f) => f.name).join(', ')}); pass --out DIR`);
+        }
+        if (opts.force) throw new UsageError('--force applies to --out; add --out DIR or drop --force');
+        for (const w of out.warnings) ctx.stderr(`warning: ${w}\n`);
+        ctx.stdout(only.content);
+        return;
+      }
+      const paths = writeFilesAtomically(opts.out, out.files, opts.force === true);
+      for (const w of out.warnings) ctx.stderr(`warning: ${w}\n`);
+      const lines = [`Wrote ${paths.length} file${paths.length === 1 ? '' : 's'} to ${opts.out}:`];
+      out.files.forEach((f, i) => lines.push(`  ${paths[i]}`, `      ${f.apply}`));
+      ctx.stdout(`${lines.join('\n')}\n`);
+    });
+  return cmd;
+}

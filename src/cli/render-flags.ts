@@ -1,0 +1,87 @@
+// Turns the render command's flags into a validated RenderRequest. Every problem is a
+// UsageError or SiteOptionError: one line, naming the valid values, exit code 2.
+import { PAC_ROUTES, type PacRoute, type Site, TARGETS, type TargetId } from '../core/render/target.js';
+import { IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
+import { type DnsServer, SiteOptionError, parseDnsServer, parseHostPort, parseLabel, parseName, parseSources } from '../core/site.js';
+import { quoteValue } from '../core/text.js';
+import { UsageError } from './usage-error.js';
+
+export interface RenderFlags {
+  target?: string;
+  out?: string;
+  force?: boolean;
+  source?: string;
+  mode?: string;
+  iotPort?: string;
+  site?: string;
+  interface?: string;
+  hook?: string;
+  nftTable?: string;
+  fromZone?: string;
+  toZone?: string;
+  proxy?: string;
+  pacRoute?: string;
+  resolve?: boolean;
+  dnsServer?: string;
+}
+
+/** Which target each target-specific flag belongs to. */
+const ONLY_FOR: Partial<Record<keyof RenderFlags, { flag: string; targets: TargetId[] }>> = {
+  interface: { flag: '--interface', targets: ['pfsense'] },
+  hook: { flag: '--hook', targets: ['iptables', 'nftables'] },
+  nftTable: { flag: '--nft-table', targets: ['nftables'] },
+  fromZone: { flag: '--from-zone', targets: ['panos'] },
+  toZone: { flag: '--to-zone', targets: ['panos'] },
+  pacRoute: { flag: '--pac-route', targets: ['pac'] },
+  proxy: { flag: '--proxy', targets: ['pac'] },
+  resolve: { flag: '--resolve', targets: ['iptables', 'nftables'] },
+  dnsServer: { flag: '--dns-server', targets: ['iptables', 'nftables'] },
+};
+
+function choice<T extends string>(value: string | undefined, option: string, valid: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  const v = value.toLowerCase();
+  if (!(valid as readonly string[]).includes(v)) throw new UsageError(`${option}: ${quoteValue(value)} is not valid; valid: ${valid.join(', ')}`);
+  return v as T;
+}
+
+export interface ParsedRender {
+  target: TargetId;
+  mode: Mode;
+  iotPort: IotPort;
+  site: Site;
+  /** The --dns-server to resolve with, or 'system' for /etc/resolv.conf, or null without --resolve. */
+  resolve: DnsServer | 'system' | null;
+}
+
+export function parseRenderFlags(flags: RenderFlags): ParsedRender {
+  if (flags.target === undefined) throw new UsageError(`missing --target <target>; valid: ${TARGETS.join(', ')}`);
+  const target = choice(flags.target, '--target', TARGETS, 'pfsense');
+  for (const [key, rule] of Object.entries(ONLY_FOR)) {
+    if (flags[key as keyof RenderFlags] !== undefined && !rule.targets.includes(target)) {
+      throw new UsageError(`${rule.flag} applies to --target ${rule.targets.join(' or ')}, not ${target}`);
+    }
+  }
+  if (flags.dnsServer !== undefined && !flags.resolve) throw new UsageError('--dns-server is used by --resolve; add --resolve or drop --dns-server');
+  const nft = flags.nftTable ?? 'inet filter';
+  const m = /^(?:(inet|ip|ip6)\s+)?([A-Za-z][A-Za-z0-9_]{0,63})$/.exec(nft.trim());
+  if (!m) throw new SiteOptionError(`--nft-table: ${quoteValue(nft)} is not valid; expected "[inet|ip|ip6] name", e.g. "inet filter"`);
+  const site: Site = {
+    sources: flags.source === undefined ? [] : parseSources(flags.source),
+    label: flags.site === undefined ? null : parseLabel(flags.site),
+    interface: parseName(flags.interface ?? 'lan', '--interface', /^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a pfSense interface name such as lan, wan or opt1'),
+    hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', ['output', 'forward'] as const, 'forward'),
+    nftTable: { family: (m[1] ?? 'inet') as 'inet' | 'ip' | 'ip6', name: m[2] as string },
+    proxy: flags.proxy === undefined ? null : parseHostPort(flags.proxy, '--proxy'),
+    pacRoute: choice<PacRoute>(flags.pacRoute, '--pac-route', PAC_ROUTES, 'proxy'),
+    fromZone: parseName(flags.fromZone ?? 'any', '--from-zone', /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/, 'a PAN-OS zone name (letters, digits, . _ -) or any'),
+    toZone: parseName(flags.toZone ?? 'any', '--to-zone', /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/, 'a PAN-OS zone name (letters, digits, . _ -) or any'),
+  };
+  return {
+    target,
+    mode: choice(flags.mode, '--mode', MODES, 'exact'),
+    iotPort: choice(flags.iotPort, '--iot-port', IOT_PORTS, 'both'),
+    site,
+    resolve: !flags.resolve ? null : flags.dnsServer === undefined ? 'system' : parseDnsServer(flags.dnsServer),
+  };
+}

@@ -1,0 +1,43 @@
+// `render`: one plan, rendered for one firewall or proxy target.
+import type { Catalogue } from '../core/catalogue.js';
+import type { TemplateSet } from '../core/render/engine.js';
+import { targets } from '../core/render/index.js';
+import type { Meta, RenderOutput, Resolution, Site, TargetId } from '../core/render/target.js';
+import { plan } from '../core/planner.js';
+import { type IotPort, type Mode, buildRules } from '../core/rules.js';
+import type { DnsServer } from '../core/site.js';
+
+export interface RenderRequest {
+  agents: readonly string[];
+  options: readonly string[];
+  target: TargetId;
+  mode: Mode;
+  iotPort: IotPort;
+  site: Site;
+  /** Resolve the planned hosts now, at this server (address-based targets only). */
+  resolve: DnsServer | null;
+  meta: Meta;
+}
+
+export interface RenderServices {
+  templates(target: TargetId): TemplateSet;
+  resolveHosts(hosts: readonly string[], server: DnsServer): Promise<Resolution>;
+}
+
+export async function renderTarget(req: RenderRequest, catalogue: Catalogue, services: RenderServices): Promise<RenderOutput> {
+  const target = targets[req.target];
+  const p = plan(catalogue, { agents: req.agents, options: req.options });
+  const rules = buildRules(catalogue, p, { mode: req.mode, iotPort: req.iotPort });
+  const exact = req.mode === 'exact' ? rules : buildRules(catalogue, p, { mode: 'exact', iotPort: req.iotPort });
+  const resolution = req.resolve ? await services.resolveHosts(exact.destinations.map((d) => d.name), req.resolve) : null;
+  const out = target.render({ plan: p, rules, exact, site: req.site, meta: req.meta, resolution }, services.templates(req.target));
+  const unresolved = resolution ? [...resolution.hosts].filter(([, r]) => r.error !== null) : [];
+  return {
+    files: out.files,
+    warnings: [
+      ...rules.warnings,
+      ...out.warnings,
+      ...unresolved.map(([host, r]) => `${host} not resolved (${r.error ?? ''}); its set stays empty until dnsmasq fills it`),
+    ],
+  };
+}

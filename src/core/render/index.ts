@@ -1,0 +1,9 @@
+// Every render target, by id: one module each, all behind the Target interface.
+import { iptables } from './iptables.js';
+import { nftables } from './nftables.js';
+import { pac } from './pac.js';
+import { panos } from './panos.js';
+import { pfsense } from './pfsense.js';
+import type { Target, TargetId } from './target.js';
+
+export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, pac };

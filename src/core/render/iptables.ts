@@ -1,0 +1,102 @@
+// iptables: ipset sets (one per allowed name), a dnsmasq snippet that keeps them
+// filled, and an iptables-restore file with chain EMAINT-EGRESS. IPv6 gets its own
+// ip6tables and inet6 set files when there are IPv6 sources or addresses.
+import type { Family } from '../site.js';
+import { createEngine } from './engine.js';
+import { hashComment, identifier, iptablesComment } from './escape.js';
+import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote } from './netfilter.js';
+import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
+import { describeFlows, setNames } from './words.js';
+
+const CHAIN = 'EMAINT-EGRESS';
+const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
+
+export const iptables: Target = {
+  id: 'iptables',
+  title: 'iptables-restore rules + ipset sets + dnsmasq snippet',
+  usesAddresses: true,
+  render(input, templates) {
+    const { rules, site, resolution } = input;
+    const engine = createEngine('iptables', templates, {
+      comment: hashComment,
+      set: identifier(SET_NAME, 'ipset name'),
+      setlist: identifier(/^em[46]-\d{2}-[a-z0-9-]{1,24}(,em[46]-\d{2}-[a-z0-9-]{1,24})*$/, 'ipset list'),
+      word: identifier(/^inet6?$/, 'ipset family'),
+      chain: identifier(/^EMAINT-EGRESS$/, 'chain'),
+      rule: identifier(/^-A (OUTPUT|FORWARD)( -s [0-9a-f.:]+\/\d{1,3})? -j EMAINT-EGRESS$/, 'jump rule'),
+      port: portEscaper,
+      address: addressEscaper,
+      domain: dnsmasqDomain,
+      iptcomment: iptablesComment,
+    });
+    const present = families(site.sources, resolution);
+    const names = rules.destinations.map((d) => d.name);
+    const setsOf = new Map<Family, string[]>(present.map((f) => [f, setNames(names, `em${f}-`, '-', 31)]));
+    const hookChain = (site.hook ?? 'forward').toUpperCase();
+    const files: RenderedFile[] = [];
+    const apply = (f: Family) =>
+      `ipset -exist restore < ${setFile(f)} && ${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`;
+    for (const f of present) {
+      const sets = setsOf.get(f) ?? [];
+      const header = headerLines(input, [`${f === 4 ? 'IPv4' : 'IPv6'} part of the iptables target`]);
+      files.push({
+        name: setFile(f),
+        apply: `ipset -exist restore < ${setFile(f)}`,
+        content: engine.render('ipset.hbs', {
+          header,
+          apply: apply(f),
+          family: f === 4 ? 'inet' : 'inet6',
+          sets: rules.destinations.map((d, i) => ({
+            name: sets[i],
+            why: `${d.name}: ${describeFlows(d)}`,
+            source: resolutionNote(d, f, resolution),
+            addresses: d.kind === 'host' ? (resolution?.hosts.get(d.name)?.addresses ?? []).filter((a) => a.family === f).map((a) => a.address) : [],
+          })),
+        }),
+      });
+      const index = new Map(rules.destinations.map((d, i) => [d.name, i]));
+      const sources = site.sources.filter((s) => s.family === f);
+      const jumps =
+        site.sources.length === 0
+          ? [`-A ${hookChain} -j ${CHAIN}`]
+          : sources.map((s) => `-A ${hookChain} -s ${s.cidr} -j ${CHAIN}`);
+      files.push({
+        name: ruleFile(f),
+        apply: `${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`,
+        content: engine.render('rules.hbs', {
+          header,
+          apply: apply(f),
+          hookless: site.hook === null,
+          jumps,
+          chain: CHAIN,
+          rules: rules.rules.map((r) => ({
+            set: sets[index.get(r.name) ?? -1],
+            port: r.port,
+            why: `${r.name}: ${describeFlows(r)}`,
+            comment: `emaint-egress: ${r.name} tcp/${r.port} for ${r.agents.join(',')}`,
+          })),
+        }),
+      });
+    }
+    files.push({
+      name: `${BASENAME}.dnsmasq.conf`,
+      apply: `copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)`,
+      content: engine.render('dnsmasq.conf.hbs', {
+        header: headerLines(input),
+        apply: `cp ${BASENAME}.dnsmasq.conf /etc/dnsmasq.d/ && systemctl restart dnsmasq`,
+        lines: rules.destinations.map((d, i) => ({
+          why: `${d.name}: ${describeFlows(d)}`,
+          match: dnsmasqMatch(d),
+          sets: present.map((f) => setsOf.get(f)?.[i] ?? '').join(','),
+        })),
+      }),
+    });
+    const warnings = site.hook === null && site.sources.length > 0
+      ? [`--source is used by the jump into ${CHAIN}; without --hook, add the jump yourself (see the comment in the .rules file)`]
+      : [];
+    return { files, warnings };
+  },
+};
+
+const setFile = (f: Family) => (f === 4 ? `${BASENAME}.ipset` : `${BASENAME}.v6.ipset`);
+const ruleFile = (f: Family) => (f === 4 ? `${BASENAME}.rules` : `${BASENAME}.v6.rules`);

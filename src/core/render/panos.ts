@@ -1,0 +1,134 @@
+// PAN-OS: configure-mode `set` commands. FQDN address objects, one address group and
+// one service set per distinct port set, and one security rule per port set, so no
+// host gets a port it does not need. Wildcard mode uses a custom URL category (URL
+// List), because FQDN objects do not take wildcards.
+import { createHash } from 'node:crypto';
+import { type Destination, portGroups } from '../rules.js';
+import { quoteValue } from '../text.js';
+import { RenderError, createEngine } from './engine.js';
+import { hashComment, identifier, panosQuoted } from './escape.js';
+import { dnsmasqDomain, portEscaper } from './netfilter.js';
+import { BASENAME, type Target, headerLines } from './target.js';
+import { describeFlows } from './words.js';
+
+/** PAN-OS object names: at most 63 characters; letters, digits, -, _ and . (no spaces,
+ *  so no quoting), starting with a letter or digit. */
+export const PANOS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** A valid object name from `text`, shortened with a hash suffix when too long. */
+export function panosName(text: string): string {
+  const clean = text.replace(/[^A-Za-z0-9._-]/g, '-');
+  if (clean.length <= 63) return clean;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return `${clean.slice(0, 54)}-${hash}`;
+}
+
+function members(v: unknown): string {
+  if (v === 'any') return 'any';
+  if (Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && PANOS_NAME.test(m))) return `[ ${v.join(' ')} ]`;
+  throw new RenderError(`PAN-OS member list: ${quoteValue(String(v))} is not valid`);
+}
+
+const URL_ENTRY = /^\*\.[a-z0-9.-]+\/$/;
+
+export const panos: Target = {
+  id: 'panos',
+  title: 'PAN-OS CLI set commands',
+  usesAddresses: false,
+  render(input, templates) {
+    const { rules, site } = input;
+    const engine = createEngine('panos', templates, {
+      comment: hashComment,
+      name: identifier(PANOS_NAME, 'PAN-OS name'),
+      quoted: panosQuoted,
+      fqdn: dnsmasqDomain,
+      cidr: identifier(/^[0-9a-f.:]+\/\d{1,3}$/, 'network'),
+      url: identifier(URL_ENTRY, 'URL list entry'),
+      port: portEscaper,
+      members,
+    });
+    const label = site.label === null ? '' : ` (${site.label})`;
+    const warnings: string[] = [];
+
+    // URL categories match web traffic: wildcard rules on 443 use one; others stay exact.
+    const byName = new Map(input.exact.destinations.map((d) => [d.name, d]));
+    const urlRules = rules.rules.filter((r) => r.kind === 'wildcard' && r.port === 443);
+    const exact = new Map<string, Destination>();
+    for (const r of rules.rules) {
+      if (r.kind === 'wildcard' && r.port === 443) continue;
+      if (r.kind === 'wildcard') warnings.push(`${r.name} on tcp/${r.port}: URL categories match web traffic only, so PAN-OS allows its ${r.hosts.length} planned host(s) by name`);
+      for (const h of r.hosts) {
+        const d = byName.get(h);
+        if (!d) continue;
+        const seen = exact.get(h);
+        const ports = [...new Set([...(seen?.ports ?? []), r.port])].sort((a, b) => a - b);
+        exact.set(h, { ...d, ports });
+      }
+    }
+    const exactSet = { ...input.exact, destinations: [...exact.values()] };
+
+    const sources = site.sources.map((s, i) => ({ name: `emaint-src-${i + 1}`, cidr: s.cidr, descr: `eMaintenance devices and agent hosts${label}` }));
+    const sourceGroup = sources.length > 0 ? 'emaint-sources' : null;
+    const addresses = exactSet.destinations.map((d) => ({ name: panosName(`emaint-${d.name}`), host: d.name, why: `${d.name}: ${describeFlows(d)}` }));
+    const addressOf = new Map(addresses.map((a) => [a.host, a.name]));
+    const groups = portGroups(exactSet).map((g) => {
+      const suffix = g.ports.join('-');
+      return {
+        name: `emaint-hosts-tcp-${suffix}`,
+        members: g.destinations.map((d) => addressOf.get(d.name) ?? ''),
+        descr: `eMaintenance hosts on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${label}`,
+        ports: g.ports,
+        agents: g.agents,
+        clientCertificate: g.destinations.some((d) => d.clientCertificate),
+      };
+    });
+    const ports = [...new Set([...groups.flatMap((g) => g.ports), ...(urlRules.length ? [443] : [])])].sort((a, b) => a - b);
+    const services = ports.map((p) => ({ name: `emaint-tcp-${p}`, port: p }));
+    const category =
+      urlRules.length > 0
+        ? {
+            name: 'emaint-wildcards',
+            entries: urlRules.map((r) => `${r.name}/`),
+            why: `vendor wildcards: ${urlRules.map((r) => r.name).join(', ')}`,
+            descr: `eMaintenance vendor wildcard domains${label}`,
+          }
+        : null;
+    type Members = string[] | 'any';
+    const ruleViews: { name: string; destination: Members; services: string[]; category: Members; why: string; descr: string }[] = groups.map((g) => ({
+      name: `emaint-egress-tcp-${g.ports.join('-')}`,
+      destination: [g.name],
+      services: g.ports.map((p) => `emaint-tcp-${p}`),
+      category: 'any',
+      why: `${g.members.length} host(s) on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`,
+      descr: `eMaintenance egress${label}: ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${g.clientCertificate ? '; client-certificate TLS: exclude from decryption' : ''}`,
+    }));
+    if (category) {
+      const agents = input.rules.agents.filter((a) => urlRules.some((r) => r.agents.includes(a)));
+      ruleViews.unshift({
+        name: 'emaint-egress-wildcards',
+        destination: 'any',
+        services: ['emaint-tcp-443'],
+        category: [category.name],
+        why: `vendor wildcard domains on tcp/443 for ${agents.join(', ')}`,
+        descr: `eMaintenance egress${label}: vendor wildcard domains on tcp/443 for ${agents.join(', ')}`,
+      });
+    }
+    const file = `${BASENAME}.set`;
+    const content = engine.render('set.hbs', {
+      header: headerLines(input),
+      file,
+      sources,
+      sourceGroup,
+      sourceDescr: `eMaintenance devices and agent hosts${label}`,
+      addresses,
+      groups,
+      services,
+      category,
+      rules: ruleViews,
+      fromZone: site.fromZone,
+      toZone: site.toZone,
+      source: sourceGroup ? [sourceGroup] : 'any',
+    });
+    return { files: [{ name: file, content, apply: `paste the set commands in configure mode, then commit` }], warnings };
+  },
+};

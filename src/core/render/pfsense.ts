@@ -1,0 +1,86 @@
+// pfSense: a config.xml fragment with host aliases (FQDNs, resolved by filterdns),
+// port aliases and pass rules on one interface. Hosts are grouped by the exact set of
+// ports they need, so every (alias x port alias) rule opens only planned flows.
+import { portGroups } from '../rules.js';
+import { createEngine } from './engine.js';
+import { identifier, xmlComment, xmlText } from './escape.js';
+import { BASENAME, type Target, headerLines } from './target.js';
+import { describeFlows } from './words.js';
+
+/** pfSense alias names: letters, digits and _, at most 31 characters. */
+export const PFSENSE_ALIAS = /^[A-Za-z0-9_]{1,31}$/;
+
+export const pfsense: Target = {
+  id: 'pfsense',
+  title: 'pfSense config.xml fragment (aliases + pass rules)',
+  usesAddresses: false,
+  render(input, templates) {
+    const { site } = input;
+    // pfSense aliases reject "*": wildcard mode falls back to the exact hosts.
+    const rules = input.exact;
+    const warnings =
+      input.rules.mode === 'wildcard' ? ['pfSense aliases do not accept * wildcards; the pfSense rules use the exact host names'] : [];
+    const engine = createEngine('pfsense', templates, {
+      xml: xmlText,
+      comment: xmlComment,
+      alias: identifier(PFSENSE_ALIAS, 'pfSense alias name'),
+      number: identifier(/^\d{1,12}$/, 'number'),
+    });
+    const label = site.label === null ? '' : ` (${site.label})`;
+    const aliases: { name: string; type: string; address: string; descr: string; detail: string }[] = [];
+    let sourceAlias: string | null = null;
+    if (site.sources.length > 0) {
+      sourceAlias = 'EMAINT_SRC';
+      aliases.push({
+        name: sourceAlias,
+        type: 'network',
+        address: site.sources.map((s) => s.cidr).join(' '),
+        descr: `eMaintenance devices and agent hosts${label}`,
+        detail: site.sources.map(() => 'eMaintenance source').join('||'),
+      });
+    }
+    const base = Math.floor(Date.parse(input.meta.generatedAt) / 1000);
+    const ruleViews = portGroups(rules).map((g, i) => {
+      const suffix = g.ports.join('_');
+      const hosts = `EMAINT_H_${suffix}`;
+      const ports = `EMAINT_P_${suffix}`;
+      const portText = g.ports.map((p) => `tcp/${p}`).join(', ');
+      aliases.push({
+        name: hosts,
+        type: 'host',
+        address: g.destinations.map((d) => d.name).join(' '),
+        descr: `eMaintenance hosts on ${portText}${label}`,
+        detail: g.destinations.map((d) => describeFlows(d)).join('||'),
+      });
+      aliases.push({
+        name: ports,
+        type: 'port',
+        address: g.ports.join(' '),
+        descr: `eMaintenance ports ${portText}`,
+        detail: g.ports.map((p) => `tcp/${p}`).join('||'),
+      });
+      const certs = g.destinations.some((d) => d.clientCertificate) ? '; client-certificate TLS: exempt from TLS inspection' : '';
+      return {
+        tracker: String(base + i),
+        hosts,
+        ports,
+        descr: `eMaintenance egress${label}: ${portText} to ${g.destinations.length} host${g.destinations.length > 1 ? 's' : ''} for ${g.agents.join(', ')}${certs}`,
+      };
+    });
+    const families = new Set(site.sources.map((s) => s.family));
+    const ipprotocol = families.size === 1 ? (families.has(4) ? 'inet' : 'inet6') : 'inet46';
+    const extra = input.rules.mode === 'wildcard' ? ['wildcard mode asked, but pfSense aliases reject * wildcards: exact host names used'] : [];
+    const content = engine.render('config.xml.hbs', {
+      header: headerLines({ ...input, rules }, extra),
+      interface: site.interface,
+      ipprotocol,
+      sourceAlias,
+      aliases,
+      rules: ruleViews,
+    });
+    return {
+      files: [{ name: `${BASENAME}.xml`, content, apply: 'merge the <alias> and <rule> elements into config.xml (see the comment at its top)' }],
+      warnings,
+    };
+  },
+};

@@ -1,0 +1,102 @@
+// The one interface every render target implements, and what they are given.
+import type { Plan } from '../planner.js';
+import type { RuleSet } from '../rules.js';
+import type { Family, HostPort, Source } from '../site.js';
+import type { TemplateSet } from './engine.js';
+
+export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'pac'] as const;
+export type TargetId = (typeof TARGETS)[number];
+
+export type Hook = 'output' | 'forward';
+export type PacRoute = 'direct' | 'proxy';
+export const PAC_ROUTES: readonly PacRoute[] = ['proxy', 'direct'];
+
+/** Site details, already validated (see site.ts). */
+export interface Site {
+  /** Networks the rules apply to; empty means any. */
+  sources: Source[];
+  /** Free-text site name for comments and descriptions. */
+  label: string | null;
+  /** pfSense interface the rules go on. */
+  interface: string;
+  /** iptables/nftables chain to jump from, or null for none. */
+  hook: Hook | null;
+  nftTable: { family: 'inet' | 'ip' | 'ip6'; name: string };
+  proxy: HostPort | null;
+  pacRoute: PacRoute;
+  /** PAN-OS zones of the security rules. */
+  fromZone: string;
+  toZone: string;
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: Family;
+  ttl: number;
+}
+
+/** Addresses found at render time (`--resolve`), for targets that need addresses. */
+export interface Resolution {
+  /** The resolver asked, `ip:port`. */
+  server: string;
+  /** ISO time of the lookups. */
+  at: string;
+  hosts: ReadonlyMap<string, { addresses: ResolvedAddress[]; error: string | null }>;
+}
+
+export interface Meta {
+  tool: string;
+  toolVersion: string;
+  /** ISO time written into the header (SOURCE_DATE_EPOCH makes it reproducible). */
+  generatedAt: string;
+}
+
+export interface RenderInput {
+  plan: Plan;
+  rules: RuleSet;
+  /** The same plan in exact mode, for targets that cannot take wildcards. */
+  exact: RuleSet;
+  site: Site;
+  meta: Meta;
+  resolution: Resolution | null;
+}
+
+export interface RenderedFile {
+  /** File name, without folder. */
+  name: string;
+  content: string;
+  /** One line: how to apply it. */
+  apply: string;
+}
+
+export interface RenderOutput {
+  files: RenderedFile[];
+  warnings: string[];
+}
+
+export interface Target {
+  id: TargetId;
+  /** One line for help and errors. */
+  title: string;
+  /** Whether `--resolve` means anything for it (address-based targets). */
+  usesAddresses: boolean;
+  render(input: RenderInput, templates: TemplateSet): RenderOutput;
+}
+
+/** The base name of every generated file. */
+export const BASENAME = 'emaint-egress';
+
+/** The header every generated file starts with, as plain lines (each target comments them). */
+export function headerLines(input: RenderInput, extra: readonly string[] = []): string[] {
+  const { plan, rules, site, meta } = input;
+  const lines = [
+    `${meta.tool} ${meta.toolVersion} — generated — do not edit by hand`,
+    `catalogue ${plan.catalogueVersion}; agents: ${plan.agents.join(', ')}${plan.options.length ? ` (options: ${plan.options.join(', ')})` : ''}`,
+    `mode: ${rules.mode}; iot-port: ${rules.iotPort}; sources: ${site.sources.length ? site.sources.map((s) => s.cidr).join(', ') : 'any'}`,
+    `generated: ${meta.generatedAt}`,
+  ];
+  if (site.label !== null) lines.push(`site: ${site.label}`);
+  lines.push(...extra);
+  for (const w of rules.warnings) lines.push(`warning: ${w}`);
+  return lines;
+}

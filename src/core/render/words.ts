@@ -1,0 +1,26 @@
+// Shared wording for the comments and descriptions that say why a rule exists.
+import type { Destination, Rule } from '../rules.js';
+
+const ports = (list: readonly number[]) => list.map((p) => `tcp/${p}`).join(', ');
+
+/** "tcp/443 for cca, backup", plus the reasons an engineer must know. */
+export function describeFlows(d: Destination | Rule): string {
+  const list = 'ports' in d ? d.ports : [d.port];
+  const parts = [`${ports(list)} for ${d.agents.join(', ')}`];
+  if (d.kind === 'wildcard') parts.push(`vendor wildcard for ${d.hosts.length} planned host${d.hosts.length === 1 ? '' : 's'}`);
+  if (d.clientCertificate) parts.push('client-certificate TLS: exempt from TLS inspection');
+  if ('portStated' in d && !d.portStated) parts.push('port assumed: the document names no port');
+  return parts.join('; ');
+}
+
+/** Short, unique, readable names for per-destination sets: `<prefix>NN<sep><slug>`, at most `max` long. */
+export function setNames(names: readonly string[], prefix: string, sep: string, max: number): string[] {
+  return names.map((name, i) => {
+    const head = `${prefix}${String(i + 1).padStart(2, '0')}`;
+    const slug = name
+      .replace(/^\*\./, '')
+      .replace(/[^a-z0-9]+/gi, sep)
+      .toLowerCase();
+    return `${head}${sep}${slug}`.slice(0, max).replace(new RegExp(`[${sep === '-' ? '\\-' : sep}]+$`), '');
+  });
+}

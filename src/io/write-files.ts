@@ -1,0 +1,65 @@
+// Writes a set of generated files into a folder: all or nothing as far as the file
+// system allows. Each file goes to a temporary name in the same folder first and is
+// renamed over the target only when every temporary file is complete, so a failed
+// run leaves no half-written file and replaces nothing.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface FileToWrite {
+  name: string;
+  content: string;
+}
+
+/** The folder or a file in it is in the way; nothing was written. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
+
+export function writeFilesAtomically(dir: string, files: readonly FileToWrite[], force: boolean): string[] {
+  try {
+    if (!statSync(dir).isDirectory()) throw new OutputError(`--out ${dir} is not a folder`);
+  } catch (err) {
+    if (err instanceof OutputError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`--out ${dir}: ${(err as Error).message}`);
+    mkdirSync(dir, { recursive: true });
+  }
+  const paths = files.map((f) => join(dir, f.name));
+  const existing = paths.filter((p) => exists(p));
+  if (existing.length > 0 && !force) {
+    throw new OutputError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace`);
+  }
+  for (const p of existing) {
+    if (lstatSync(p).isDirectory()) throw new OutputError(`${p} is a folder; remove it or choose another --out`);
+  }
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temps: string[] = [];
+  try {
+    for (const f of files) {
+      const tmp = join(dir, `.${f.name}.${tag}.tmp`);
+      // wx: never follow or reuse something already at the temporary name.
+      const fd = openSync(tmp, 'wx', 0o644);
+      temps.push(tmp);
+      try {
+        writeSync(fd, f.content);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    files.forEach((_, i) => renameSync(temps[i] as string, paths[i] as string));
+  } catch (err) {
+    for (const t of temps) rmSync(t, { force: true });
+    throw err;
+  }
+  return paths;
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

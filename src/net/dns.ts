@@ -1,0 +1,221 @@
+// A small stub resolver on dns-packet: asks one server (the site's own) over UDP and
+// retries over TCP when the answer is truncated. Answers are trusted only when they
+// come from that server and carry our random id and our question; anything else
+// (forged, stale or garbage) is ignored while we keep waiting.
+import { randomInt } from 'node:crypto';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket from 'dns-packet';
+import type { DnsServer, Family } from '../core/site.js';
+
+export type RecordType = 'A' | 'AAAA';
+
+export interface DnsOptions {
+  server: DnsServer;
+  /** Per query (UDP, then TCP if truncated). */
+  timeoutMs: number;
+}
+
+export interface DnsRecord {
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
+}
+
+export interface DnsAnswer {
+  rcode: string;
+  /** The server said the UDP answer was cut short; the TCP answer is returned instead. */
+  viaTcp: boolean;
+  answers: DnsRecord[];
+}
+
+/** A lookup that did not produce an answer (timeout, refused, malformed). */
+export class DnsError extends Error {
+  override name = 'DnsError';
+  constructor(
+    message: string,
+    readonly code: 'timeout' | 'network' | 'rcode' | 'loop',
+  ) {
+    super(message);
+  }
+}
+
+const MAX_UDP = 4096;
+
+/** One question to the server: UDP, and TCP when the UDP answer is truncated. */
+export async function query(name: string, type: RecordType, options: DnsOptions): Promise<DnsAnswer> {
+  const udp = await exchangeUdp(name, type, options);
+  if (!udp.flag_tc) return toAnswer(udp, false);
+  return toAnswer(await exchangeTcp(name, type, options), true);
+}
+
+function question(name: string, type: RecordType): { id: number; packet: Buffer } {
+  const id = randomInt(0, 0x10000);
+  const packet = dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ type, name, class: 'IN' }],
+  });
+  return { id, packet };
+}
+
+/** The checks that make an answer ours: response bit, id and the exact question. */
+function matches(p: dnsPacket.DecodedPacket, id: number, name: string, type: RecordType): boolean {
+  const q = p.questions?.[0];
+  return (
+    p.type === 'response' &&
+    p.id === id &&
+    p.questions?.length === 1 &&
+    q !== undefined &&
+    q.type === type &&
+    (q.class ?? 'IN') === 'IN' &&
+    q.name.toLowerCase().replace(/\.$/, '') === name.toLowerCase().replace(/\.$/, '')
+  );
+}
+
+function decode(buf: Buffer): dnsPacket.DecodedPacket | null {
+  try {
+    return dnsPacket.decode(buf);
+  } catch {
+    return null;
+  }
+}
+
+function exchangeUdp(name: string, type: RecordType, { server, timeoutMs }: DnsOptions): Promise<dnsPacket.DecodedPacket> {
+  const { id, packet } = question(name, type);
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
+    const done = (fn: () => void) => {
+      clearTimeout(timer);
+      socket.removeAllListeners('message');
+      socket.close();
+      fn();
+    };
+    const timer = setTimeout(
+      () => done(() => reject(new DnsError(`no answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))),
+      timeoutMs,
+    );
+    socket.on('error', (err) => done(() => reject(new DnsError(`${serverText(server)}: ${err.message}`, 'network'))));
+    socket.on('message', (msg, rinfo) => {
+      // connect() filters by peer already; the check stays for clarity and safety.
+      if (rinfo.port !== server.port || normalise(rinfo.address) !== normalise(server.address)) return;
+      if (msg.length > MAX_UDP) return;
+      const p = decode(msg);
+      if (p && matches(p, id, name, type)) done(() => resolve(p));
+    });
+    socket.connect(server.port, server.address, () => socket.send(packet));
+  });
+}
+
+function exchangeTcp(name: string, type: RecordType, { server, timeoutMs }: DnsOptions): Promise<dnsPacket.DecodedPacket> {
+  const { id, packet } = question(name, type);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: server.address, port: server.port, family: server.family });
+    let buf = Buffer.alloc(0);
+    const done = (fn: () => void) => {
+      clearTimeout(timer);
+      socket.destroy();
+      fn();
+    };
+    const timer = setTimeout(
+      () => done(() => reject(new DnsError(`no TCP answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))),
+      timeoutMs,
+    );
+    socket.on('error', (err) => done(() => reject(new DnsError(`${serverText(server)} (TCP): ${err.message}`, 'network'))));
+    socket.on('connect', () => {
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(packet.length);
+      socket.write(Buffer.concat([len, packet]));
+    });
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      // Several length-prefixed messages may arrive; take ours, skip others.
+      while (buf.length >= 2) {
+        const size = buf.readUInt16BE(0);
+        if (buf.length < 2 + size) return;
+        const p = decode(buf.subarray(2, 2 + size));
+        buf = buf.subarray(2 + size);
+        if (p && matches(p, id, name, type)) return done(() => resolve(p));
+      }
+    });
+    socket.on('end', () => done(() => reject(new DnsError(`${serverText(server)} closed the TCP connection without an answer`, 'network'))));
+  });
+}
+
+function toAnswer(p: dnsPacket.DecodedPacket, viaTcp: boolean): DnsAnswer {
+  const rcode = (p as { rcode?: string }).rcode ?? 'NOERROR';
+  const answers: DnsRecord[] = [];
+  for (const a of p.answers ?? []) {
+    if ((a.type === 'A' || a.type === 'AAAA' || a.type === 'CNAME') && typeof a.data === 'string') {
+      answers.push({ name: a.name.toLowerCase().replace(/\.$/, ''), type: a.type, ttl: a.ttl ?? 0, data: a.data.toLowerCase().replace(/\.$/, '') });
+    }
+  }
+  return { rcode, viaTcp, answers };
+}
+
+export interface Address {
+  address: string;
+  family: Family;
+  /** Seconds the answer may be cached: the lowest TTL along the CNAME chain. */
+  ttl: number;
+}
+
+export interface Resolved {
+  name: string;
+  /** The name, then each CNAME target in order. */
+  chain: string[];
+  addresses: Address[];
+}
+
+const MAX_CNAMES = 8;
+
+/** A and AAAA for `name`, following CNAMEs (in the answer, or by asking again). */
+export async function resolveName(name: string, options: DnsOptions): Promise<Resolved> {
+  const [v4, v6] = await Promise.all([follow(name, 'A', options), follow(name, 'AAAA', options)]);
+  const chain = v4.chain.length >= v6.chain.length ? v4.chain : v6.chain;
+  if (v4.rcode === 'NXDOMAIN' && v6.rcode === 'NXDOMAIN') throw new DnsError(`${name}: no such name (NXDOMAIN)`, 'rcode');
+  for (const r of [v4, v6]) {
+    if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') throw new DnsError(`${name}: the server answered ${r.rcode}`, 'rcode');
+  }
+  return { name, chain, addresses: [...v4.addresses, ...v6.addresses] };
+}
+
+async function follow(name: string, type: RecordType, options: DnsOptions) {
+  const chain = [name.toLowerCase().replace(/\.$/, '')];
+  let ttl = Number.POSITIVE_INFINITY;
+  for (let hop = 0; hop <= MAX_CNAMES; hop++) {
+    const current = chain[chain.length - 1] as string;
+    const answer = await query(current, type, options);
+    if (answer.rcode !== 'NOERROR') return { rcode: answer.rcode, chain, addresses: [] };
+    // Walk the CNAMEs the answer itself carries, then take the records of the last name.
+    let target = current;
+    for (let i = 0; i < MAX_CNAMES; i++) {
+      const cname = answer.answers.find((r) => r.type === 'CNAME' && r.name === target);
+      if (!cname) break;
+      if (chain.includes(cname.data)) throw new DnsError(`${name}: CNAME loop at ${cname.data}`, 'loop');
+      ttl = Math.min(ttl, cname.ttl);
+      target = cname.data;
+      chain.push(target);
+    }
+    const records = answer.answers.filter((r) => r.type === type && r.name === target);
+    if (records.length > 0 || target === current) {
+      return {
+        rcode: 'NOERROR',
+        chain,
+        addresses: records.map((r) => ({ address: r.data, family: (type === 'A' ? 4 : 6) as Family, ttl: Math.min(ttl, r.ttl) })),
+      };
+    }
+    // The chain ended in a name the answer has no records for: ask for it.
+  }
+  throw new DnsError(`${name}: more than ${MAX_CNAMES} CNAMEs`, 'loop');
+}
+
+function normalise(address: string): string {
+  return address.replace(/^::ffff:/, '').toLowerCase();
+}
+
+function serverText(s: DnsServer): string {
+  return s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+}

@@ -1,0 +1,21 @@
+// --resolve: looks up every planned host at render time, all at once, at the site's
+// resolver. A host that fails is reported in the result, not thrown: the rest still render.
+import type { Resolution, ResolvedAddress } from '../core/render/target.js';
+import type { DnsServer } from '../core/site.js';
+import { resolveName } from './dns.js';
+
+export async function resolveHosts(hosts: readonly string[], server: DnsServer, timeoutMs: number, now: () => Date): Promise<Resolution> {
+  const at = now().toISOString();
+  const results = await Promise.all(
+    hosts.map(async (host): Promise<[string, { addresses: ResolvedAddress[]; error: string | null }]> => {
+      try {
+        const r = await resolveName(host, { server, timeoutMs });
+        return [host, { addresses: r.addresses, error: null }];
+      } catch (err) {
+        return [host, { addresses: [], error: (err as Error).message }];
+      }
+    }),
+  );
+  const shown = server.family === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
+  return { server: shown, at, hosts: new Map(results) };
+}
