@@ -1,0 +1,200 @@
+// The rendered iptables and nftables rules, applied with the real tools inside a
+// network namespace the test makes: every planned flow gets out, nothing else does.
+// Catalogue hosts resolve (dnsmasq, the site's resolver) to 127.0.1.x listeners; no
+// traffic leaves loopback or the namespace.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plan } from '../src/core/planner.js';
+import { catalogue } from './helpers/catalogue.js';
+import { bin } from './helpers/cli.js';
+import { type Dnsmasq, startDnsmasq } from './helpers/dnsmasq.js';
+import { Netns, requireSystem } from './helpers/system.js';
+
+const ok = requireSystem(
+  'firewall enforcement tests',
+  ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq'],
+  { netns: true },
+);
+
+const PEER = fileURLToPath(new URL('./helpers/netns-peer.mjs', import.meta.url));
+const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
+/** Each catalogue host gets its own loopback address. */
+const addressOf = new Map(full.hosts.map((h, i) => [h, `127.0.1.${i + 1}`]));
+const OUTSIDER = '127.0.9.9';
+const SOURCE = '127.0.0.1';
+const OTHER_SOURCE = '127.0.0.2';
+
+type Probe = { host: string; port: number; from: string; expect: 'ok' | 'timeout'; why: string };
+
+/** Planned flows must pass; other ports, other addresses and other sources must drop. */
+function probes(): Probe[] {
+  const out: Probe[] = [];
+  for (const f of full.flows) {
+    out.push({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE, expect: 'ok', why: `${f.host}:${f.port}` });
+  }
+  for (const h of full.hosts) {
+    const ports = new Set(full.flows.filter((f) => f.host === h).map((f) => f.port));
+    for (const port of [80, 8883, 8443].filter((p) => !ports.has(p))) {
+      out.push({ host: addressOf.get(h) ?? '', port, from: SOURCE, expect: 'timeout', why: `${h} on unplanned port ${port}` });
+    }
+  }
+  out.push({ host: OUTSIDER, port: 443, from: SOURCE, expect: 'timeout', why: 'non-catalogue address' });
+  const first = full.flows[0];
+  if (first) out.push({ host: addressOf.get(first.host) ?? '', port: first.port, from: OTHER_SOURCE, expect: 'timeout', why: 'source outside --source' });
+  return out;
+}
+
+function listenSpec(): [string, number][] {
+  const spec: [string, number][] = [[OUTSIDER, 443]];
+  for (const h of full.hosts) for (const port of [80, 443, 8443, 8883]) spec.push([addressOf.get(h) ?? '', port]);
+  return spec;
+}
+
+async function listen(ns: Netns): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, PEER, 'listen', JSON.stringify(listenSpec())], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`listeners exited with ${code}`)));
+  });
+  return child;
+}
+
+function probe(ns: Netns, targets: readonly { host: string; port: number; from: string }[], extra: object = {}): string[] {
+  const out = ns.exec(process.execPath, [PEER, 'probe', JSON.stringify({ timeout: 700, targets, ...extra })]);
+  return JSON.parse(out) as string[];
+}
+
+function expectVerdicts(ps: readonly Probe[], got: readonly string[]): void {
+  const wrong = ps.map((p, i) => ({ ...p, got: got[i] })).filter((p) => p.got !== p.expect);
+  expect(wrong.map((w) => `${w.why}: expected ${w.expect}, got ${w.got}`)).toEqual([]);
+}
+
+describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
+  let resolver: Dnsmasq;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    resolver = await startDnsmasq({ addresses: addressOf });
+  });
+  afterAll(async () => {
+    await resolver?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  function render(target: string, ...args: string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), `ee-${target}-`));
+    dirs.push(dir);
+    const r = bin('render', '--agents', 'all', '--cca-activation', '--target', target, '--out', dir, ...args);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return dir;
+  }
+  const resolveArgs = () => ['--resolve', '--dns-server', `127.0.0.1:${resolver.port}`];
+
+  it('iptables: ipset restore + iptables-restore; planned flows pass, the rest is dropped', async () => {
+    const dir = render('iptables', '--hook', 'OUTPUT', '--source', `${SOURCE}/32`, ...resolveArgs());
+    // The resolved addresses went into the sets, with the resolver named.
+    const sets = readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8');
+    for (const [host, address] of addressOf) expect(sets, host).toMatch(new RegExp(`^add \\S+ ${address.replace(/\./g, '\\.')} -exist$`, 'm'));
+    expect(sets).toContain(`from 127.0.0.1:${resolver.port}`);
+    const ns = new Netns();
+    const listeners = await listen(ns);
+    try {
+      const ps = probes();
+      // Before any rule: everything connects, so the drops below are the rules' doing.
+      expect(new Set(probe(ns, ps))).toEqual(new Set(['ok']));
+      ns.exec('iptables', ['-P', 'OUTPUT', 'DROP']);
+      ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
+      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      expectVerdicts(ps, probe(ns, ps));
+      // The site's policy is untouched and the chain ends by returning.
+      expect(ns.exec('iptables', ['-S', 'OUTPUT'])).toMatch(/^-P OUTPUT DROP$/m);
+      expect(ns.exec('iptables', ['-S', 'EMAINT-EGRESS']).trimEnd().split('\n').at(-1)).toBe('-A EMAINT-EGRESS -j RETURN');
+      // Re-applying is safe: same verdicts.
+      ns.exec('ipset', ['-exist', 'restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      expectVerdicts(ps, probe(ns, ps));
+    } finally {
+      listeners.kill();
+      ns.close();
+    }
+  });
+
+  it('nftables: nft -f into the site table; planned flows pass, the rest is dropped', async () => {
+    const dir = render('nftables', '--hook', 'output', '--source', `${SOURCE}/32`, ...resolveArgs());
+    const ns = new Netns();
+    const listeners = await listen(ns);
+    try {
+      const ps = probes();
+      expect(new Set(probe(ns, ps))).toEqual(new Set(['ok']));
+      // The site's own table, with a default-drop output chain.
+      ns.exec('nft', ['-f', '-'], [
+        'add table inet filter',
+        'add chain inet filter output { type filter hook output priority 0; policy drop; }',
+        'add rule inet filter output ct state established,related accept',
+      ].join('\n'));
+      ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
+      expectVerdicts(ps, probe(ns, ps));
+      expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'output'])).toMatch(/policy drop;/);
+    } finally {
+      listeners.kill();
+      ns.close();
+    }
+  });
+
+  // Without --resolve the sets start empty; the dnsmasq snippet fills them as the
+  // devices look names up, which is how the rules stay current on site.
+  for (const target of ['iptables', 'nftables'] as const) {
+    it(`${target}: the dnsmasq snippet fills the sets as names are looked up`, async () => {
+      const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`);
+      const ns = new Netns();
+      const listeners = await listen(ns);
+      const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300 });
+      try {
+        if (target === 'iptables') {
+          ns.exec('iptables', ['-P', 'OUTPUT', 'DROP']);
+          ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
+          // The site lets its hosts reach the local resolver.
+          ns.exec('iptables', ['-A', 'OUTPUT', '-d', '127.0.0.1/32', '-j', 'ACCEPT']);
+          ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+          ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+        } else {
+          ns.exec('nft', ['-f', '-'], [
+            'add table inet filter',
+            'add chain inet filter output { type filter hook output priority 0; policy drop; }',
+            'add rule inet filter output ct state established,related accept',
+            'add rule inet filter output ip daddr 127.0.0.1 accept',
+          ].join('\n'));
+          ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
+        }
+        const planned = full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
+        // Empty sets: nothing passes yet.
+        expect(new Set(probe(ns, planned))).toEqual(new Set(['timeout']));
+        const site = await startDnsmasq({
+          addresses: new Map(),
+          netns: ns,
+          port: 53,
+          extra: [`--conf-file=${join(dir, 'emaint-egress.dnsmasq.conf')}`, '--server=127.0.0.1#5300'],
+        });
+        try {
+          const byName = full.flows.map((f) => ({ host: f.host, port: f.port, from: SOURCE }));
+          expect(probe(ns, byName, { dns: '127.0.0.1:53' })).toEqual(byName.map(() => 'ok'));
+          // An address no catalogue name resolved to is still dropped.
+          expect(probe(ns, [{ host: OUTSIDER, port: 443, from: SOURCE }])).toEqual(['timeout']);
+        } finally {
+          await site.stop();
+        }
+      } finally {
+        await upstream.stop();
+        listeners.kill();
+        ns.close();
+      }
+    });
+  }
+});
