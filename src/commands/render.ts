@@ -35,7 +35,7 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
   return {
     files: out.files,
     warnings: [
-      ...rules.warnings,
+      ...(target.takesWildcards ? rules.warnings : []),
       ...out.warnings,
       ...unresolved.map(([host, r]) => `${host} not resolved (${r.error ?? ''}); its set stays empty until dnsmasq fills it`),
     ],

@@ -4,7 +4,7 @@
 import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, iptablesComment } from './escape.js';
-import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote } from './netfilter.js';
+import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
 import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
 import { describeFlows, setNames } from './words.js';
 
@@ -15,6 +15,7 @@ export const iptables: Target = {
   id: 'iptables',
   title: 'iptables-restore rules + ipset sets + dnsmasq snippet',
   usesAddresses: true,
+  takesWildcards: true,
   render(input, templates) {
     const { rules, site, resolution } = input;
     const engine = createEngine('iptables', templates, {
@@ -50,7 +51,7 @@ export const iptables: Target = {
             name: sets[i],
             why: `${d.name}: ${describeFlows(d)}`,
             source: resolutionNote(d, f, resolution),
-            addresses: d.kind === 'host' ? (resolution?.hosts.get(d.name)?.addresses ?? []).filter((a) => a.family === f).map((a) => a.address) : [],
+            addresses: setAddresses(d, f, resolution),
           })),
         }),
       });

@@ -16,17 +16,37 @@ export function families(sources: readonly Source[], resolution: Resolution | nu
   return out;
 }
 
+/** The addresses --resolve found for a set: its host's, or for a wildcard, those of the
+ *  planned hosts it covers (dnsmasq adds the addresses of other names later). */
+export function setAddresses(d: Destination, family: Family, resolution: Resolution | null): string[] {
+  if (resolution === null) return [];
+  const out = new Set<string>();
+  for (const h of d.hosts) for (const a of resolution.hosts.get(h)?.addresses ?? []) if (a.family === family) out.add(a.address);
+  return [...out];
+}
+
 /** Where a set's addresses come from, for the comment above it. */
 export function resolutionNote(d: Destination, family: Family, resolution: Resolution | null): string {
-  if (d.kind === 'wildcard') return `filled by dnsmasq as names under ${d.domain} are looked up (a wildcard cannot be resolved ahead)`;
-  if (resolution === null) return 'filled by dnsmasq as the name is looked up (render with --resolve to fill it now)';
-  const r = resolution.hosts.get(d.name);
-  if (!r) return `not resolved; filled by dnsmasq`;
-  if (r.error !== null) return `not resolved at ${resolution.at} from ${resolution.server}: ${r.error}; filled by dnsmasq`;
-  const mine = r.addresses.filter((a) => a.family === family);
-  if (mine.length === 0) return `resolved at ${resolution.at} from ${resolution.server}: no ${family === 4 ? 'A' : 'AAAA'} records`;
-  const ttl = Math.min(...mine.map((a) => a.ttl));
-  return `resolved at ${resolution.at} from ${resolution.server}: ${mine.length} address${mine.length > 1 ? 'es' : ''}, ttl ${ttl} s`;
+  const names = d.kind === 'wildcard' ? `names under ${d.domain}` : 'the name';
+  if (resolution === null) {
+    return `filled by dnsmasq as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up${d.kind === 'host' ? ' (render with --resolve to fill it now)' : ''}`;
+  }
+  const results = d.hosts.map((h) => resolution.hosts.get(h));
+  const failed = d.hosts.filter((_, i) => results[i]?.error !== null);
+  const mine = results.flatMap((r) => r?.addresses ?? []).filter((a) => a.family === family);
+  const when = `at ${resolution.at} from ${resolution.server}`;
+  const resolved = d.kind === 'wildcard' ? `its ${d.hosts.length} planned hosts resolved` : 'resolved';
+  const parts: string[] = [];
+  if (failed.length > 0) parts.push(`not resolved ${when}: ${failed.length === 1 && d.kind === 'host' ? (results[0]?.error ?? '') : failed.join(', ')}`);
+  if (failed.length < d.hosts.length) {
+    const count = new Set(mine.map((a) => a.address)).size;
+    parts.push(
+      count === 0
+        ? `${resolved} ${when}: no ${family === 4 ? 'A' : 'AAAA'} records`
+        : `${resolved} ${when}: ${count} address${count > 1 ? 'es' : ''}, ttl ${Math.min(...mine.map((a) => a.ttl))} s`,
+    );
+  }
+  return `${parts.join('; ')}; dnsmasq adds ${d.kind === 'wildcard' ? 'the addresses of other names' : 'new addresses'} as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up`;
 }
 
 /** dnsmasq's name pattern: `/host/` for a host, `/*.domain/` for a vendor wildcard. */

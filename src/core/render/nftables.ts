@@ -3,7 +3,7 @@
 import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, nftComment } from './escape.js';
-import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote } from './netfilter.js';
+import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows, setNames } from './words.js';
 
@@ -14,6 +14,7 @@ export const nftables: Target = {
   id: 'nftables',
   title: 'nft -f file (sets + chain emaint_egress) + dnsmasq nftset snippet',
   usesAddresses: true,
+  takesWildcards: true,
   render(input, templates) {
     const { rules, site, resolution } = input;
     const table = `${site.nftTable.family} ${site.nftTable.name}`;
@@ -61,7 +62,7 @@ export const nftables: Target = {
           type: f === 4 ? 'ipv4_addr' : 'ipv6_addr',
           why: `${d.name}: ${describeFlows(d)}`,
           source: resolutionNote(d, f, resolution),
-          addresses: d.kind === 'host' ? (resolution?.hosts.get(d.name)?.addresses ?? []).filter((a) => a.family === f).map((a) => a.address) : [],
+          addresses: setAddresses(d, f, resolution),
         })),
       ),
       rules: present.flatMap((f) =>

@@ -9,6 +9,7 @@ export const pac: Target = {
   id: 'pac',
   title: 'proxy auto-config file (.pac)',
   usesAddresses: false,
+  takesWildcards: true,
   render(input, templates) {
     const { rules, site } = input;
     if (site.proxy === null) throw new SiteOptionError('--target pac needs --proxy host:port (the proxy the PAC file names)');

@@ -35,6 +35,7 @@ export const panos: Target = {
   id: 'panos',
   title: 'PAN-OS CLI set commands',
   usesAddresses: false,
+  takesWildcards: true,
   render(input, templates) {
     const { rules, site } = input;
     const engine = createEngine('panos', templates, {

@@ -14,6 +14,7 @@ export const pfsense: Target = {
   id: 'pfsense',
   title: 'pfSense config.xml fragment (aliases + pass rules)',
   usesAddresses: false,
+  takesWildcards: false,
   render(input, templates) {
     const { site } = input;
     // pfSense aliases reject "*": wildcard mode falls back to the exact hosts.

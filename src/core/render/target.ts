@@ -80,6 +80,8 @@ export interface Target {
   title: string;
   /** Whether `--resolve` means anything for it (address-based targets). */
   usesAddresses: boolean;
+  /** Whether it can express wildcard domains (pfSense cannot: it uses the exact hosts). */
+  takesWildcards: boolean;
   render(input: RenderInput, templates: TemplateSet): RenderOutput;
 }
 

@@ -1,0 +1,85 @@
+// Golden files: the full output of every target, in both modes, for one fixed plan.
+// A change to any template or renderer shows up here as a diff to review.
+// Regenerate on purpose only: UPDATE_GOLDEN=1 npx vitest run test/render-golden.test.ts
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderTarget } from '../src/commands/render.js';
+import type { Resolution, Site } from '../src/core/render/target.js';
+import { TARGETS } from '../src/core/render/target.js';
+import { MODES } from '../src/core/rules.js';
+import { parseHostPort, parseSources } from '../src/core/site.js';
+import { loadTemplates } from '../src/io/templates.js';
+import { catalogue } from './helpers/catalogue.js';
+
+const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+const site: Site = {
+  sources: parseSources('10.20.0.0/24,2001:db8:20::/64'),
+  label: 'ACME Utrecht, floor 2',
+  interface: 'lan',
+  hook: 'forward',
+  nftTable: { family: 'inet', name: 'filter' },
+  proxy: parseHostPort('proxy.example.test:3128', '--proxy'),
+  pacRoute: 'proxy',
+  fromZone: 'trust',
+  toZone: 'untrust',
+};
+
+/** A fixed answer for --resolve (documentation addresses), including one failure. */
+function fixedResolution(hosts: readonly string[]): Promise<Resolution> {
+  return Promise.resolve({
+    server: '192.0.2.53:53',
+    at: '2026-11-21T09:00:00.000Z',
+    hosts: new Map(
+      hosts.map((h, i) => [
+        h,
+        i === 3
+          ? { addresses: [], error: 'no answer from 192.0.2.53:53 within 3000 ms' }
+          : {
+              addresses: [
+                { address: `198.51.100.${i + 1}`, family: 4 as const, ttl: 60 },
+                ...(i % 2 === 0 ? [{ address: `2001:db8:100::${(i + 1).toString(16)}`, family: 6 as const, ttl: 300 }] : []),
+              ],
+              error: null,
+            },
+      ]),
+    ),
+  });
+}
+
+const targetsUsingAddresses = new Set(['iptables', 'nftables']);
+
+describe('golden files', () => {
+  for (const target of TARGETS) {
+    for (const mode of MODES) {
+      it(`${target}, ${mode} mode`, async () => {
+        const out = await renderTarget(
+          {
+            agents: catalogue.agents.map((a) => a.id),
+            options: ['cca-activation'],
+            target,
+            mode,
+            iotPort: 'both',
+            site,
+            resolve: targetsUsingAddresses.has(target) ? { address: '192.0.2.53', family: 4, port: 53 } : null,
+            meta: { tool: 'emaint-egress', toolVersion: 'GOLDEN', generatedAt: '2026-11-21T09:00:00.000Z' },
+          },
+          catalogue,
+          { templates: loadTemplates, resolveHosts: fixedResolution },
+        );
+        const dir = `${GOLDEN}${target}-${mode}/`;
+        const files = [...out.files.map((f) => ({ name: f.name, content: f.content })), { name: 'warnings.txt', content: out.warnings.map((w) => `${w}\n`).join('') }];
+        if (update) {
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          for (const f of files) writeFileSync(dir + f.name, f.content);
+        }
+        expect(existsSync(dir), `${dir} missing: run UPDATE_GOLDEN=1 npx vitest run test/render-golden.test.ts`).toBe(true);
+        expect(files.map((f) => f.name).sort()).toEqual(readdirSync(dir).sort());
+        for (const f of files) expect(f.content, `${target}-${mode}/${f.name}`).toBe(readFileSync(dir + f.name, 'utf8'));
+      });
+    }
+  }
+});
