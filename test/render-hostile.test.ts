@@ -1,0 +1,179 @@
+// Hostile text in every free-text option of every target: each value is either refused
+// (one line on stderr, exit 2, nothing written) or carried safely, so that the output
+// still validates with the platform's own tool and holds exactly the rules it would
+// hold for a harmless value.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TARGETS, type TargetId } from '../src/core/render/target.js';
+import { cli } from './helpers/cli.js';
+import { Netns, requireSystem } from './helpers/system.js';
+
+const HOSTILE = [
+  'ACME "HQ"',
+  "O'Brien & Sons",
+  'a\nCOMMIT\n-A OUTPUT -j ACCEPT',
+  'x\r\nset rulebase security rules evil action allow',
+  '; rm -rf / ; echo',
+  '</descr></rule><rule><type>pass</type></rule><descr>',
+  '"); return "DIRECT"; ("',
+  '*/ return "DIRECT"; /*',
+  '-- --> <!-- ',
+  'back\\slash \\" \\',
+  '$(reboot) `reboot`',
+  'both \' and " quotes',
+  'bidi \u202e txt',
+  '} accept; add rule inet filter output accept; #',
+  ']] [ any ] ]]>',
+];
+
+// Options that take free text, and the targets they belong to.
+const OPTIONS: { flag: string; targets: readonly TargetId[] }[] = [
+  { flag: '--site', targets: TARGETS },
+  { flag: '--source', targets: TARGETS },
+  { flag: '--interface', targets: ['pfsense'] },
+  { flag: '--hook', targets: ['iptables', 'nftables'] },
+  { flag: '--nft-table', targets: ['nftables'] },
+  { flag: '--from-zone', targets: ['panos'] },
+  { flag: '--to-zone', targets: ['panos'] },
+  { flag: '--proxy', targets: ['pac'] },
+  { flag: '--dns-server', targets: ['iptables', 'nftables'] },
+];
+
+const tools = requireSystem('hostile-input tests (real-tool validation)', ['ip', 'iptables-restore', 'ipset', 'nft', 'pactester'], { netns: true });
+
+/** Arguments every target needs to render at all. */
+function base(target: TargetId): string[] {
+  const args = ['render', '--agents', 'all', '--cca-activation', '--target', target];
+  if (target === 'pac') args.push('--proxy', 'proxy.example.test:3128');
+  if (target === 'iptables' || target === 'nftables') args.push('--hook', 'forward');
+  return args;
+}
+
+function withOption(args: string[], flag: string, value: string): string[] {
+  const out = [...args];
+  const i = out.indexOf(flag);
+  if (i >= 0) out.splice(i, 2);
+  out.push(flag, value);
+  if (flag === '--dns-server') out.push('--resolve');
+  return out;
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function renderTo(args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'ee-hostile-'));
+  dirs.push(dir);
+  const out = join(dir, 'out');
+  const r = await cli(...args, '--out', out);
+  const files = existsSync(out) ? Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])) : {};
+  return { ...r, out, files: files as Record<string, string> };
+}
+
+/** Lines that are not comments: what the platform executes. */
+function code(text: string, comment: RegExp): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '' && !comment.test(l));
+}
+
+describe.skipIf(!tools)('hostile input', () => {
+  let ns: Netns;
+  beforeAll(() => {
+    ns = new Netns();
+  });
+  afterAll(() => ns?.close());
+
+  /** Validates one rendering with the real tool and returns a summary that must match the baseline's. */
+  function validate(target: TargetId, files: Record<string, string>, label: string | null): unknown {
+    switch (target) {
+      case 'pfsense': {
+        const xml = files['emaint-egress.xml'] ?? '';
+        expect(XMLValidator.validate(xml)).toBe(true);
+        const doc = new XMLParser({ isArray: (n) => n === 'alias' || n === 'rule' }).parse(xml) as {
+          pfsense: { aliases: { alias: { name: string; descr: string }[] }; filter: { rule: { type: string; descr: string }[] } };
+        };
+        const rules = doc.pfsense.filter.rule;
+        if (label !== null) for (const r of rules) expect(String(r.descr)).toContain(label);
+        return { aliases: doc.pfsense.aliases.alias.map((a) => a.name), rules: rules.map((r) => r.type) };
+      }
+      case 'iptables': {
+        ns.try('iptables', ['-F']);
+        ns.try('iptables', ['-X']);
+        ns.try('ipset', ['destroy']);
+        ns.exec('ipset', ['restore'], files['emaint-egress.ipset']);
+        ns.exec('iptables-restore', ['--noflush'], files['emaint-egress.rules']);
+        return { chain: ns.exec('iptables', ['-S']), sets: ns.exec('ipset', ['list', '-n']) };
+      }
+      case 'nftables': {
+        ns.exec('nft', ['flush', 'ruleset']);
+        ns.exec('nft', ['-f', '-'], 'add table inet filter\nadd chain inet filter forward { type filter hook forward priority 0; policy drop; }\n');
+        ns.exec('nft', ['-f', '-'], files['emaint-egress.nft']);
+        const conf = join(mkdtempSync(join(tmpdir(), 'ee-dnsmasq-')), 'emaint-egress.dnsmasq.conf');
+        dirs.push(dirname(conf));
+        writeFileSync(conf, files['emaint-egress.dnsmasq.conf'] ?? '');
+        const dnsmasq = spawnSync('dnsmasq', ['--test', `--conf-file=${conf}`], { encoding: 'utf8' });
+        expect(dnsmasq.stderr).toMatch(/syntax check OK/);
+        return ns.exec('nft', ['list', 'ruleset']);
+      }
+      case 'panos': {
+        const text = files['emaint-egress.set'] ?? '';
+        const lines = code(text, /^#/);
+        for (const l of lines) {
+          expect(l).toMatch(/^set /);
+          // Each description is one quoted token at the end of its line, and holds the label whole.
+          const m = /^(set .*? description) ("[^"]*"|'[^']*')$/.exec(l);
+          if (l.includes(' description ')) {
+            expect(m, l).not.toBeNull();
+          }
+        }
+        if (label !== null) expect(lines.filter((l) => l.includes(label)).length).toBeGreaterThan(0);
+        return lines.map((l) => l.replace(/ description ("[^"]*"|'[^']*')$/, ' description X'));
+      }
+      case 'pac': {
+        const pac = files['emaint-egress.pac'] ?? '';
+        new vm.Script(pac); // compiles
+        const dir = mkdtempSync(join(tmpdir(), 'ee-pac-'));
+        dirs.push(dir);
+        const hosts = ['camapi.srv.ygles.com', 'xcamapi.srv.ygles.com', 'gdlp01.c-wss.com', 'example.org'];
+        return hosts.map((h) => {
+          const r = spawnSync('pactester', ['-p', '/dev/stdin', '-u', `https://${h}/`, '-h', h], { input: pac, encoding: 'utf8' });
+          return r.stdout.trim();
+        });
+      }
+    }
+  }
+
+  for (const target of TARGETS) {
+    for (const { flag, targets } of OPTIONS) {
+      if (!targets.includes(target)) continue;
+      it(`${target} ${flag}`, async () => {
+        const baseArgs = base(target);
+        const baseline = await renderTo(flag === '--site' ? withOption(baseArgs, '--site', 'SITE') : baseArgs);
+        expect(baseline.code, baseline.stderr).toBe(0);
+        const expected = validate(target, baseline.files, null);
+        for (const value of HOSTILE) {
+          const r = await renderTo(withOption(baseArgs, flag, value));
+          if (r.code !== 0) {
+            // Refused: one line naming the option, nothing on stdout, nothing written.
+            expect(r.code, `${flag} ${JSON.stringify(value)}: ${r.stderr}`).toBe(2);
+            expect(r.stdout).toBe('');
+            expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+            expect(r.stderr).not.toMatch(/\n\s+at /);
+            expect(existsSync(r.out)).toBe(false);
+            continue;
+          }
+          // Accepted (only free text is): same rules as with a harmless value.
+          expect(flag, `${flag} accepted ${JSON.stringify(value)}`).toBe('--site');
+          const got = validate(target, r.files, value.trim());
+          expect(got).toEqual(expected);
+        }
+      });
+    }
+  }
+});
