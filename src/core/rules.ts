@@ -134,21 +134,27 @@ function destinationsOf(rules: readonly Rule[], agents: readonly string[]): Dest
 
 function applyIotPort(flows: readonly Flow[], alternatives: Map<string, number[]>, iotPort: IotPort): Flow[] {
   if (iotPort === 'both') return [...flows];
-  const chosen = Number(iotPort);
-  const kept = flows.filter((f) => !alternatives.has(f.host) || f.port === chosen);
-  // Every agent that reached an alternative-port host must still reach it.
-  for (const [host] of alternatives) {
-    const before = flows.filter((f) => f.host === host);
-    const after = kept.filter((f) => f.host === host);
-    const lost = [...new Set(before.flatMap((f) => f.agents))].filter((a) => !after.some((f) => f.agents.includes(a)));
-    if (lost.length > 0) {
-      const ports = [...new Set(before.map((f) => f.port))].join(', ');
-      throw new SiteOptionError(
-        `--iot-port ${iotPort}: ${lost.join(', ')} reach ${host} on port ${ports} only (Canon's document gives no other port for ${lost.length > 1 ? 'them' : 'it'}); valid here: ${ports}, both`,
-      );
+  // Agents that would lose every flow to an alternative-port host if only `port` were kept.
+  const losers = (port: number) => {
+    const out: { host: string; agents: string[]; ports: number[] }[] = [];
+    for (const [host] of alternatives) {
+      const before = flows.filter((f) => f.host === host);
+      const after = before.filter((f) => f.port === port);
+      const agents = [...new Set(before.flatMap((f) => f.agents))].filter((a) => !after.some((f) => f.agents.includes(a)));
+      const ports = [...new Set(before.filter((f) => f.agents.some((a) => agents.includes(a))).map((f) => f.port))];
+      if (agents.length > 0) out.push({ host, agents, ports });
     }
+    return out;
+  };
+  const chosen = Number(iotPort);
+  const [lost] = losers(chosen);
+  if (lost) {
+    const valid = IOT_PORTS.filter((p) => p === 'both' || losers(Number(p)).length === 0);
+    throw new SiteOptionError(
+      `--iot-port ${iotPort}: ${lost.agents.join(', ')} ${lost.agents.length > 1 ? 'reach' : 'reaches'} ${lost.host} on port ${lost.ports.join(', ')} only (Canon's document gives no other port for ${lost.agents.length > 1 ? 'them' : 'it'}); valid here: ${valid.join(', ')}`,
+    );
   }
-  return kept;
+  return flows.filter((f) => !alternatives.has(f.host) || f.port === chosen);
 }
 
 function wildcardWarnings(plan: Plan, rules: readonly Rule[]): string[] {

@@ -191,13 +191,15 @@ async function follow(name: string, type: RecordType, options: DnsOptions) {
     if (answer.rcode !== 'NOERROR') return { rcode: answer.rcode, chain, addresses: [] };
     // Walk the CNAMEs the answer itself carries, then take the records of the last name.
     let target = current;
-    for (let i = 0; i < MAX_CNAMES; i++) {
+    for (;;) {
       const cname = answer.answers.find((r) => r.type === 'CNAME' && r.name === target);
       if (!cname) break;
       if (chain.includes(cname.data)) throw new DnsError(`${name}: CNAME loop at ${cname.data}`, 'loop');
       ttl = Math.min(ttl, cname.ttl);
       target = cname.data;
       chain.push(target);
+      // The limit counts the whole chain, across answers and questions.
+      if (chain.length > MAX_CNAMES + 1) throw new DnsError(`${name}: more than ${MAX_CNAMES} CNAMEs`, 'loop');
     }
     const records = answer.answers.filter((r) => r.type === type && r.name === target);
     if (records.length > 0 || target === current) {

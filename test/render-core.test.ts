@@ -1,0 +1,179 @@
+// The pure parts of rendering: site option parsing, the rule set, escaping, the
+// template guard, and the all-or-nothing file writer.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertSafeTemplate, createEngine } from '../src/core/render/engine.js';
+import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
+import { panosName } from '../src/core/render/panos.js';
+import { setNames } from '../src/core/render/words.js';
+import { plan } from '../src/core/planner.js';
+import { buildRules, portGroups } from '../src/core/rules.js';
+import { firstNameserver, parseDnsServer, parseHostPort, parseLabel, parseSources } from '../src/core/site.js';
+import { writeFilesAtomically } from '../src/io/write-files.js';
+import { catalogue } from './helpers/catalogue.js';
+
+const all = catalogue.agents.map((a) => a.id);
+const IOT = 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com';
+
+describe('site options', () => {
+  it('parses IPv4 and IPv6 sources, normalised and deduplicated', () => {
+    expect(parseSources(' 10.1.2.0/24, 192.0.2.7 ,2001:0DB8:0::/48,10.1.2.0/24').map((s) => [s.cidr, s.family])).toEqual([
+      ['10.1.2.0/24', 4],
+      ['192.0.2.7/32', 4],
+      ['2001:db8::/48', 6],
+    ]);
+  });
+  it.each(['10.1.2', '0x0a.0.0.1', '1.2.3.4.5', 'fe80::1%eth0', '10.0.0.0/', '10.0.0.0/x', 'example.com', '::/129', '10.0.0.1/24'])(
+    'refuses source %j',
+    (s) => expect(() => parseSources(s)).toThrow(/--source/),
+  );
+  it('parses host:port for --proxy, IPv6 in brackets', () => {
+    expect(parseHostPort('Proxy.Example.test:8080', '--proxy')).toEqual({ host: 'proxy.example.test', port: 8080, text: 'proxy.example.test:8080' });
+    expect(parseHostPort('[2001:db8::1]:3128', '--proxy').text).toBe('[2001:db8::1]:3128');
+    for (const bad of ['host', ':80', 'a b:80', 'h:0', 'h:65536', '[2001:db8::1]', '10.0.0.1:80:80', 'x_y:80', '1.2.3:80']) {
+      expect(() => parseHostPort(bad, '--proxy'), bad).toThrow(/--proxy/);
+    }
+  });
+  it('parses --dns-server as an address with an optional port', () => {
+    expect(parseDnsServer('10.0.0.53')).toEqual({ address: '10.0.0.53', family: 4, port: 53 });
+    expect(parseDnsServer('127.0.0.1:5353')).toEqual({ address: '127.0.0.1', family: 4, port: 5353 });
+    expect(parseDnsServer('::1')).toEqual({ address: '::1', family: 6, port: 53 });
+    expect(parseDnsServer('[::1]:5353')).toEqual({ address: '::1', family: 6, port: 5353 });
+    expect(() => parseDnsServer('dns.example.test')).toThrow(/not an IP address/);
+  });
+  it('reads the first usable nameserver of resolv.conf', () => {
+    expect(firstNameserver('# c\nsearch x\nnameserver fe80::1%eth0\nnameserver 10.0.0.2\n')).toEqual({ address: 'fe80::1', family: 6, port: 53 });
+    expect(firstNameserver('nameserver bogus\nnameserver 10.0.0.2')).toEqual({ address: '10.0.0.2', family: 4, port: 53 });
+    expect(firstNameserver('search example.test\n')).toBeNull();
+  });
+  it('keeps a site label printable and on one line', () => {
+    expect(parseLabel('  ACME "HQ" </descr>  ')).toBe('ACME "HQ" </descr>');
+    for (const bad of ['', 'a\nb', 'a\rb', 'tab\there', 'bidi\u202e', 'x'.repeat(81)]) expect(() => parseLabel(bad), JSON.stringify(bad)).toThrow(/--site/);
+  });
+});
+
+describe('rule set', () => {
+  const p = plan(catalogue, { agents: all, options: ['cca-activation'] });
+  it('exact mode: one rule per planned flow, same hosts and ports', () => {
+    const r = buildRules(catalogue, p, { mode: 'exact', iotPort: 'both' });
+    expect(r.rules.map((x) => `${x.name}:${x.port}`)).toEqual(p.flows.map((f) => `${f.host}:${f.port}`));
+    expect(r.warnings).toEqual([]);
+  });
+  it('--iot-port keeps only the chosen port for the IoT endpoint', () => {
+    const only443 = buildRules(catalogue, p, { mode: 'exact', iotPort: '443' });
+    expect(only443.rules.filter((x) => x.name === IOT).map((x) => x.port)).toEqual([443]);
+    const only8883 = buildRules(catalogue, plan(catalogue, { agents: ['cca', 'backup'] }), { mode: 'exact', iotPort: '8883' });
+    expect(only8883.rules.filter((x) => x.name === IOT).map((x) => x.port)).toEqual([8883]);
+    // Other hosts keep their ports.
+    expect(only443.rules.length).toBe(p.flows.length - 1);
+  });
+  it('--iot-port 8883 is refused when a chosen agent reaches the IoT host on 443 only', () => {
+    expect(() => buildRules(catalogue, p, { mode: 'exact', iotPort: '8883' })).toThrow(
+      `--iot-port 8883: cdca-v2-cca, meap-cca reach ${IOT} on port 443 only (Canon's document gives no other port for them); valid here: 443, both`,
+    );
+  });
+  it('wildcard mode: wildcards where they cover, the uncovered host by name, with warnings', () => {
+    const r = buildRules(catalogue, p, { mode: 'wildcard', iotPort: 'both' });
+    expect(r.destinations.map((d) => d.name)).toEqual(['*.amazonaws.com', 'gdlp01.c-wss.com', '*.srv.ygles.com', '*.c-cdsknn.net', '*.ugwdevice.net']);
+    const aws = r.destinations.find((d) => d.name === '*.amazonaws.com');
+    expect(aws?.ports).toEqual([443, 8883]);
+    expect(aws?.hosts).toHaveLength(3);
+    expect(r.warnings.find((w) => w.startsWith('*.amazonaws.com'))).toMatch(/data-exfiltration/);
+    expect(r.warnings).toContain('gdlp01.c-wss.com: no vendor wildcard covers it; allowed by its exact name');
+  });
+  it('port groups pair names with exactly the ports they need', () => {
+    const groups = portGroups(buildRules(catalogue, p, { mode: 'exact', iotPort: 'both' }));
+    expect(groups.map((g) => g.ports)).toEqual([[443], [443, 8883]]);
+    expect(groups[1]?.destinations.map((d) => d.name)).toEqual([IOT]);
+  });
+});
+
+describe('escaping', () => {
+  it('XML text and comments', () => {
+    expect(xmlText(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
+    expect(() => xmlText('bell\u0007')).toThrow(/XML cannot hold/);
+    expect(xmlComment('a -- b --> c-')).toBe('a - - b - -> c- ');
+    expect(xmlComment('a---b')).not.toMatch(/--/);
+  });
+  it('iptables comments: quoted, escaped, cut to 255 bytes on a character boundary', () => {
+    expect(iptablesComment('say "hi" \\o/')).toBe('"say \\"hi\\" \\\\o/"');
+    const long = iptablesComment('é'.repeat(200));
+    expect(Buffer.byteLength(long.slice(1, -1))).toBe(254);
+    expect(() => iptablesComment('a\nb')).toThrow();
+  });
+  it('nft comments: no double quotes, at most 128 bytes', () => {
+    expect(() => nftComment('a "b"')).toThrow(/nft cannot quote/);
+    expect(Buffer.byteLength(nftComment('x'.repeat(300)))).toBe(130);
+  });
+  it('PAN-OS values: double quotes, single quotes when needed, refused when both', () => {
+    expect(panosQuoted('plain text')).toBe('"plain text"');
+    expect(panosQuoted('say "hi"')).toBe(`'say "hi"'`);
+    expect(() => panosQuoted(`it's "x"`)).toThrow(/both/);
+  });
+});
+
+describe('names', () => {
+  it('set names are unique, short and readable', () => {
+    const p = plan(catalogue, { agents: all, options: ['cca-activation'] });
+    for (const [prefix, sep, max] of [['em4-', '-', 31], ['emaint_v6_', '_', 52]] as const) {
+      const names = setNames(p.hosts, prefix, sep, max);
+      expect(new Set(names).size).toBe(p.hosts.length);
+      for (const n of names) {
+        expect(n.length).toBeLessThanOrEqual(max);
+        expect(n.endsWith(sep)).toBe(false);
+      }
+    }
+  });
+  it('PAN-OS names stay within 63 characters and unique', () => {
+    const a = panosName(`emaint-${'a'.repeat(80)}.example.test`);
+    const b = panosName(`emaint-${'a'.repeat(80)}.example.tests`);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(a).not.toBe(b);
+    expect(panosName('emaint-host.example.test')).toBe('emaint-host.example.test');
+  });
+});
+
+describe('template guard', () => {
+  const escapers = new Set(['xml']);
+  it('accepts printing through an escaper with triple-stash', () => {
+    expect(() => assertSafeTemplate('t', '{{#each xs}}<a>{{{xml this}}}</a>{{/each}}', escapers)).not.toThrow();
+  });
+  it.each([
+    ['{{name}}', /HTML escaping/],
+    ['{{{name}}}', /must call exactly one of xml/],
+    ['{{{xml a b}}}', /must call exactly one/],
+    ['{{> partial}}', /PartialStatement is not allowed/],
+    ['{{#with x}}{{/with}}', /block helper #with is not allowed/],
+    ['{{{xml (lookup a b)}}}', /sub-expressions/],
+  ])('refuses %s', (source, message) => {
+    expect(() => assertSafeTemplate('t', source, escapers)).toThrow(message);
+  });
+  it('an engine refuses an unsafe template before rendering anything', () => {
+    const engine = createEngine('t', { 'x.hbs': 'ok {{value}}' }, { xml: xmlText });
+    expect(() => engine.render('x.hbs', { value: '<b>' })).toThrow(/HTML escaping/);
+  });
+  it('a misspelt field is an error, not an empty string', () => {
+    const engine = createEngine('t', { 'x.hbs': '{{{xml vaule}}}' }, { xml: xmlText });
+    expect(() => engine.render('x.hbs', { value: 'v' })).toThrow(/expected text, got undefined/);
+  });
+});
+
+describe('writing files', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  it('leaves nothing behind when a later file fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ee-write-'));
+    dirs.push(dir);
+    expect(() =>
+      writeFilesAtomically(dir, [
+        { name: 'first.txt', content: 'one' },
+        { name: 'missing-folder/second.txt', content: 'two' },
+      ], false),
+    ).toThrow();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
