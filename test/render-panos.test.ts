@@ -7,26 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { type Plan, plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
+import { IOT_PORTS, type IotPort, MODES, type Mode, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
 
-const ALL = catalogue.agents.map((a) => a.id);
-
-interface PlanVariant {
-  label: string;
-  agentsFlag: string;
-  agents: string[];
-  options: string[];
-}
-
-const PLANS: PlanVariant[] = [
-  { label: 'all + --cca-activation', agentsFlag: 'all', agents: ALL, options: ['cca-activation'] },
-  { label: 'cca', agentsFlag: 'cca', agents: ['cca'], options: [] },
-  { label: 'cdca-v1', agentsFlag: 'cdca-v1', agents: ['cdca-v1'], options: [] },
-  { label: 'rdms,erds', agentsFlag: 'rdms,erds', agents: ['rdms', 'erds'], options: [] },
-];
-const MODES = ['exact', 'wildcard'] as const;
-type Mode = (typeof MODES)[number];
-const IOT_PORTS = ['443', '8883', 'both'] as const;
-type IotPort = (typeof IOT_PORTS)[number];
 const SOURCES: { label: string; flag: string | null; cidrs: string[] }[] = [
   { label: 'no --source', flag: null, cidrs: [] },
   { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'] },
@@ -329,28 +311,6 @@ function checkPanos(text: string, want: Expectation): Checked {
 // ---------------------------------------------------------------------------------
 // Expectations from the plan
 
-/** Hosts for which the catalogue gives alternative ports ("443 or 8883"). */
-function alternativeHosts(): Set<string> {
-  const out = new Set<string>();
-  for (const a of catalogue.agents) {
-    for (const e of [...a.endpoints, ...(a.options ?? []).flatMap((o) => o.endpoints)]) {
-      if (e.ports !== undefined && e.ports.length > 1) out.add(e.host);
-    }
-  }
-  return out;
-}
-
-/** The plan's flows after --iot-port, or null when the CLI must refuse the choice. */
-function keptFlows(p: Plan, iotPort: IotPort): { host: string; port: number }[] | null {
-  const alt = alternativeHosts();
-  const kept = p.flows.filter((f) => iotPort === 'both' || !alt.has(f.host) || f.port === Number(iotPort));
-  for (const host of alt) {
-    const after = new Set(kept.filter((f) => f.host === host).flatMap((f) => f.agents));
-    if (p.flows.some((f) => f.host === host && f.agents.some((a) => !after.has(a)))) return null;
-  }
-  return kept;
-}
-
 function expectation(p: Plan, mode: Mode, iotPort: IotPort, sources: string[]): Expectation | null {
   const flows = keptFlows(p, iotPort);
   if (flows === null) return null;
@@ -391,12 +351,7 @@ describe('render --target panos', () => {
     describe(`agents ${pv.label}`, () => {
       for (const iot of IOT_PORTS) {
         if (keptFlows(p, iot) === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, async () => {
-            const r = await cli(...argv(pv, 'exact', iot, null));
-            expect(r.code).toBe(2);
-            expect(r.stdout).toBe('');
-            expect(r.stderr).toMatch(new RegExp(`^emaint-egress render: --iot-port ${iot}: `));
-          });
+          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () => expectIotPortRefused(argv(pv, 'exact', iot, null), iot));
           continue;
         }
         for (const mode of MODES) {

@@ -7,26 +7,8 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { parseIp } from '../src/core/site.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
+import { IOT_PORTS, type IotPort, MODES, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
 
-const ALL = catalogue.agents.map((a) => a.id);
-
-interface PlanVariant {
-  label: string;
-  /** The --agents value. */
-  agentsFlag: string;
-  agents: string[];
-  options: string[];
-}
-
-const PLANS: PlanVariant[] = [
-  { label: 'all + --cca-activation', agentsFlag: 'all', agents: ALL, options: ['cca-activation'] },
-  { label: 'cca', agentsFlag: 'cca', agents: ['cca'], options: [] },
-  { label: 'cdca-v1', agentsFlag: 'cdca-v1', agents: ['cdca-v1'], options: [] },
-  { label: 'rdms,erds', agentsFlag: 'rdms,erds', agents: ['rdms', 'erds'], options: [] },
-];
-const MODES = ['exact', 'wildcard'] as const;
-const IOT_PORTS = ['443', '8883', 'both'] as const;
-type IotPort = (typeof IOT_PORTS)[number];
 const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
   { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
   { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'], ipprotocol: 'inet46' },
@@ -35,30 +17,10 @@ const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol
 ];
 const INTERFACE = 'opt1';
 
-/** Hosts for which the catalogue gives alternative ports ("443 or 8883"), read from the catalogue itself. */
-function alternativeHosts(): Set<string> {
-  const out = new Set<string>();
-  for (const a of catalogue.agents) {
-    for (const e of [...a.endpoints, ...(a.options ?? []).flatMap((o) => o.endpoints)]) {
-      if (e.ports !== undefined && e.ports.length > 1) out.add(e.host);
-    }
-  }
-  return out;
-}
-
-/**
- * The plan's (host, port) flows after the --iot-port choice, or null when the choice
- * would cut an agent off a host it needs (the CLI must then refuse it).
- */
+/** The plan's (host, port) flows after the --iot-port choice, or null when the CLI must refuse it. */
 function expectedFlows(p: Plan, iotPort: IotPort): Set<string> | null {
-  const alt = alternativeHosts();
-  const kept = p.flows.filter((f) => iotPort === 'both' || !alt.has(f.host) || f.port === Number(iotPort));
-  for (const host of alt) {
-    const before = new Set(p.flows.filter((f) => f.host === host).flatMap((f) => f.agents));
-    const after = new Set(kept.filter((f) => f.host === host).flatMap((f) => f.agents));
-    if ([...before].some((a) => !after.has(a))) return null;
-  }
-  return new Set(kept.map((f) => `${f.host}|${f.port}`));
+  const kept = keptFlows(p, iotPort);
+  return kept === null ? null : new Set(kept.map((f) => `${f.host}|${f.port}`));
 }
 
 const parser = new XMLParser({
@@ -239,12 +201,7 @@ describe('render --target pfsense', () => {
       for (const iot of IOT_PORTS) {
         const flows = expectedFlows(p, iot);
         if (flows === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, async () => {
-            const r = await cli(...argv(pv, 'exact', iot, null, INTERFACE));
-            expect(r.code).toBe(2);
-            expect(r.stdout).toBe('');
-            expect(r.stderr).toMatch(new RegExp(`^emaint-egress render: --iot-port ${iot}: `));
-          });
+          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () => expectIotPortRefused(argv(pv, 'exact', iot, null, INTERFACE), iot));
           continue;
         }
         for (const mode of MODES) {
