@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderTarget } from '../src/commands/render.js';
 import { assertSafeTemplate, createEngine } from '../src/core/render/engine.js';
 import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
 import { panosName } from '../src/core/render/panos.js';
@@ -11,6 +12,7 @@ import { setNames } from '../src/core/render/words.js';
 import { plan } from '../src/core/planner.js';
 import { buildRules, portGroups } from '../src/core/rules.js';
 import { firstNameserver, parseDnsServer, parseHostPort, parseLabel, parseSources } from '../src/core/site.js';
+import { loadTemplates } from '../src/io/templates.js';
 import { writeFilesAtomically } from '../src/io/write-files.js';
 import { catalogue } from './helpers/catalogue.js';
 
@@ -157,6 +159,25 @@ describe('template guard', () => {
   it('a misspelt field is an error, not an empty string', () => {
     const engine = createEngine('t', { 'x.hbs': '{{{xml vaule}}}' }, { xml: xmlText });
     expect(() => engine.render('x.hbs', { value: 'v' })).toThrow(/expected text, got undefined/);
+  });
+});
+
+describe('renderTarget', () => {
+  it('looks hosts up only for targets that use addresses', async () => {
+    const asked: string[] = [];
+    const services = {
+      templates: loadTemplates,
+      resolveHosts: (hosts: readonly string[]) => {
+        asked.push(...hosts);
+        return Promise.resolve({ server: '127.0.0.1:53', at: '2026-11-21T09:00:00.000Z', hosts: new Map() });
+      },
+    };
+    const site = { sources: [], label: null, interface: 'lan', hook: null, nftTable: { family: 'inet' as const, name: 'filter' }, proxy: null, pacRoute: 'proxy' as const, fromZone: 'any', toZone: 'any' };
+    const req = { agents: ['rdms'], options: [], mode: 'exact' as const, iotPort: 'both' as const, site, resolve: { address: '127.0.0.1', family: 4 as const, port: 53 }, meta: { tool: 't', toolVersion: '0', generatedAt: '2026-11-21T09:00:00.000Z' } };
+    await renderTarget({ ...req, target: 'pfsense' }, catalogue, services);
+    expect(asked).toEqual([]);
+    await renderTarget({ ...req, target: 'nftables' }, catalogue, services);
+    expect(asked).toEqual(['a02.c-cdsknn.net', 'device.c-cdsknn.net', 'device02.c-cdsknn.net']);
   });
 });
 

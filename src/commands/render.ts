@@ -29,7 +29,9 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
   const p = plan(catalogue, { agents: req.agents, options: req.options });
   const rules = buildRules(catalogue, p, { mode: req.mode, iotPort: req.iotPort });
   const exact = req.mode === 'exact' ? rules : buildRules(catalogue, p, { mode: 'exact', iotPort: req.iotPort });
-  const resolution = req.resolve ? await services.resolveHosts(exact.destinations.map((d) => d.name), req.resolve) : null;
+  // Only address-based targets use the answers; the others name hosts and never look them up.
+  const resolution =
+    req.resolve && target.usesAddresses ? await services.resolveHosts(exact.destinations.map((d) => d.name), req.resolve) : null;
   const out = target.render({ plan: p, rules, exact, site: req.site, meta: req.meta, resolution }, services.templates(req.target));
   const unresolved = resolution ? [...resolution.hosts].filter(([, r]) => r.error !== null) : [];
   return {

@@ -4,7 +4,7 @@
 import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, iptablesComment } from './escape.js';
-import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
+import { addressEscaper, dnsName, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
 import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
 import { describeFlows, setNames } from './words.js';
 
@@ -27,7 +27,7 @@ export const iptables: Target = {
       rule: identifier(/^-A (OUTPUT|FORWARD)( -s [0-9a-f.:]+\/\d{1,3})? -j EMAINT-EGRESS$/, 'jump rule'),
       port: portEscaper,
       address: addressEscaper,
-      domain: dnsmasqDomain,
+      domain: dnsName,
       iptcomment: iptablesComment,
     });
     const present = families(site.sources, resolution);

@@ -56,7 +56,8 @@ export function dnsmasqMatch(d: Destination): string {
 
 const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
-export function dnsmasqDomain(v: unknown): string {
+/** A DNS name (optionally `*.`-prefixed) as dnsmasq and firewall objects take it. */
+export function dnsName(v: unknown): string {
   if (typeof v !== 'string' || !DNS_NAME.test(v)) throw new RenderError(`dnsmasq name: ${quoteValue(String(v))} is not a DNS name`);
   return v;
 }

@@ -3,7 +3,7 @@
 import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, nftComment } from './escape.js';
-import { addressEscaper, dnsmasqDomain, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
+import { addressEscaper, dnsName, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows, setNames } from './words.js';
 
@@ -30,7 +30,7 @@ export const nftables: Target = {
       setlist: identifier(/^[46]#(inet|ip|ip6)#[A-Za-z][A-Za-z0-9_]{0,63}#emaint_v[46]_\d{2}_[a-z0-9_]{1,40}(,[46]#(inet|ip|ip6)#[A-Za-z][A-Za-z0-9_]{0,63}#emaint_v[46]_\d{2}_[a-z0-9_]{1,40})*$/, 'nftset list'),
       port: portEscaper,
       address: addressEscaper,
-      domain: dnsmasqDomain,
+      domain: dnsName,
       nftcomment: nftComment,
     });
     const tableFamilies: Family[] = site.nftTable.family === 'ip' ? [4] : site.nftTable.family === 'ip6' ? [6] : [4, 6];

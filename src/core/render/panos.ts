@@ -7,7 +7,7 @@ import { type Destination, portGroups } from '../rules.js';
 import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
 import { hashComment, identifier, panosQuoted } from './escape.js';
-import { dnsmasqDomain, portEscaper } from './netfilter.js';
+import { dnsName, portEscaper } from './netfilter.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows } from './words.js';
 
@@ -42,7 +42,7 @@ export const panos: Target = {
       comment: hashComment,
       name: identifier(PANOS_NAME, 'PAN-OS name'),
       quoted: panosQuoted,
-      fqdn: dnsmasqDomain,
+      fqdn: dnsName,
       cidr: identifier(/^[0-9a-f.:]+\/\d{1,3}$/, 'network'),
       url: identifier(URL_ENTRY, 'URL list entry'),
       port: portEscaper,
