@@ -5,16 +5,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
 import { type Catalogue, CatalogueError } from '../core/catalogue.js';
-import { PlanError } from '../core/planner.js';
-import { RenderError } from '../core/render/engine.js';
-import { SiteOptionError } from '../core/site.js';
+import { InputError } from '../core/errors.js';
 import { escapeUnsafe, quoteValue } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
 import { agentsHint, parseAgentList } from './agent-list.js';
-import { OutputError } from '../io/write-files.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
-import { addRenderCommand } from './render-command.js';
 import { planJson, planText } from './output/plan-text.js';
+import { addRenderCommand } from './render-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 export const PROGRAM = 'emaint-egress';
@@ -141,7 +138,7 @@ function report(err: unknown, cmd: Command | undefined, agentsValid: string, io:
     io.stderr(`${where}: ${cmd ? commanderMessage(err, cmd, agentsValid) : err.message}\n`);
     return EXIT_USAGE;
   }
-  if (err instanceof UsageError || err instanceof PlanError || err instanceof SiteOptionError || err instanceof RenderError || err instanceof OutputError) {
+  if (err instanceof InputError) {
     io.stderr(`${where}: ${err.message}\n`);
     return EXIT_USAGE;
   }

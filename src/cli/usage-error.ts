@@ -1,5 +1,7 @@
+import { InputError } from '../core/errors.js';
+
 /** Bad input from the user: one line on stderr, exit code 2, nothing on stdout. */
-export class UsageError extends Error {
+export class UsageError extends InputError {
   override name = 'UsageError';
 }
 

@@ -1,5 +1,6 @@
 // The planner: (agents + options) -> deduplicated flows. Pure and deterministic.
 import type { Catalogue, Cite, Endpoint, Role } from './catalogue.js';
+import { InputError } from './errors.js';
 import { quoteValue } from './text.js';
 import { coveringWildcard, wildcardCovers } from './wildcards.js';
 
@@ -82,7 +83,7 @@ export interface LanFlow {
   provenance: Cite & { file: string };
 }
 
-export class PlanError extends Error {
+export class PlanError extends InputError {
   override name = 'PlanError';
 }
 

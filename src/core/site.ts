@@ -1,10 +1,11 @@
 // Site options for rendering and checking: parsed and validated here, once, so the
 // renderers only ever see values they can print. Pure: no I/O.
 import ipaddr from 'ipaddr.js';
+import { InputError } from './errors.js';
 import { quoteValue } from './text.js';
 
 /** A user value that cannot be used; the message is one line and names the valid values. */
-export class SiteOptionError extends Error {
+export class SiteOptionError extends InputError {
   override name = 'SiteOptionError';
 }
 

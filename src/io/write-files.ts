@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
 
 export interface FileToWrite {
   name: string;
@@ -12,7 +13,7 @@ export interface FileToWrite {
 }
 
 /** The folder or a file in it is in the way; nothing was written. */
-export class OutputError extends Error {
+export class OutputError extends InputError {
   override name = 'OutputError';
 }
 
@@ -22,7 +23,11 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[],
   } catch (err) {
     if (err instanceof OutputError) throw err;
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`--out ${dir}: ${(err as Error).message}`);
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new OutputError(`--out ${dir}: ${(e as Error).message}`);
+    }
   }
   const paths = files.map((f) => join(dir, f.name));
   const existing = paths.filter((p) => exists(p));
@@ -50,7 +55,8 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[],
     files.forEach((_, i) => renameSync(temps[i] as string, paths[i] as string));
   } catch (err) {
     for (const t of temps) rmSync(t, { force: true });
-    throw err;
+    // Permissions, a full disk: the folder cannot take the files; nothing was replaced.
+    throw new OutputError(`cannot write to ${dir}: ${(err as Error).message}`);
   }
   return paths;
 }

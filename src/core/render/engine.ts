@@ -3,12 +3,13 @@
 // own escaping helpers, with triple-stash: `{{{xml descr}}}`. Anything else (a bare
 // `{{value}}`, a partial, a helper that is not an escaper) is refused when compiled.
 import Handlebars from 'handlebars';
+import { InputError } from '../errors.js';
 
 /** Turns one value into text that is safe in the target's syntax, or throws RenderError. */
 export type Escaper = (value: unknown) => string;
 
 /** User or catalogue text that the target's syntax cannot carry safely. */
-export class RenderError extends Error {
+export class RenderError extends InputError {
   override name = 'RenderError';
 }
 
