@@ -1,4 +1,5 @@
 // Parses the --agents value: "id,id,..." or "all".
+import { type Command, Option } from 'commander';
 import type { Catalogue } from '../core/catalogue.js';
 import { UnknownAgentError, agentIdList, resolveAgents } from '../core/planner.js';
 import { quoteValue } from '../core/text.js';
@@ -28,4 +29,22 @@ export function parseAgentList(catalogue: Catalogue, value: string | undefined):
     }
     throw err;
   }
+}
+
+/** The agent choice both `plan` and `render` take: --agents plus each agent option
+ *  from the catalogue (e.g. --cca-activation). Returns the reader for the parsed flags. */
+export function addAgentFlags(
+  cmd: Command,
+  catalogue: Catalogue,
+  program: string,
+): (opts: Record<string, unknown>) => { agents: string[]; options: string[] } {
+  cmd.addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${program} agents')`));
+  const flags = catalogue.agents.flatMap((a) =>
+    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
+  );
+  for (const { option } of flags) cmd.addOption(option);
+  return (opts) => ({
+    agents: parseAgentList(catalogue, typeof opts['agents'] === 'string' ? opts['agents'] : undefined),
+    options: flags.filter(({ option }) => opts[option.attributeName()] === true).map((f) => f.id),
+  });
 }

@@ -1,14 +1,14 @@
 // Flags and output: parses argv with commander, calls the commands, prints results.
 // Every user error becomes one line on stderr and exit code 2, with nothing on stdout.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
 import { type Catalogue, CatalogueError } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
 import { escapeUnsafe, quoteValue } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
-import { agentsHint, parseAgentList } from './agent-list.js';
+import { addAgentFlags, agentsHint } from './agent-list.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
 import { addRenderCommand } from './render-command.js';
@@ -91,11 +91,8 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
       io.stdout(opts.json ? agentsJson(result) : agentsText(result, io.columns));
     });
 
-  const agentOptions = agentOptionsOf(catalogue);
-  const planCommand = configure(program.command('plan'))
-    .description('show the flows (host, protocol, port) that the chosen agents need')
-    .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${PROGRAM} agents')`));
-  for (const { option } of agentOptions) planCommand.addOption(option);
+  const planCommand = configure(program.command('plan')).description('show the flows (host, protocol, port) that the chosen agents need');
+  const planAgents = addAgentFlags(planCommand, catalogue, PROGRAM);
   planCommand
     .option('--lan', 'also list the LAN-side flows of the hardening guide (agent host or support PC to device)')
     .option('--json', 'print JSON instead of a table')
@@ -103,9 +100,8 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
       'after',
       `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`,
     )
-    .action((opts: { agents?: string; lan?: boolean; json?: boolean } & Record<string, unknown>) => {
-      const agents = parseAgentList(catalogue, opts.agents);
-      const options = agentOptions.filter(({ option }) => opts[option.attributeName()] === true).map((o) => o.id);
+    .action((opts: { lan?: boolean; json?: boolean } & Record<string, unknown>) => {
+      const { agents, options } = planAgents(opts);
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
@@ -116,18 +112,9 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     toolVersion: toolVersion(),
     stdout: io.stdout,
     stderr: io.stderr,
-    agentOptions: agentOptionsOf(catalogue),
     now,
   });
   return program;
-}
-
-/** Agent options (e.g. --cca-activation) come from the catalogue, each an on/off flag;
- *  fresh Option objects per command. */
-function agentOptionsOf(catalogue: Catalogue): { id: string; option: Option }[] {
-  return catalogue.agents.flatMap((a) =>
-    (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
-  );
 }
 
 function report(err: unknown, cmd: Command | undefined, agentsValid: string, io: Io): number {

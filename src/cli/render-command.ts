@@ -8,7 +8,7 @@ import { loadTemplates } from '../io/templates.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { writeFilesAtomically } from '../io/write-files.js';
 import { resolveHosts } from '../net/resolve-hosts.js';
-import { parseAgentList } from './agent-list.js';
+import { addAgentFlags } from './agent-list.js';
 import { type RenderFlags, parseRenderFlags } from './render-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,8 +18,6 @@ export interface RenderContext {
   toolVersion: string;
   stdout(text: string): void;
   stderr(text: string): void;
-  /** The agent on/off options (e.g. --cca-activation), shared with `plan`. */
-  agentOptions: { id: string; option: Option }[];
   now(): Date;
 }
 
@@ -27,10 +25,8 @@ export interface RenderContext {
 const RESOLVE_TIMEOUT_MS = 3000;
 
 export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
-  cmd
-    .description('write firewall rules or a PAC file for the flows the chosen agents need')
-    .addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${ctx.program} agents')`));
-  for (const { option } of ctx.agentOptions) cmd.addOption(option);
+  cmd.description('write firewall rules or a PAC file for the flows the chosen agents need');
+  const agentFlags = addAgentFlags(cmd, ctx.catalogue, ctx.program);
   cmd
     .addOption(new Option('--target <target>', `what to write: ${TARGETS.join(', ')}`))
     .option('--out <dir>', 'write the files into this folder (created if missing) instead of stdout')
@@ -61,9 +57,8 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
         `  ${ctx.program} render --agents cdca-v2-cca --target pac --proxy proxy.example.com:8080`,
       ].join('\n'),
     )
-    .action(async (opts: RenderFlags & { agents?: string } & Record<string, unknown>) => {
-      const agents = parseAgentList(ctx.catalogue, opts.agents);
-      const options = ctx.agentOptions.filter(({ option }) => opts[option.attributeName()] === true).map((o) => o.id);
+    .action(async (opts: RenderFlags & Record<string, unknown>) => {
+      const { agents, options } = agentFlags(opts);
       const parsed = parseRenderFlags(opts);
       let resolve = parsed.resolve;
       if (resolve === 'system') {

@@ -55,7 +55,7 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[],
     files.forEach((_, i) => renameSync(temps[i] as string, paths[i] as string));
   } catch (err) {
     for (const t of temps) rmSync(t, { force: true });
-    // Permissions, a full disk: the folder cannot take the files; nothing was replaced.
+    // Permissions, a full disk: the folder cannot take the files; no temporary file stays.
     throw new OutputError(`cannot write to ${dir}: ${(err as Error).message}`);
   }
   return paths;
