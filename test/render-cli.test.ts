@@ -68,7 +68,7 @@ describe('render output', () => {
     expect(readFileSync(join(out, 'emaint-egress.rules'), 'utf8')).toBe('keep');
   });
 
-  it('leaves no temporary or partial file when writing fails', async () => {
+  it('a failed write replaces nothing and leaves no temporary file', async () => {
     if (process.getuid?.() === 0) {
       // Root ignores folder permissions; a folder in the way of a file fails the rename instead.
       const out = tmp();
@@ -138,6 +138,7 @@ describe('render: bad input is one line on stderr, exit 2, nothing on stdout', (
     [['--agents', 'cca', '--target', 'pfsense', '--hook', 'output'], /--hook applies to --target iptables or nftables, not pfsense$/],
     [['--agents', 'cca', '--target', 'iptables', '--hook', 'input', '--out', '/nonexistent-never'], /--hook: 'input' is not valid; valid: output, forward$/],
     [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'bridge filter', '--out', '/nonexistent-never'], /--nft-table: 'bridge filter' is not valid; expected "\[inet\|ip\|ip6\] name"/],
+    [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'ip filter', '--source', '2001:db8::/64', '--out', '/nonexistent-never'], /--nft-table ip filter: an ip table cannot hold the address family of --source; use an inet table$/],
     [['--agents', 'cca', '--target', 'pac'], /--target pac needs --proxy host:port/],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'proxy.example.test'], /--proxy: 'proxy\.example\.test' has no port/],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'proxy:99999'], /--proxy: 'proxy:99999' has a bad port; valid: 1 to 65535$/],

@@ -2,7 +2,7 @@
 // UsageError or SiteOptionError: one line, naming the valid values, exit code 2.
 import { PAC_ROUTES, type PacRoute, type Site, TARGETS, type TargetId } from '../core/render/target.js';
 import { IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
-import { type DnsServer, SiteOptionError, parseDnsServer, parseHostPort, parseLabel, parseName, parseSources } from '../core/site.js';
+import { type DnsServer, parseDnsServer, parseHostPort, parseLabel, parseName, parseNftTable, parseSources } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
 import { UsageError } from './usage-error.js';
 
@@ -63,15 +63,12 @@ export function parseRenderFlags(flags: RenderFlags): ParsedRender {
     }
   }
   if (flags.dnsServer !== undefined && !flags.resolve) throw new UsageError('--dns-server is used by --resolve; add --resolve or drop --dns-server');
-  const nft = flags.nftTable ?? 'inet filter';
-  const m = /^(?:(inet|ip|ip6)\s+)?([A-Za-z][A-Za-z0-9_]{0,63})$/.exec(nft.trim());
-  if (!m) throw new SiteOptionError(`--nft-table: ${quoteValue(nft)} is not valid; expected "[inet|ip|ip6] name", e.g. "inet filter"`);
   const site: Site = {
     sources: flags.source === undefined ? [] : parseSources(flags.source),
     label: flags.site === undefined ? null : parseLabel(flags.site),
     interface: parseName(flags.interface ?? 'lan', '--interface', /^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a pfSense interface name such as lan, wan or opt1'),
     hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', ['output', 'forward'] as const, 'forward'),
-    nftTable: { family: (m[1] ?? 'inet') as 'inet' | 'ip' | 'ip6', name: m[2] as string },
+    nftTable: parseNftTable(flags.nftTable ?? 'inet filter'),
     proxy: flags.proxy === undefined ? null : parseHostPort(flags.proxy, '--proxy'),
     pacRoute: choice<PacRoute>(flags.pacRoute, '--pac-route', PAC_ROUTES, 'proxy'),
     fromZone: parseName(flags.fromZone ?? 'any', '--from-zone', /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/, 'a PAN-OS zone name (letters, digits, . _ -) or any'),

@@ -60,11 +60,11 @@ export interface RuleOptions {
 }
 
 /** Hosts for which the document gives alternative ports ("443 of poort 8883"). */
-export function alternativePortHosts(catalogue: Catalogue): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+function alternativePortHosts(catalogue: Catalogue): Set<string> {
+  const out = new Set<string>();
   for (const a of catalogue.agents) {
     for (const e of [...a.endpoints, ...(a.options ?? []).flatMap((o) => o.endpoints)]) {
-      if (e.ports && e.ports.length > 1) out.set(e.host, [...e.ports]);
+      if (e.ports && e.ports.length > 1) out.add(e.host);
     }
   }
   return out;
@@ -132,12 +132,12 @@ function destinationsOf(rules: readonly Rule[], agents: readonly string[]): Dest
   return [...out.values()];
 }
 
-function applyIotPort(flows: readonly Flow[], alternatives: Map<string, number[]>, iotPort: IotPort): Flow[] {
+function applyIotPort(flows: readonly Flow[], alternatives: ReadonlySet<string>, iotPort: IotPort): Flow[] {
   if (iotPort === 'both') return [...flows];
   // Agents that would lose every flow to an alternative-port host if only `port` were kept.
   const losers = (port: number) => {
     const out: { host: string; agents: string[]; ports: number[] }[] = [];
-    for (const [host] of alternatives) {
+    for (const host of alternatives) {
       const before = flows.filter((f) => f.host === host);
       const after = before.filter((f) => f.port === port);
       const agents = [...new Set(before.flatMap((f) => f.agents))].filter((a) => !after.some((f) => f.agents.includes(a)));

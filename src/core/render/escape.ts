@@ -13,7 +13,7 @@ function text(value: unknown, where: string): string {
 }
 
 /** Refuses control characters (line breaks included): they could end a comment or a line. */
-export function oneLine(value: unknown, where: string): string {
+function oneLine(value: unknown, where: string): string {
   const s = text(value, where);
   if (CONTROLS.test(s) || LINE_BREAKS.test(s)) {
     throw new RenderError(`${where}: ${quoteValue(s)} contains a control character or line break`);
@@ -58,7 +58,7 @@ export function identifier(pattern: RegExp, what: string) {
 }
 
 /** Cuts `s` to at most `bytes` UTF-8 bytes without splitting a character. */
-export function clipBytes(s: string, bytes: number): string {
+function clipBytes(s: string, bytes: number): string {
   let out = '';
   let used = 0;
   for (const ch of s) {

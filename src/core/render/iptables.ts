@@ -4,9 +4,20 @@
 import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, iptablesComment } from './escape.js';
-import { addressEscaper, dnsName, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
+import {
+  DNSMASQ_APPLY,
+  DNSMASQ_FILE,
+  DNSMASQ_INSTALL,
+  addressEscaper,
+  dnsName,
+  dnsmasqLines,
+  families,
+  portEscaper,
+  resolutionNote,
+  setAddresses,
+} from './netfilter.js';
 import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
-import { describeFlows, setNames } from './words.js';
+import { ruleComment, setNames, why } from './words.js';
 
 const CHAIN = 'EMAINT-EGRESS';
 const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
@@ -49,7 +60,7 @@ export const iptables: Target = {
           family: f === 4 ? 'inet' : 'inet6',
           sets: rules.destinations.map((d, i) => ({
             name: sets[i],
-            why: `${d.name}: ${describeFlows(d)}`,
+            why: why(d),
             source: resolutionNote(d, f, resolution),
             addresses: setAddresses(d, f, resolution),
           })),
@@ -73,23 +84,19 @@ export const iptables: Target = {
           rules: rules.rules.map((r) => ({
             set: sets[index.get(r.name) ?? -1],
             port: r.port,
-            why: `${r.name}: ${describeFlows(r)}`,
-            comment: `emaint-egress: ${r.name} tcp/${r.port} for ${r.agents.join(',')}`,
+            why: why(r),
+            comment: ruleComment(r),
           })),
         }),
       });
     }
     files.push({
-      name: `${BASENAME}.dnsmasq.conf`,
-      apply: `copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)`,
+      name: DNSMASQ_FILE,
+      apply: DNSMASQ_APPLY,
       content: engine.render('dnsmasq.conf.hbs', {
         header: headerLines(input),
-        apply: `cp ${BASENAME}.dnsmasq.conf /etc/dnsmasq.d/ && systemctl restart dnsmasq`,
-        lines: rules.destinations.map((d, i) => ({
-          why: `${d.name}: ${describeFlows(d)}`,
-          match: dnsmasqMatch(d),
-          sets: present.map((f) => setsOf.get(f)?.[i] ?? '').join(','),
-        })),
+        apply: DNSMASQ_INSTALL,
+        lines: dnsmasqLines(rules.destinations, (i) => present.map((f) => setsOf.get(f)?.[i] ?? '').join(',')),
       }),
     });
     const warnings = site.hook === null && site.sources.length > 0

@@ -4,7 +4,8 @@ import type { Destination } from '../rules.js';
 import { type Family, type Source, parseIp } from '../site.js';
 import { quoteValue } from '../text.js';
 import { RenderError } from './engine.js';
-import type { Resolution } from './target.js';
+import { BASENAME, type Resolution } from './target.js';
+import { why } from './words.js';
 
 /** IPv4 unless only IPv6 sources are given; IPv6 when there are IPv6 sources, or
  *  addresses found by --resolve while the sources allow IPv6 (any). */
@@ -50,8 +51,18 @@ export function resolutionNote(d: Destination, family: Family, resolution: Resol
 }
 
 /** dnsmasq's name pattern: `/host/` for a host, `/*.domain/` for a vendor wildcard. */
-export function dnsmasqMatch(d: Destination): string {
+function dnsmasqMatch(d: Destination): string {
   return d.kind === 'wildcard' ? `*.${d.domain}` : d.name;
+}
+
+/** The snippet's file name and how to install it (the same for both Linux targets). */
+export const DNSMASQ_FILE = `${BASENAME}.dnsmasq.conf`;
+export const DNSMASQ_INSTALL = `cp ${DNSMASQ_FILE} /etc/dnsmasq.d/ && systemctl restart dnsmasq`;
+export const DNSMASQ_APPLY = 'copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)';
+
+/** One dnsmasq line per destination: its name pattern and the sets (`setsOf(i)`) it fills. */
+export function dnsmasqLines(destinations: readonly Destination[], setsOf: (i: number) => string): { why: string; match: string; sets: string }[] {
+  return destinations.map((d, i) => ({ why: why(d), match: dnsmasqMatch(d), sets: setsOf(i) }));
 }
 
 const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;

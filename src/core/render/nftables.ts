@@ -1,14 +1,28 @@
 // nftables: an `nft -f` file that adds named sets and chain emaint_egress to the site's
 // own table, plus the dnsmasq nftset= snippet that keeps the sets filled.
-import type { Family } from '../site.js';
+import { type Family, NFT_NAME, SiteOptionError } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, nftComment } from './escape.js';
-import { addressEscaper, dnsName, dnsmasqMatch, families, portEscaper, resolutionNote, setAddresses } from './netfilter.js';
+import {
+  DNSMASQ_APPLY,
+  DNSMASQ_FILE,
+  DNSMASQ_INSTALL,
+  addressEscaper,
+  dnsName,
+  dnsmasqLines,
+  families,
+  portEscaper,
+  resolutionNote,
+  setAddresses,
+} from './netfilter.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { describeFlows, setNames } from './words.js';
+import { ruleComment, setNames, why } from './words.js';
 
-const SET = /^emaint_v[46]_\d{2}_[a-z0-9_]{1,40}$/;
-const TABLE = /^(inet|ip|ip6) [A-Za-z][A-Za-z0-9_]{0,63}$/;
+const SET_NAME = 'emaint_v[46]_\\d{2}_[a-z0-9_]{1,40}';
+const SET = new RegExp(`^${SET_NAME}$`);
+/** One dnsmasq nftset target: `4#inet#filter#emaint_v4_01_...`. */
+const SPEC = `[46]#(inet|ip|ip6)#${NFT_NAME}#${SET_NAME}`;
+const TABLE = new RegExp(`^(inet|ip|ip6) ${NFT_NAME}$`);
 
 export const nftables: Target = {
   id: 'nftables',
@@ -24,10 +38,10 @@ export const nftables: Target = {
       name: identifier(SET, 'nftables set name'),
       word: identifier(/^(ipv4_addr|ipv6_addr|ip daddr|ip6 daddr)$/, 'nftables keyword'),
       rule: identifier(
-        /^add rule (inet|ip|ip6) [A-Za-z][A-Za-z0-9_]{0,63} (output|forward)( ip6? saddr \{ [0-9a-f.:/, ]+ \})? jump emaint_egress$/,
+        new RegExp(`^add rule (inet|ip|ip6) ${NFT_NAME} (output|forward)( ip6? saddr \\{ [0-9a-f.:/, ]+ \\})? jump emaint_egress$`),
         'nftables jump rule',
       ),
-      setlist: identifier(/^[46]#(inet|ip|ip6)#[A-Za-z][A-Za-z0-9_]{0,63}#emaint_v[46]_\d{2}_[a-z0-9_]{1,40}(,[46]#(inet|ip|ip6)#[A-Za-z][A-Za-z0-9_]{0,63}#emaint_v[46]_\d{2}_[a-z0-9_]{1,40})*$/, 'nftset list'),
+      setlist: identifier(new RegExp(`^${SPEC}(,${SPEC})*$`), 'nftset list'),
       port: portEscaper,
       address: addressEscaper,
       domain: dnsName,
@@ -36,7 +50,7 @@ export const nftables: Target = {
     const tableFamilies: Family[] = site.nftTable.family === 'ip' ? [4] : site.nftTable.family === 'ip6' ? [6] : [4, 6];
     const present = families(site.sources, resolution).filter((f) => tableFamilies.includes(f));
     if (present.length === 0) {
-      return { files: [], warnings: [`table ${table} cannot hold the families of --source; use an inet table`] };
+      throw new SiteOptionError(`--nft-table ${table}: an ${site.nftTable.family} table cannot hold the address family of --source; use an inet table`);
     }
     const names = rules.destinations.map((d) => d.name);
     const setsOf = new Map<Family, string[]>(present.map((f) => [f, setNames(names, `emaint_v${f}_`, '_', 52)]));
@@ -60,7 +74,7 @@ export const nftables: Target = {
         rules.destinations.map((d, i) => ({
           name: setsOf.get(f)?.[i],
           type: f === 4 ? 'ipv4_addr' : 'ipv6_addr',
-          why: `${d.name}: ${describeFlows(d)}`,
+          why: why(d),
           source: resolutionNote(d, f, resolution),
           addresses: setAddresses(d, f, resolution),
         })),
@@ -70,24 +84,22 @@ export const nftables: Target = {
           match: f === 4 ? 'ip daddr' : 'ip6 daddr',
           set: setsOf.get(f)?.[index.get(r.name) ?? -1],
           port: r.port,
-          why: `${r.name}: ${describeFlows(r)}`,
-          comment: `emaint-egress: ${r.name} tcp/${r.port} for ${r.agents.join(',')}`,
+          why: why(r),
+          comment: ruleComment(r),
         })),
       ),
     });
     const dnsmasq = engine.render('dnsmasq.conf.hbs', {
       header,
-      apply: `cp ${BASENAME}.dnsmasq.conf /etc/dnsmasq.d/ && systemctl restart dnsmasq`,
-      lines: rules.destinations.map((d, i) => ({
-        why: `${d.name}: ${describeFlows(d)}`,
-        match: dnsmasqMatch(d),
-        sets: present.map((f) => `${f}#${site.nftTable.family}#${site.nftTable.name}#${setsOf.get(f)?.[i] ?? ''}`).join(','),
-      })),
+      apply: DNSMASQ_INSTALL,
+      lines: dnsmasqLines(rules.destinations, (i) =>
+        present.map((f) => `${f}#${site.nftTable.family}#${site.nftTable.name}#${setsOf.get(f)?.[i] ?? ''}`).join(','),
+      ),
     });
     return {
       files: [
         { name: `${BASENAME}.nft`, content, apply },
-        { name: `${BASENAME}.dnsmasq.conf`, content: dnsmasq, apply: 'copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)' },
+        { name: DNSMASQ_FILE, content: dnsmasq, apply: DNSMASQ_APPLY },
       ],
       warnings: [],
     };

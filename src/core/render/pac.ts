@@ -1,8 +1,8 @@
 // PAC: FindProxyForURL that sends the eMaintenance hosts one way and the rest the other.
 import { SiteOptionError } from '../site.js';
 import { createEngine } from './engine.js';
-import { hashComment, jsString } from './escape.js';
-import { describeFlows } from './words.js';
+import { jsComment, jsString } from './escape.js';
+import { why } from './words.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 
 export const pac: Target = {
@@ -15,12 +15,12 @@ export const pac: Target = {
     if (site.proxy === null) throw new SiteOptionError('--target pac needs --proxy host:port (the proxy the PAC file names)');
     const proxy = `PROXY ${site.proxy.text}`;
     const [matchRoute, otherRoute] = site.pacRoute === 'proxy' ? [proxy, 'DIRECT'] : ['DIRECT', proxy];
-    const engine = createEngine('pac', templates, { comment: hashComment, js: jsString });
+    const engine = createEngine('pac', templates, { comment: jsComment, js: jsString });
     const entries = rules.destinations.map((d) => ({
       wildcard: d.kind === 'wildcard',
       suffix: `.${d.domain}`,
       host: d.name,
-      why: `${d.name}: ${describeFlows(d)}`,
+      why: why(d),
     }));
     const first = rules.destinations.find((d) => d.kind === 'host') ?? rules.destinations[0];
     const content = engine.render('pac.hbs', {

@@ -9,11 +9,11 @@ import { RenderError, createEngine } from './engine.js';
 import { hashComment, identifier, panosQuoted } from './escape.js';
 import { dnsName, portEscaper } from './netfilter.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { describeFlows } from './words.js';
+import { why } from './words.js';
 
 /** PAN-OS object names: at most 63 characters; letters, digits, -, _ and . (no spaces,
  *  so no quoting), starting with a letter or digit. */
-export const PANOS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const PANOS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** A valid object name from `text`, shortened with a hash suffix when too long. */
 export function panosName(text: string): string {
@@ -70,7 +70,7 @@ export const panos: Target = {
 
     const sources = site.sources.map((s, i) => ({ name: `emaint-src-${i + 1}`, cidr: s.cidr, descr: `eMaintenance devices and agent hosts${label}` }));
     const sourceGroup = sources.length > 0 ? 'emaint-sources' : null;
-    const addresses = exactSet.destinations.map((d) => ({ name: panosName(`emaint-${d.name}`), host: d.name, why: `${d.name}: ${describeFlows(d)}` }));
+    const addresses = exactSet.destinations.map((d) => ({ name: panosName(`emaint-${d.name}`), host: d.name, why: why(d) }));
     const addressOf = new Map(addresses.map((a) => [a.host, a.name]));
     const groups = portGroups(exactSet).map((g) => {
       const suffix = g.ports.join('-');

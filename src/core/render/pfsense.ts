@@ -8,7 +8,7 @@ import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows } from './words.js';
 
 /** pfSense alias names: letters, digits and _, at most 31 characters. */
-export const PFSENSE_ALIAS = /^[A-Za-z0-9_]{1,31}$/;
+const PFSENSE_ALIAS = /^[A-Za-z0-9_]{1,31}$/;
 
 export const pfsense: Target = {
   id: 'pfsense',

@@ -1,7 +1,7 @@
 // The one interface every render target implements, and what they are given.
 import type { Plan } from '../planner.js';
 import type { RuleSet } from '../rules.js';
-import type { Family, HostPort, Source } from '../site.js';
+import type { Family, HostPort, NftFamily, Source } from '../site.js';
 import type { TemplateSet } from './engine.js';
 
 export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'pac'] as const;
@@ -21,7 +21,7 @@ export interface Site {
   interface: string;
   /** iptables/nftables chain to jump from, or null for none. */
   hook: Hook | null;
-  nftTable: { family: 'inet' | 'ip' | 'ip6'; name: string };
+  nftTable: { family: NftFamily; name: string };
   proxy: HostPort | null;
   pacRoute: PacRoute;
   /** PAN-OS zones of the security rules. */

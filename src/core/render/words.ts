@@ -13,6 +13,16 @@ export function describeFlows(d: Destination | Rule): string {
   return parts.join('; ');
 }
 
+/** "host: tcp/443 for cca, ...": the comment above a rule, set or PAC line. */
+export function why(d: Destination | Rule): string {
+  return `${d.name}: ${describeFlows(d)}`;
+}
+
+/** The short comment kept with a netfilter rule in the kernel (iptables -S, nft list). */
+export function ruleComment(r: Rule): string {
+  return `emaint-egress: ${r.name} tcp/${r.port} for ${r.agents.join(',')}`;
+}
+
 /** Short, unique, readable names for per-destination sets: `<prefix>NN<sep><slug>`, at most `max` long. */
 export function setNames(names: readonly string[], prefix: string, sep: string, max: number): string[] {
   return names.map((name, i) => {
