@@ -12,4 +12,5 @@ process.exitCode = await run(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  rows: process.stdout.isTTY ? process.stdout.rows : undefined,
 });

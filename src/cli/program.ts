@@ -11,6 +11,7 @@ import { loadCatalogue } from '../io/catalogue-file.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
+import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -21,6 +22,10 @@ export interface Io {
   stderr(text: string): void;
   /** The terminal's width when stdout is a terminal; text output fits it. */
   columns?: number | undefined;
+  /** The terminal's height when stdout is a terminal (live progress). */
+  rows?: number | undefined;
+  /** The environment (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function toolVersion(): string {
@@ -44,13 +49,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     const catalogue = loadCatalogue(options.cataloguePath);
     agentsValid = agentsHint(catalogue);
     const now = options.now ?? clock();
-    const program = buildProgram(catalogue, io, now, (cmd) => (failed = cmd));
+    let code = EXIT_OK;
+    const program = buildProgram(catalogue, io, now, (cmd) => (failed = cmd), (c) => (code = c));
     if (argv.length === 0) {
       io.stdout(program.helpInformation());
       return EXIT_OK;
     }
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
+    return code;
   } catch (err) {
     return report(err, failed, agentsValid, io);
   }
@@ -64,7 +70,7 @@ function clock(): () => Date {
   return () => new Date(Number(epoch) * 1000);
 }
 
-function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: (cmd: Command) => void): Command {
+function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: (cmd: Command) => void, setExitCode: (code: number) => void): Command {
   const program = new Command(PROGRAM);
   const configure = (cmd: Command): Command =>
     cmd
@@ -113,6 +119,15 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     stdout: io.stdout,
     stderr: io.stderr,
     now,
+  });
+
+  addCheckCommand(configure(program.command('check')), {
+    catalogue,
+    program: PROGRAM,
+    stdout: io.stdout,
+    terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
+    env: io.env ?? process.env,
+    setExitCode,
   });
   return program;
 }

@@ -14,6 +14,8 @@ export interface DnsOptions {
   server: DnsServer;
   /** Per query (UDP, then TCP if truncated). */
   timeoutMs: number;
+  /** Ends every pending query at once (a deadline over a whole lookup). */
+  signal?: AbortSignal;
 }
 
 export interface DnsRecord {
@@ -36,6 +38,8 @@ export class DnsError extends Error {
   constructor(
     message: string,
     readonly code: 'timeout' | 'network' | 'rcode' | 'loop',
+    /** With code rcode: the server's answer, e.g. NXDOMAIN or SERVFAIL. */
+    readonly rcode?: string,
   ) {
     super(message);
   }
@@ -83,12 +87,13 @@ function decode(buf: Buffer): dnsPacket.DecodedPacket | null {
   }
 }
 
-function exchangeUdp(name: string, type: RecordType, { server, timeoutMs }: DnsOptions): Promise<dnsPacket.DecodedPacket> {
+function exchangeUdp(name: string, type: RecordType, { server, timeoutMs, signal }: DnsOptions): Promise<dnsPacket.DecodedPacket> {
   const { id, packet } = question(name, type);
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
     const done = (fn: () => void) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners('message');
       socket.close();
       fn();
@@ -97,6 +102,9 @@ function exchangeUdp(name: string, type: RecordType, { server, timeoutMs }: DnsO
       () => done(() => reject(new DnsError(`no answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))),
       timeoutMs,
     );
+    const onAbort = () => done(() => reject(aborted(server)));
+    if (signal?.aborted) return done(() => reject(aborted(server)));
+    signal?.addEventListener('abort', onAbort);
     socket.on('error', (err) => done(() => reject(new DnsError(`${serverText(server)}: ${err.message}`, 'network'))));
     socket.on('message', (msg, rinfo) => {
       // connect() filters by peer already; the check stays for clarity and safety.
@@ -109,13 +117,15 @@ function exchangeUdp(name: string, type: RecordType, { server, timeoutMs }: DnsO
   });
 }
 
-function exchangeTcp(name: string, type: RecordType, { server, timeoutMs }: DnsOptions): Promise<dnsPacket.DecodedPacket> {
+function exchangeTcp(name: string, type: RecordType, { server, timeoutMs, signal }: DnsOptions): Promise<dnsPacket.DecodedPacket> {
   const { id, packet } = question(name, type);
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted(server));
     const socket = net.connect({ host: server.address, port: server.port, family: server.family });
     let buf = Buffer.alloc(0);
     const done = (fn: () => void) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       fn();
     };
@@ -123,6 +133,8 @@ function exchangeTcp(name: string, type: RecordType, { server, timeoutMs }: DnsO
       () => done(() => reject(new DnsError(`no TCP answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))),
       timeoutMs,
     );
+    const onAbort = () => done(() => reject(aborted(server)));
+    signal?.addEventListener('abort', onAbort);
     socket.on('error', (err) => done(() => reject(new DnsError(`${serverText(server)} (TCP): ${err.message}`, 'network'))));
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
@@ -175,9 +187,9 @@ const MAX_CNAMES = 8;
 export async function resolveName(name: string, options: DnsOptions): Promise<Resolved> {
   const [v4, v6] = await Promise.all([follow(name, 'A', options), follow(name, 'AAAA', options)]);
   const chain = v4.chain.length >= v6.chain.length ? v4.chain : v6.chain;
-  if (v4.rcode === 'NXDOMAIN' && v6.rcode === 'NXDOMAIN') throw new DnsError(`${name}: no such name (NXDOMAIN)`, 'rcode');
+  if (v4.rcode === 'NXDOMAIN' && v6.rcode === 'NXDOMAIN') throw new DnsError(`${name}: no such name (NXDOMAIN)`, 'rcode', 'NXDOMAIN');
   for (const r of [v4, v6]) {
-    if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') throw new DnsError(`${name}: the server answered ${r.rcode}`, 'rcode');
+    if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') throw new DnsError(`${name}: the server answered ${r.rcode}`, 'rcode', r.rcode);
   }
   return { name, chain, addresses: [...v4.addresses, ...v6.addresses] };
 }
@@ -214,10 +226,14 @@ async function follow(name: string, type: RecordType, options: DnsOptions) {
   throw new DnsError(`${name}: more than ${MAX_CNAMES} CNAMEs`, 'loop');
 }
 
+function aborted(server: DnsServer): DnsError {
+  return new DnsError(`no answer from ${serverText(server)} in time`, 'timeout');
+}
+
 function normalise(address: string): string {
   return address.replace(/^::ffff:/, '').toLowerCase();
 }
 
-function serverText(s: DnsServer): string {
+export function serverText(s: DnsServer): string {
   return s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
 }

@@ -2,7 +2,7 @@
 // resolver. A host that fails is reported in the result, not thrown: the rest still render.
 import type { Resolution, ResolvedAddress } from '../core/render/target.js';
 import type { DnsServer } from '../core/site.js';
-import { resolveName } from './dns.js';
+import { resolveName, serverText } from './dns.js';
 
 export async function resolveHosts(hosts: readonly string[], server: DnsServer, timeoutMs: number, now: () => Date): Promise<Resolution> {
   const at = now().toISOString();
@@ -16,6 +16,5 @@ export async function resolveHosts(hosts: readonly string[], server: DnsServer, 
       }
     }),
   );
-  const shown = server.family === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
-  return { server: shown, at, hosts: new Map(results) };
+  return { server: serverText(server), at, hosts: new Map(results) };
 }

@@ -1,0 +1,79 @@
+// The check's verdict for people (a table per flow, then the causes with their fixes)
+// and for programs (--json). Remote text (issuers, PAC answers) is escaped for the terminal.
+import type { CheckOutput } from '../../commands/check.js';
+import type { CheckResult } from '../../core/check/result.js';
+import type { Cause } from '../../core/check/summary.js';
+import { escapeUnsafe } from '../../core/text.js';
+import { table, wrap } from './table.js';
+
+export function checkJson(out: CheckOutput): string {
+  const results = out.results.map((r) => ({
+    host: r.host,
+    protocol: r.protocol,
+    port: r.port,
+    status: r.status,
+    detail: r.detail,
+    addresses: r.addresses,
+    timings: r.timings,
+    issuer: r.issuer,
+    tlsVersion: r.tls?.version ?? null,
+    alpn: r.tls?.alpn ?? null,
+    expires: r.tls?.expires ?? null,
+    route: r.route,
+    dns: r.dns,
+    attempts: r.attempts,
+    clientCertificate: r.clientCertificate,
+    agents: r.agents,
+    ...(r.dnsProblem === undefined ? {} : { dnsProblem: r.dnsProblem }),
+    ...(r.proxyProblem === undefined ? {} : { proxyProblem: r.proxyProblem }),
+    ...(r.proxyStatus === undefined ? {} : { proxyStatus: r.proxyStatus }),
+  }));
+  const summary = {
+    ...out.summary,
+    resolver: out.resolver,
+    timeoutMs: out.timeoutMs,
+    concurrency: out.concurrency,
+    catalogueVersion: out.catalogueVersion,
+    agents: out.agents,
+    options: out.options,
+    notes: out.notes,
+  };
+  return `${JSON.stringify({ results, summary }, null, 2)}\n`;
+}
+
+export function checkText(out: CheckOutput, columns?: number): string {
+  const rows = out.results.map((r) => [r.status.toUpperCase(), r.host, `tcp/${r.port}`, timing(r), escapeUnsafe(r.detail)]);
+  const lines = [table(['STATUS', 'HOST', 'PORT', 'TIME', 'DETAIL'], rows, columns), ''];
+  const { summary } = out;
+  lines.push(
+    summary.failed === 0
+      ? `All ${summary.total} flows get out (resolver ${out.resolver}).`
+      : `${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`,
+  );
+  if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns));
+  if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns));
+  const certs = out.results.filter((r) => r.clientCertificate && r.status === 'ok');
+  if (certs.length > 0) {
+    const hosts = [...new Set(certs.map((r) => r.host))].join(', ');
+    lines.push('', para(`Keep ${hosts} out of any TLS inspection: the devices authenticate there with client certificates, and inspection breaks the agent.`, columns));
+  }
+  for (const note of out.notes) lines.push('', para(`Note: ${note}`, columns));
+  return `${lines.join('\n')}\n`;
+}
+
+function causeLines(causes: readonly Cause[], columns?: number): string[] {
+  return causes.flatMap((c) => [
+    para(`- ${c.status} (${c.flows.length} flow${c.flows.length === 1 ? '' : 's'}): ${escapeUnsafe(c.cause)}`, columns, '  '),
+    para(`  fix: ${escapeUnsafe(c.fix)}`, columns, '       '),
+  ]);
+}
+
+function para(text: string, columns?: number, hanging = ''): string {
+  return columns === undefined ? text : wrap(text, columns, '', hanging);
+}
+
+/** Time spent on the flow, all phases together. */
+function timing(r: CheckResult): string {
+  const total = (r.timings.dns ?? 0) + (r.timings.connect ?? 0) + (r.timings.tls ?? 0);
+  return `${total}ms`;
+}

@@ -1,0 +1,72 @@
+// `check`: the planned flows, tried from this network. The command wires the plan to
+// the checker; the checker does the network work, the summary the reasoning.
+import type { Catalogue } from '../core/catalogue.js';
+import type { Proxy } from '../core/check/proxy.js';
+import type { CheckResult } from '../core/check/result.js';
+import { type Summary, summarise } from '../core/check/summary.js';
+import { type Flow, plan } from '../core/planner.js';
+import type { DnsServer } from '../core/site.js';
+import { serverText } from '../net/dns.js';
+import { type ProgressListener, checkFlows } from '../net/check/checker.js';
+import { localAddressToward } from '../net/check/local-address.js';
+import { once, platformResolver, siteResolver } from '../net/check/lookup.js';
+import { loadPac } from '../net/check/pac.js';
+
+export interface CheckRequest {
+  agents: readonly string[];
+  options: readonly string[];
+  /** The site's resolver; null: none configured, use the platform's. */
+  dnsServer: DnsServer | null;
+  proxy: Proxy | null;
+  pac: { file: string; text: string } | null;
+  timeoutMs: number;
+  /** null: every flow at once. */
+  concurrency: number | null;
+}
+
+export interface CheckOutput {
+  catalogueVersion: string;
+  agents: string[];
+  options: string[];
+  /** "127.0.0.53:53", or "platform". */
+  resolver: string;
+  timeoutMs: number;
+  concurrency: number;
+  results: CheckResult[];
+  summary: Summary;
+  notes: string[];
+}
+
+export interface PreparedCheck {
+  flows: Flow[];
+  run(progress?: ProgressListener): Promise<CheckOutput>;
+}
+
+/** Plans and loads everything that can fail on bad input (agents, PAC file) before any traffic. */
+export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Promise<PreparedCheck> {
+  const p = plan(catalogue, { agents: req.agents, options: req.options });
+  const resolver = once(req.dnsServer ? siteResolver(req.dnsServer, req.timeoutMs) : platformResolver(req.timeoutMs));
+  const pac = req.pac ? await loadPac(req.pac.text, req.pac.file, resolver, req.timeoutMs, await localAddressToward(req.dnsServer)) : null;
+  const concurrency = req.concurrency ?? Math.max(1, p.flows.length);
+  const notes: string[] = [];
+  if (!req.dnsServer) notes.push('no nameserver in /etc/resolv.conf: used the platform resolver, which reports no TTL or CNAME chain');
+  if (req.pac) notes.push(`routes from the PAC file ${req.pac.file}${req.proxy ? `; --proxy credentials serve ${req.proxy.text} where it names it` : ''}`);
+  else if (req.proxy) notes.push(`every flow through the proxy ${req.proxy.text}${req.proxy.auth ? ` (Basic authentication as ${req.proxy.auth.user})` : ''}`);
+  return {
+    flows: p.flows,
+    async run(progress) {
+      const results = await checkFlows(p.flows, { resolver, proxy: req.proxy, pac, timeoutMs: req.timeoutMs, concurrency }, progress);
+      return {
+        catalogueVersion: p.catalogueVersion,
+        agents: p.agents,
+        options: p.options,
+        resolver: req.dnsServer ? serverText(req.dnsServer) : 'platform',
+        timeoutMs: req.timeoutMs,
+        concurrency,
+        results,
+        summary: summarise(results),
+        notes,
+      };
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// What a check of one flow found. Pure data: the net layer fills it, the summary and
+// the outputs read it.
+
+/** The verdict of one flow, worst phase first. */
+export type CheckStatus = 'ok' | 'dns-error' | 'timeout' | 'refused' | 'tls-untrusted' | 'tls-error' | 'proxy-error';
+
+export const STATUSES: readonly CheckStatus[] = ['ok', 'dns-error', 'timeout', 'refused', 'tls-untrusted', 'tls-error', 'proxy-error'];
+
+/** Why a proxy step failed; picks the fix in the summary. */
+export type ProxyProblem = 'unreachable' | 'auth' | 'denied' | 'upstream' | 'no-answer' | 'pac' | 'unsupported';
+
+/** Why a lookup failed; picks the fix in the summary. */
+export type DnsProblem = 'no-such-name' | 'no-address' | 'no-answer' | 'server-error';
+
+/** One TCP connection attempt to one resolved address (or to the proxy). */
+export interface Attempt {
+  address: string;
+  result: 'ok' | 'timeout' | 'refused' | 'unreachable' | 'error';
+  ms: number;
+  /** The system's error code (ECONNREFUSED, EHOSTUNREACH, ...), where there was one. */
+  code?: string;
+}
+
+/** An answer in a private or special range (ipaddr.js range()), a sign of split-horizon DNS or a sinkhole. */
+export interface SpecialAddress {
+  address: string;
+  range: string;
+}
+
+export interface DnsFinding {
+  /** "127.0.0.53:53", or "platform" when the system's own resolver was used. */
+  server: string;
+  /** The name, then each CNAME target in order. */
+  chain: string[];
+  /** Lowest TTL along the chain, seconds; null where the platform resolver gives none. */
+  ttl: number | null;
+  special: SpecialAddress[];
+}
+
+export interface TlsFinding {
+  /** e.g. TLSv1.3 */
+  version: string | null;
+  alpn: string | null;
+  /** The leaf certificate's issuer, "CN, O". */
+  issuer: string | null;
+  subject: string | null;
+  /** The leaf certificate's notAfter, ISO 8601. */
+  expires: string | null;
+  /** Node's verification error code, null when the chain verified. */
+  error: string | null;
+}
+
+export interface Timings {
+  dns: number | null;
+  connect: number | null;
+  tls: number | null;
+}
+
+export interface CheckResult {
+  host: string;
+  protocol: 'tcp';
+  port: number;
+  agents: string[];
+  status: CheckStatus;
+  /** One line: what happened, for the table and the JSON reader. */
+  detail: string;
+  /** "direct", or "proxy host:port" (never with credentials). */
+  route: string;
+  addresses: string[];
+  dns: DnsFinding | null;
+  attempts: Attempt[];
+  tls: TlsFinding | null;
+  /** The leaf certificate's issuer (also in tls), for a quick look. */
+  issuer: string | null;
+  timings: Timings;
+  /** Devices authenticate with client certificates here: TLS inspection breaks them. */
+  clientCertificate: boolean;
+  /** Set with status dns-error. */
+  dnsProblem?: DnsProblem;
+  /** Set with status proxy-error. */
+  proxyProblem?: ProxyProblem;
+  /** For proxy-error: the proxy's HTTP status, where it answered. */
+  proxyStatus?: number;
+}

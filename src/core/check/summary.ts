@@ -1,0 +1,137 @@
+// The verdict over all flows: failures grouped by cause, each with what to change.
+// Pure: the same results always give the same summary, in a stable order.
+import { type CheckResult, type CheckStatus, STATUSES } from './result.js';
+
+export interface Cause {
+  status: CheckStatus;
+  /** What went wrong, one line. */
+  cause: string;
+  /** What to change, one line. */
+  fix: string;
+  /** The flows it applies to, as host:port. */
+  flows: string[];
+}
+
+export interface Summary {
+  total: number;
+  ok: number;
+  failed: number;
+  counts: Record<CheckStatus, number>;
+  causes: Cause[];
+  /** Things that work now but point at a problem (private answers, partly failing addresses). */
+  warnings: Cause[];
+}
+
+export function summarise(results: readonly CheckResult[]): Summary {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+  for (const r of results) counts[r.status] += 1;
+  const causes = new Grouper();
+  const warnings = new Grouper();
+  for (const r of results) {
+    if (r.status !== 'ok') causes.add(r, ...causeOf(r));
+    for (const [cause, fix] of warningsOf(r)) warnings.add(r, cause, fix);
+  }
+  return { total: results.length, ok: counts.ok, failed: results.length - counts.ok, counts, causes: causes.list(), warnings: warnings.list() };
+}
+
+/** Groups flows under one (status, cause, fix); the fix text names the hosts at the end. */
+class Grouper {
+  private readonly groups = new Map<string, { status: CheckStatus; cause: string; fix: (hosts: string) => string; results: CheckResult[] }>();
+  add(r: CheckResult, cause: string, fix: (hosts: string) => string): void {
+    const key = `${r.status}\u0000${cause}\u0000${fix('')}`;
+    const g = this.groups.get(key) ?? { status: r.status, cause, fix, results: [] };
+    g.results.push(r);
+    this.groups.set(key, g);
+  }
+  list(): Cause[] {
+    const order = (s: CheckStatus) => STATUSES.indexOf(s);
+    return [...this.groups.values()]
+      .sort((a, b) => order(a.status) - order(b.status) || b.results.length - a.results.length || a.cause.localeCompare(b.cause))
+      .map((g) => ({ status: g.status, cause: g.cause, fix: g.fix(hostList(g.results)), flows: g.results.map(flowName) }));
+  }
+}
+
+export function flowName(r: Pick<CheckResult, 'host' | 'port'>): string {
+  return `${r.host}:${r.port}`;
+}
+
+/** "a, b and c"; ports are named per host only when the group mixes them. */
+function hostList(results: readonly CheckResult[]): string {
+  const ports = new Set(results.map((r) => r.port));
+  const names = [...new Set(results.map((r) => (ports.size > 1 ? flowName(r) : r.host)))];
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function portOf(results: CheckResult): string {
+  return `tcp/${results.port}`;
+}
+
+function causeOf(r: CheckResult): [string, (hosts: string) => string] {
+  const resolver = r.dns?.server ?? 'the resolver';
+  switch (r.status) {
+    case 'dns-error':
+      switch (r.dnsProblem) {
+        case 'no-answer':
+          return [`the resolver ${resolver} did not answer`, () => `check the resolver address (--dns-server) and allow udp/53 and tcp/53 to it`];
+        case 'server-error':
+          return [`the resolver ${resolver} failed to resolve these names (SERVFAIL or REFUSED)`, (h) => `make ${resolver} able to resolve ${h}: check its forwarders and DNSSEC`];
+        case 'no-address':
+          return [`the resolver ${resolver} has no A or AAAA records for these names`, (h) => `make ${resolver} answer ${h} with the public addresses (no local zone or filter)`];
+        default:
+          return [`the resolver ${resolver} says these names do not exist (NXDOMAIN)`, (h) => `make ${resolver} forward ${h} to public DNS; remove any local zone or filter that hides them`];
+      }
+    case 'timeout':
+      return [`${portOf(r)} is silently dropped (no answer within the timeout)`, (h) => `allow ${portOf(r)} to ${h} on the firewall`];
+    case 'refused':
+      return [`${portOf(r)} is actively refused (reset or ICMP reject)`, (h) => `allow ${portOf(r)} to ${h} on the firewall, or check that DNS gives their real addresses`];
+    case 'tls-untrusted': {
+      const issuer = r.issuer ?? 'an unknown issuer';
+      const fix = (h: string) =>
+        r.clientCertificate
+          ? `exempt ${h} from TLS inspection: the devices authenticate there with client certificates, so inspection breaks the agent`
+          : `exempt ${h} from TLS inspection`;
+      return [`certificates issued by "${issuer}", which the system does not trust: TLS inspection`, fix];
+    }
+    case 'tls-error':
+      return [`the TLS handshake fails: ${r.tls?.error ?? r.detail}`, (h) => `check what answers on ${portOf(r)} for ${h}: a proxy or firewall that breaks or intercepts TLS`];
+    case 'proxy-error':
+      return proxyCause(r);
+    case 'ok':
+      return ['', () => ''];
+  }
+}
+
+function proxyCause(r: CheckResult): [string, (hosts: string) => string] {
+  const proxy = r.route.replace(/^proxy /, '');
+  const code = r.proxyStatus === undefined ? '' : ` (HTTP ${r.proxyStatus})`;
+  switch (r.proxyProblem) {
+    case 'auth':
+      return [`the proxy ${proxy} wants other credentials${code}`, () => `check the proxy user and password (Basic authentication: the only kind eRDS supports)`];
+    case 'denied':
+      return [`the proxy ${proxy} refuses CONNECT to ${portOf(r)}${code}`, (h) => `allow CONNECT to ${h} on ${portOf(r)} on the proxy`];
+    case 'upstream':
+      return [`the proxy ${proxy} cannot reach these hosts${code}`, (h) => `allow the proxy to reach ${h} on ${portOf(r)} (its firewall and DNS)`];
+    case 'no-answer':
+      return [`the proxy ${proxy} did not answer CONNECT within the timeout`, (h) => `check that the proxy can reach ${h} on ${portOf(r)}`];
+    case 'pac':
+      return [`the PAC file fails for these hosts: ${r.detail}`, () => `fix the PAC file so that FindProxyForURL returns "DIRECT" or "PROXY host:port"`];
+    case 'unsupported':
+      return [`the PAC file routes these hosts where the agents cannot go: ${r.detail}`, (h) => `route ${h} DIRECT or through an HTTP proxy ("PROXY host:port")`];
+    default:
+      return [`the proxy ${proxy} is not reachable: ${r.detail}`, () => `check the proxy address and port, and that this network may reach it`];
+  }
+}
+
+function warningsOf(r: CheckResult): [string, (hosts: string) => string][] {
+  const out: [string, (hosts: string) => string][] = [];
+  for (const range of new Set(r.dns?.special.map((s) => s.range) ?? [])) {
+    out.push([
+      `these names resolve to ${range} addresses: a sign of split-horizon DNS or a sinkhole`,
+      (h) => `make sure the devices' resolver answers ${h} with the public addresses`,
+    ]);
+  }
+  if (r.status === 'ok' && r.attempts.some((a) => a.result !== 'ok')) {
+    out.push([`some addresses of these hosts do not connect on ${portOf(r)} (another does)`, (h) => `allow ${portOf(r)} to every address of ${h}, or devices that pick a failing one will fail`]);
+  }
+  return out;
+}
