@@ -50,8 +50,8 @@ export function checkText(out: CheckOutput, columns?: number): string {
       ? `All ${summary.total} flows get out (resolver ${out.resolver}).`
       : `${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`,
   );
-  if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns));
-  if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns));
+  if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns, true));
+  if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns, false));
   const certs = out.results.filter((r) => r.clientCertificate && r.status === 'ok');
   if (certs.length > 0) {
     const hosts = [...new Set(certs.map((r) => r.host))].join(', ');
@@ -61,9 +61,9 @@ export function checkText(out: CheckOutput, columns?: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function causeLines(causes: readonly Cause[], columns?: number): string[] {
+function causeLines(causes: readonly Cause[], columns: number | undefined, withStatus: boolean): string[] {
   return causes.flatMap((c) => [
-    para(`- ${c.status} (${c.flows.length} flow${c.flows.length === 1 ? '' : 's'}): ${escapeUnsafe(c.cause)}`, columns, '  '),
+    para(`- ${withStatus ? `${c.status} ` : ''}(${c.flows.length} flow${c.flows.length === 1 ? '' : 's'}): ${escapeUnsafe(c.cause)}`, columns, '  '),
     para(`  fix: ${escapeUnsafe(c.fix)}`, columns, '       '),
   ]);
 }

@@ -55,10 +55,9 @@ export function flowName(r: Pick<CheckResult, 'host' | 'port'>): string {
   return `${r.host}:${r.port}`;
 }
 
-/** "a, b and c"; ports are named per host only when the group mixes them. */
+/** "a, b and c": each host once (a cause that depends on the port names it itself). */
 function hostList(results: readonly CheckResult[]): string {
-  const ports = new Set(results.map((r) => r.port));
-  const names = [...new Set(results.map((r) => (ports.size > 1 ? flowName(r) : r.host)))];
+  const names = [...new Set(results.map((r) => r.host))];
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 

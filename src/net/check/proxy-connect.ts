@@ -29,7 +29,8 @@ export async function connectViaProxy(proxy: Proxy, addresses: readonly Found[],
   }
   if (answer.kind === 'broken') return { ok: false, problem: 'unreachable', detail: `the proxy ${proxy.text} failed: ${answer.reason}`, attempts, ms };
   const { status } = answer;
-  const problem: ProxyProblem = status === 407 ? 'auth' : status >= 500 ? 'upstream' : 'denied';
+  // 407 is the rule; some proxies (tinyproxy) answer a bad CONNECT login with 401.
+  const problem: ProxyProblem = status === 407 || status === 401 ? 'auth' : status >= 500 ? 'upstream' : 'denied';
   const why =
     problem === 'auth'
       ? proxy.auth

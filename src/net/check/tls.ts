@@ -70,15 +70,16 @@ function verdict(conn: tls.TLSSocket, host: string, alpn: string | null): Omit<T
     error: null,
   };
   const verifyError = errorCode(conn.authorizationError as unknown);
+  // Node checks the name too: say which names the certificate has instead of only the code.
+  const identity = tls.checkServerIdentity(host, cert);
+  if (identity && (verifyError === null || verifyError === 'ERR_TLS_CERT_ALTNAME_INVALID')) {
+    return { status: 'tls-error', detail: `certificate is not for ${host}: ${oneLine(identity.message)}`, finding: { ...finding, error: 'ERR_TLS_CERT_ALTNAME_INVALID' } };
+  }
   if (verifyError !== null && UNTRUSTED.has(verifyError)) {
     return { status: 'tls-untrusted', detail: `certificate issued by "${finding.issuer ?? 'unknown'}", not trusted here (${verifyError}): TLS inspection?`, finding: { ...finding, error: verifyError } };
   }
   if (verifyError !== null) {
     return { status: 'tls-error', detail: `certificate not valid: ${verifyError}`, finding: { ...finding, error: verifyError } };
-  }
-  const identity = tls.checkServerIdentity(host, cert);
-  if (identity) {
-    return { status: 'tls-error', detail: `certificate is not for ${host}: ${oneLine(identity.message)}`, finding: { ...finding, error: 'ERR_TLS_CERT_ALTNAME_INVALID' } };
   }
   if (alpn !== null && finding.alpn !== alpn) {
     return { status: 'tls-error', detail: `the server did not accept ALPN ${alpn}, which the devices need here (a middlebox may strip it)`, finding: { ...finding, error: 'ALPN' } };
