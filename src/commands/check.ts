@@ -10,7 +10,6 @@ import { serverText } from '../net/dns.js';
 import { type ProgressListener, checkFlows } from '../net/check/checker.js';
 import { localAddressToward } from '../net/check/local-address.js';
 import { once, platformResolver, siteResolver } from '../net/check/lookup.js';
-import { loadPac } from '../net/check/pac.js';
 
 export interface CheckRequest {
   agents: readonly string[];
@@ -46,7 +45,10 @@ export interface PreparedCheck {
 export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Promise<PreparedCheck> {
   const p = plan(catalogue, { agents: req.agents, options: req.options });
   const resolver = once(req.dnsServer ? siteResolver(req.dnsServer, req.timeoutMs) : platformResolver(req.timeoutMs));
-  const pac = req.pac ? await loadPac(req.pac.text, req.pac.file, resolver, req.timeoutMs, await localAddressToward(req.dnsServer)) : null;
+  // The PAC sandbox (a JS parser and a WASM engine) loads only when a PAC file is given.
+  const pac = req.pac
+    ? await (await import('../net/check/pac.js')).loadPac(req.pac.text, req.pac.file, resolver, req.timeoutMs, await localAddressToward(req.dnsServer))
+    : null;
   const concurrency = req.concurrency ?? Math.max(1, p.flows.length);
   const notes: string[] = [];
   if (!req.dnsServer) notes.push('no nameserver in /etc/resolv.conf: used the platform resolver, which reports no TTL or CNAME chain');
