@@ -2,7 +2,7 @@
 // and for programs (--json). Remote text (issuers, PAC answers) is escaped for the terminal.
 import type { CheckOutput } from '../../commands/check.js';
 import type { CheckResult } from '../../core/check/result.js';
-import type { Cause } from '../../core/check/summary.js';
+import type { Cause, Warning } from '../../core/check/summary.js';
 import { escapeUnsafe } from '../../core/text.js';
 import { table, wrap } from './table.js';
 
@@ -50,8 +50,8 @@ export function checkText(out: CheckOutput, columns?: number): string {
       ? `All ${summary.total} flows get out (resolver ${out.resolver}).`
       : `${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`,
   );
-  if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns, true));
-  if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns, false));
+  if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns));
+  if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns));
   const certs = out.results.filter((r) => r.clientCertificate && r.status === 'ok');
   if (certs.length > 0) {
     const hosts = [...new Set(certs.map((r) => r.host))].join(', ');
@@ -61,9 +61,9 @@ export function checkText(out: CheckOutput, columns?: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function causeLines(causes: readonly Cause[], columns: number | undefined, withStatus: boolean): string[] {
+function causeLines(causes: readonly (Cause | Warning)[], columns: number | undefined): string[] {
   return causes.flatMap((c) => [
-    para(`- ${withStatus ? `${c.status} ` : ''}(${c.flows.length} flow${c.flows.length === 1 ? '' : 's'}): ${escapeUnsafe(c.cause)}`, columns, '  '),
+    para(`- ${'status' in c ? `${c.status} ` : ''}(${c.flows.length} flow${c.flows.length === 1 ? '' : 's'}): ${escapeUnsafe(c.cause)}`, columns, '  '),
     para(`  fix: ${escapeUnsafe(c.fix)}`, columns, '       '),
   ]);
 }

@@ -19,26 +19,41 @@ export interface Summary {
   counts: Record<CheckStatus, number>;
   causes: Cause[];
   /** Things that work now but point at a problem (private answers, partly failing addresses). */
-  warnings: Cause[];
+  warnings: Warning[];
 }
+
+/** Like a cause, for any status: the flows may be ok or failing for another reason. */
+export type Warning = Omit<Cause, 'status'>;
 
 export function summarise(results: readonly CheckResult[]): Summary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
   for (const r of results) counts[r.status] += 1;
-  const causes = new Grouper();
-  const warnings = new Grouper();
+  const causes = new Grouper(true);
+  // A warning can cover every host; its fix names a few (--json lists all flows).
+  const warnings = new Grouper(false, 5);
   for (const r of results) {
     if (r.status !== 'ok') causes.add(r, ...causeOf(r));
     for (const [cause, fix] of warningsOf(r)) warnings.add(r, cause, fix);
   }
-  return { total: results.length, ok: counts.ok, failed: results.length - counts.ok, counts, causes: causes.list(), warnings: warnings.list() };
+  return {
+    total: results.length,
+    ok: counts.ok,
+    failed: results.length - counts.ok,
+    counts,
+    causes: causes.list(),
+    warnings: warnings.list().map(({ status: _, ...w }) => w),
+  };
 }
 
 /** Groups flows under one (status, cause, fix); the fix text names the hosts at the end. */
 class Grouper {
   private readonly groups = new Map<string, { status: CheckStatus; cause: string; fix: (hosts: string) => string; results: CheckResult[] }>();
+  constructor(
+    private readonly byStatus: boolean,
+    private readonly maxHosts = Number.POSITIVE_INFINITY,
+  ) {}
   add(r: CheckResult, cause: string, fix: (hosts: string) => string): void {
-    const key = `${r.status}\u0000${cause}\u0000${fix('')}`;
+    const key = `${this.byStatus ? r.status : ''}\u0000${cause}\u0000${fix('')}`;
     const g = this.groups.get(key) ?? { status: r.status, cause, fix, results: [] };
     g.results.push(r);
     this.groups.set(key, g);
@@ -47,7 +62,7 @@ class Grouper {
     const order = (s: CheckStatus) => STATUSES.indexOf(s);
     return [...this.groups.values()]
       .sort((a, b) => order(a.status) - order(b.status) || b.results.length - a.results.length || a.cause.localeCompare(b.cause))
-      .map((g) => ({ status: g.status, cause: g.cause, fix: g.fix(hostList(g.results)), flows: g.results.map(flowName) }));
+      .map((g) => ({ status: g.status, cause: g.cause, fix: g.fix(hostList(g.results, this.maxHosts)), flows: g.results.map(flowName) }));
   }
 }
 
@@ -56,8 +71,9 @@ export function flowName(r: Pick<CheckResult, 'host' | 'port'>): string {
 }
 
 /** "a, b and c": each host once (a cause that depends on the port names it itself). */
-function hostList(results: readonly CheckResult[]): string {
+function hostList(results: readonly CheckResult[], max = Number.POSITIVE_INFINITY): string {
   const names = [...new Set(results.map((r) => r.host))];
+  if (names.length > max) return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
