@@ -523,6 +523,14 @@ describe('checkText', () => {
     expect(text).toContain('Note: every flow through the proxy p.example:8080');
   });
 
+  it('keeps the fix indented under its cause on a terminal, as it is when piped', () => {
+    const out = output([result({ host: 'a.example', status: 'timeout', detail: 'no answer within 5000 ms' })]);
+    const fix = '  fix: allow tcp/443 to a.example on the firewall';
+    expect(checkText(out).split('\n')).toContain(fix);
+    // wrap() drops the leading spaces of "  fix: ...": on a terminal the line starts "fix:".
+    expect(checkText(out, 80).split('\n')).toContain(fix);
+  });
+
   it('escapes control and bidi characters from remote text (detail, issuer)', () => {
     const evil = 'Evil\u001b[2J CA\u202egnp.exe\u0007';
     const text = checkText(
@@ -548,7 +556,7 @@ describe('checkText', () => {
     const after = text.slice(text.indexOf('Causes and fixes:')).split('\n');
     expect(after.length).toBeGreaterThan(6);
     expect(after.filter((l) => l.length > 60)).toEqual([]);
-    console.log(after.join('\n'));
+    expect(after).toContain('Note: word0 word1 word2 word3 word4 word5 word6 word7 word8');
     expect(checkText(output([result({ host: 'a.example', detail: long })])).split('\n')[1]).toMatch(/word29$/);
   });
 });
