@@ -64,12 +64,12 @@ export function checkText(out: CheckOutput, columns?: number): string {
 function causeLines(causes: readonly (Cause | Warning)[], columns: number | undefined): string[] {
   return causes.flatMap((c) => [
     para(`- ${'status' in c ? `${c.status} ` : ''}(${c.flows.length} flow${c.flows.length === 1 ? '' : 's'}): ${escapeUnsafe(c.cause)}`, columns, '  '),
-    para(`  fix: ${escapeUnsafe(c.fix)}`, columns, '       '),
+    para(`fix: ${escapeUnsafe(c.fix)}`, columns, '       ', '  '),
   ]);
 }
 
-function para(text: string, columns?: number, hanging = ''): string {
-  return columns === undefined ? text : wrap(text, columns, '', hanging);
+function para(text: string, columns?: number, hanging = '', indent = ''): string {
+  return columns === undefined ? indent + text : wrap(text, columns, indent, hanging);
 }
 
 /** Time spent on the flow, all phases together. */
