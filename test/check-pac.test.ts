@@ -118,10 +118,20 @@ describe('loadPac: the time and memory limits', () => {
     expect(await router.route('b.example', 443)).toEqual({ kind: 'direct' });
   });
 
-  it('stops a file that eats memory, and the router still works', async () => {
-    const router = await pac(`if (host === "big.example") { var a = []; while (true) a.push(new Array(100000).fill(host)); } return "DIRECT";`, NO_DNS, 2000);
-    expect(await within(router.route('big.example', 443), 10_000)).toMatchObject({ kind: 'error' });
-    expect(await within(router.route('small.example', 443), 2000)).toEqual({ kind: 'direct' });
+  // Known limitation, kept visible: quickjs-wasi's memoryLimit does not count array
+  // storage, so this file runs to the end and routes DIRECT. it.fails turns red when the
+  // limit starts to work (then make this a plain it).
+  it.fails('stops a file that takes more than the 64 MiB memory limit (known gap: array storage is not counted)', async () => {
+    // About 130 MB of arrays, twice the limit, well inside the timeout.
+    const router = await pac(`if (host === "big.example") { var a = []; for (var i = 0; i < 120; i++) a.push(new Array(100000).fill(i)); } return "DIRECT";`, NO_DNS, 20_000);
+    expect(await router.route('big.example', 443)).toMatchObject({ kind: 'error' });
+    expect(await router.route('small.example', 443)).toEqual({ kind: 'direct' });
+  });
+
+  it('stops a file that builds an ever longer string', async () => {
+    const router = await pac(`if (host === "big.example") { var s = "x"; while (true) s = s + s; } return "DIRECT";`, NO_DNS, 2000);
+    expect(await within(router.route('big.example', 443), 5000)).toMatchObject({ kind: 'error' });
+    expect(await router.route('small.example', 443)).toEqual({ kind: 'direct' });
   });
 
   it('a FindProxyForURL that returns a promise that never settles is an error within the timeout', async () => {
@@ -198,8 +208,8 @@ describe('loadPac: the file cannot reach Node', () => {
     ['require', `return require("child_process").execSync("id").toString();`],
     ['process', `return process.env.HOME;`],
     ['globalThis.process', `return globalThis.process.env.HOME;`],
-    ['the Function constructor', `return (function () {}).constructor("return process")().env.HOME;`],
-    ['this.constructor', `return this.constructor.constructor("return process")().env.HOME;`],
+    ['the Function constructor', `var F = (function () {}).constructor; var f = F("return process.env.HOME"); return f();`],
+    ['this.constructor', `var F = this.constructor.constructor; var f = F("return process.mainModule.require"); return f();`],
   ])('%s is not there: an error', async (_, body) => {
     const router = await pac(body);
     const answer = await router.route('a.example', 443);
@@ -208,8 +218,11 @@ describe('loadPac: the file cannot reach Node', () => {
   });
 
   it('require, process, globalThis.process, Buffer and fetch are undefined', async () => {
-    const router = await pac(`return "SOCKS " + [typeof require, typeof process, typeof globalThis.process, typeof Buffer, typeof fetch, typeof module].join(",");`);
-    expect(await router.route('a.example', 443)).toEqual({ kind: 'unsupported', entry: 'SOCKS undefined,undefined,undefined,undefined,undefined,undefined' });
+    const router = await pac(`
+      var F = (function () {}).constructor;
+      var viaFunction = F("return typeof process");
+      return "SOCKS " + [typeof require, typeof process, typeof globalThis.process, typeof Buffer, typeof fetch, typeof module, viaFunction()].join(",");`);
+    expect(await router.route('a.example', 443)).toEqual({ kind: 'unsupported', entry: 'SOCKS undefined,undefined,undefined,undefined,undefined,undefined,undefined' });
   });
 });
 
@@ -249,10 +262,12 @@ describe('loadPac: hostile answers do not crash', () => {
 
   it('odd arguments to the DNS functions do not crash the router', async () => {
     const r = fakeResolver({});
-    const router = await pac(`return "PROXY " + [dnsResolve(123), dnsResolve({}), isInNet(null, null, null), isResolvable()].join("-") + ":1";`, r);
-    const answer = await within(router.route('a.example', 443), 3000);
-    expect(answer).not.toBe('pending');
-    expect(['proxy', 'unsupported', 'error']).toContain((answer as PacAnswer).kind);
-    expect(await router.route('b.example', 443)).toMatchObject({ kind: 'proxy' });
+    const router = await pac(
+      `var a = dnsResolve(123); var b = dnsResolve({}); var c = isInNet(null, null, null); var d = isResolvable(); var e = isInNet("10.0.0.1", {}, []);
+       return "PROXY " + [a, b, c, d, e].join("-") + ":1";`, // join() shows null as ''
+      r,
+    );
+    expect(await within(router.route('a.example', 443), 3000)).toEqual({ kind: 'unsupported', entry: 'PROXY --false-false-false:1' });
+    expect(r.asked).toEqual(['123', '[object object]', 'null', 'undefined']);
   });
 });

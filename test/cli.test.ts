@@ -108,7 +108,7 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
     [['plan', '--agents', 'cca,,erds'], /empty item in 'cca,,erds'; valid: cca/],
     [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --lan, --json$/],
     [['plan', '--agents', 'cca', 'extra'], /unexpected argument 'extra'; plan takes only options: --agents/],
-    [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, render$/],
+    [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, check, render$/],
     [['plan', '--agents', 'rdms', '--cca-activation'], /^emaint-egress plan: --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation$/],
     [['agents', '--x'], /unknown option '--x'; valid options: --json$/],
   ])('%j', async (argv, message) => {

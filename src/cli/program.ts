@@ -112,15 +112,6 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
 
-  addRenderCommand(configure(program.command('render')), {
-    catalogue,
-    program: PROGRAM,
-    toolVersion: toolVersion(),
-    stdout: io.stdout,
-    stderr: io.stderr,
-    now,
-  });
-
   addCheckCommand(configure(program.command('check')), {
     catalogue,
     program: PROGRAM,
@@ -128,6 +119,15 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
     env: io.env ?? process.env,
     setExitCode,
+  });
+
+  addRenderCommand(configure(program.command('render')), {
+    catalogue,
+    program: PROGRAM,
+    toolVersion: toolVersion(),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    now,
   });
   return program;
 }

@@ -6,6 +6,7 @@ import type { CheckResult } from '../core/check/result.js';
 import { type Summary, summarise } from '../core/check/summary.js';
 import { type Flow, plan } from '../core/planner.js';
 import type { DnsServer } from '../core/site.js';
+import { escapeUnsafe } from '../core/text.js';
 import { serverText } from '../net/dns.js';
 import { type ProgressListener, checkFlows } from '../net/check/checker.js';
 import { localAddressToward } from '../net/check/local-address.js';
@@ -52,7 +53,7 @@ export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Pro
   const concurrency = req.concurrency ?? Math.max(1, p.flows.length);
   const notes: string[] = [];
   if (!req.dnsServer) notes.push('no nameserver in /etc/resolv.conf: used the platform resolver, which reports no TTL or CNAME chain');
-  if (req.pac) notes.push(`routes from the PAC file ${req.pac.file}${req.proxy ? `; --proxy credentials serve ${req.proxy.text} where it names it` : ''}`);
+  if (req.pac) notes.push(`routes from the PAC file ${escapeUnsafe(req.pac.file)}${req.proxy ? `; --proxy credentials serve ${req.proxy.text} where it names it` : ''}`);
   else if (req.proxy) notes.push(`every flow through the proxy ${req.proxy.text}${req.proxy.auth ? ` (Basic authentication as ${req.proxy.auth.user})` : ''}`);
   return {
     flows: p.flows,

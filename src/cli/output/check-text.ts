@@ -46,9 +46,12 @@ export function checkText(out: CheckOutput, columns?: number): string {
   const lines = [table(['STATUS', 'HOST', 'PORT', 'TIME', 'DETAIL'], rows, columns), ''];
   const { summary } = out;
   lines.push(
-    summary.failed === 0
-      ? `All ${summary.total} flows get out (resolver ${out.resolver}).`
-      : `${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`,
+    para(
+      summary.failed === 0
+        ? `All ${summary.total} flows get out (resolver ${out.resolver}).`
+        : `${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`,
+      columns,
+    ),
   );
   if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns));
   if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns));

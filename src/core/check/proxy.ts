@@ -61,12 +61,12 @@ export function parseProxyUrl(text: string, option = '--proxy', envPassword?: st
   return { host: hp.host, port: hp.port, text: hp.text, auth };
 }
 
-/** The text with any password (between the user's ':' and the last '@') replaced by ****. */
+/** The text with any password (between the user's ':' and the last '@') replaced by ****.
+ *  Errs on the side of masking: a "//" or ":" inside the password must not shift the start. */
 export function maskPassword(text: string): string {
   const at = text.lastIndexOf('@');
   if (at < 0) return text;
-  const slashes = text.indexOf('//');
-  const start = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+  const start = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0].length ?? 0;
   const colon = text.indexOf(':', start);
   if (colon < 0 || colon > at) return text;
   return `${text.slice(0, colon)}:****${text.slice(at)}`;

@@ -59,10 +59,20 @@ export async function loadPac(text: string, file: string, resolver: Resolver, ti
       if (!answer) {
         answer = one(async (): Promise<PacAnswer> => {
           deadline = Date.now() + timeoutMs;
+          // The interrupt only stops running JS; an answer that never settles (a pending
+          // promise) is cut off here, so later hosts do not wait behind it.
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<PacAnswer>((resolve) => {
+            timer = setTimeout(() => resolve({ kind: 'error', detail: `FindProxyForURL did not answer within ${timeoutMs} ms` }), timeoutMs);
+          });
+          const asked = find(`https://${host}${port === 443 ? '' : `:${port}`}/`, host).then(
+            (answer): PacAnswer => parsePacResult(answer),
+            (err: unknown): PacAnswer => ({ kind: 'error', detail: `FindProxyForURL failed: ${oneLine(err)}` }),
+          );
           try {
-            return parsePacResult(await find(`https://${host}${port === 443 ? '' : `:${port}`}/`, host));
-          } catch (err) {
-            return { kind: 'error', detail: `FindProxyForURL failed: ${oneLine(err)}` };
+            return await Promise.race([asked, late]);
+          } finally {
+            clearTimeout(timer);
           }
         });
         seen.set(key, answer);
