@@ -79,11 +79,9 @@ describe.skipIf(!ok)('check: a site where things go wrong', () => {
 
   let out: JsonOut;
   let code: number;
-  let seconds: number;
+  // How long this takes is for the benchmark (test/bench), not for a test.
   beforeAll(() => {
-    const started = Date.now();
     const r = site.run(['check', '--agents', 'all', '--cca-activation', '--timeout', '1500', '--json']);
-    seconds = (Date.now() - started) / 1000;
     code = r.code;
     expect(r.stderr).toBe('');
     out = JSON.parse(r.stdout) as JsonOut;
@@ -102,11 +100,6 @@ describe.skipIf(!ok)('check: a site where things go wrong', () => {
     expected.set(`${CAMAPIS_EC1}:443`, 'tls-error');
     expect(statusOf(out)).toEqual(expected);
     expect(out.summary).toMatchObject({ total: 22, ok: 14, failed: 8, resolver: '127.0.0.1:53' });
-  });
-
-  it('checks all flows at once: about one timeout in all, not one per failing flow', () => {
-    // Three flows wait out a 1.5 s phase; one at a time that would be 4.5 s and more.
-    expect(seconds).toBeLessThan(4.5);
   });
 
   it('names the inspection CA, and says client-certificate endpoints must be exempt', () => {
