@@ -11,6 +11,11 @@ export function quoteValue(value: string, max = 60): string {
   return `'${escapeUnsafe(shown.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
 }
 
+/** Remote or library text (an error, a certificate field) as one safe, bounded line. */
+export function oneLine(text: string, max = 200): string {
+  return escapeUnsafe(text.replace(/\s+/g, ' ').trim()).slice(0, max);
+}
+
 /** Replaces unsafe characters with \\uXXXX escapes so a message stays one visible line. */
 export function escapeUnsafe(text: string): string {
   return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -3,7 +3,7 @@
 // --timeout 2000. Runs against a site in a network namespace (see test/helpers/check-site.ts):
 // dnsmasq, TLS servers, iptables DROP; no traffic leaves the namespace.
 //   npm run bench
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { plan } from '../../src/core/planner.js';
 import { catalogue } from '../helpers/catalogue.js';
 import { CheckSite, type HostSetup } from '../helpers/check-site.js';
@@ -53,8 +53,6 @@ async function measure(drop: Set<string>): Promise<void> {
 }
 
 describe.skipIf(!ok)('check speed', () => {
-  beforeAll(() => {});
-  afterAll(() => {});
   it('a third of the flows dropped', async () => {
     await measure(dropped(Math.round(full.flows.length / 3)));
   });

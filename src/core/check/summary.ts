@@ -77,8 +77,8 @@ function hostList(results: readonly CheckResult[], max = Number.POSITIVE_INFINIT
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-function portOf(results: CheckResult): string {
-  return `tcp/${results.port}`;
+function portOf(r: CheckResult): string {
+  return `tcp/${r.port}`;
 }
 
 function causeOf(r: CheckResult): [string, (hosts: string) => string] {

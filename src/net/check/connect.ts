@@ -2,8 +2,8 @@
 // within the timeout. A refusal (reset, ICMP reject) is told apart from a silent drop.
 import net from 'node:net';
 import type { Attempt } from '../../core/check/result.js';
+import { elapsed } from './elapsed.js';
 import type { Found } from './lookup.js';
-import { elapsed } from './lookup.js';
 
 export interface Connected {
   socket: net.Socket;

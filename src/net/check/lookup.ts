@@ -6,6 +6,7 @@ import ipaddr from 'ipaddr.js';
 import type { DnsFinding, DnsProblem, SpecialAddress } from '../../core/check/result.js';
 import type { DnsServer, Family } from '../../core/site.js';
 import { DnsError, resolveName, serverText } from '../dns.js';
+import { elapsed } from './elapsed.js';
 
 export interface Found {
   address: string;
@@ -108,8 +109,4 @@ export function special(addresses: readonly string[]): SpecialAddress[] {
 
 function chainText(chain: readonly string[]): string {
   return chain.join(' -> ');
-}
-
-export function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
 }

@@ -8,7 +8,7 @@ import { createPacResolver } from 'pac-resolver';
 import { QuickJS } from 'quickjs-wasi';
 import { type PacRoute, parsePacResult } from '../../core/check/proxy.js';
 import { InputError } from '../../core/errors.js';
-import { escapeUnsafe } from '../../core/text.js';
+import { oneLine } from '../../core/text.js';
 import type { Resolver } from './lookup.js';
 
 export class PacFileError extends InputError {
@@ -47,7 +47,7 @@ export async function loadPac(text: string, file: string, resolver: Resolver, ti
   try {
     find = createPacResolver(vm as never, text, { sandbox, filename: 'proxy.pac' }) as (url: string, host: string) => Promise<unknown>;
   } catch (err) {
-    throw new PacFileError(`--pac ${file}: not a usable PAC file: ${oneLine(err)}`);
+    throw new PacFileError(`--pac ${file}: not a usable PAC file: ${errorLine(err)}`);
   }
   // One sandbox, one call at a time; each host is asked once.
   const one = pLimit(1);
@@ -67,7 +67,7 @@ export async function loadPac(text: string, file: string, resolver: Resolver, ti
           });
           const asked = find(`https://${host}${port === 443 ? '' : `:${port}`}/`, host).then(
             (answer): PacAnswer => parsePacResult(answer),
-            (err: unknown): PacAnswer => ({ kind: 'error', detail: `FindProxyForURL failed: ${oneLine(err)}` }),
+            (err: unknown): PacAnswer => ({ kind: 'error', detail: `FindProxyForURL failed: ${errorLine(err)}` }),
           );
           try {
             return await Promise.race([asked, late]);
@@ -91,7 +91,6 @@ function inNet(address: string, pattern: string, mask: string): boolean {
   return a.every((byte, i) => (byte & (m[i] ?? 0)) === ((p[i] ?? 0) & (m[i] ?? 0)));
 }
 
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return escapeUnsafe(text.replace(/\s+/g, ' ').trim()).slice(0, 200);
+function errorLine(err: unknown): string {
+  return oneLine(err instanceof Error ? err.message : String(err));
 }

@@ -6,7 +6,8 @@ import type net from 'node:net';
 import type { Attempt, ProxyProblem } from '../../core/check/result.js';
 import type { Proxy } from '../../core/check/proxy.js';
 import { attemptsText, connectAny } from './connect.js';
-import { elapsed, type Found } from './lookup.js';
+import { elapsed } from './elapsed.js';
+import type { Found } from './lookup.js';
 
 export type Tunnel =
   | { ok: true; socket: net.Socket; attempts: Attempt[]; ms: number }

@@ -4,8 +4,8 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { CheckStatus, TlsFinding } from '../../core/check/result.js';
-import { escapeUnsafe } from '../../core/text.js';
-import { elapsed } from './lookup.js';
+import { escapeUnsafe, oneLine } from '../../core/text.js';
+import { elapsed } from './elapsed.js';
 
 export interface TlsOutcome {
   status: Extract<CheckStatus, 'ok' | 'tls-untrusted' | 'tls-error'>;
@@ -105,8 +105,4 @@ function nameText(name: tls.Certificate): string {
 function isoDate(text: string): string | null {
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-function oneLine(text: string): string {
-  return escapeUnsafe(text.replace(/\s+/g, ' ').trim()).slice(0, 200);
 }
