@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
-import { CheckSite, type HostSetup } from './helpers/check-site.js';
+import { CheckSite, type HostSetup, siteHosts } from './helpers/check-site.js';
 import { requireSystem } from './helpers/system.js';
 
 const ok = requireSystem('check tests against a site in a namespace', ['ip', 'iptables', 'ip6tables', 'dnsmasq', 'openssl', 'tinyproxy'], { netns: true });
@@ -45,7 +45,7 @@ interface JsonOut {
 }
 
 function hostsSetup(overrides: Record<string, Partial<HostSetup>>): Map<string, HostSetup> {
-  return new Map(full.hosts.map((h, i) => [h, { v4: `127.0.1.${i + 1}`, far: 'tls', ...overrides[h] } as HostSetup]));
+  return siteHosts(full.hosts, (h) => overrides[h] ?? {});
 }
 
 function statusOf(out: JsonOut): Map<string, string> {

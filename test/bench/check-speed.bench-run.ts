@@ -6,7 +6,7 @@
 import { describe, it } from 'vitest';
 import { plan } from '../../src/core/planner.js';
 import { catalogue } from '../helpers/catalogue.js';
-import { CheckSite, type HostSetup } from '../helpers/check-site.js';
+import { CheckSite, siteHosts } from '../helpers/check-site.js';
 import { requireSystem } from '../helpers/system.js';
 
 const TIMEOUT_MS = 2000;
@@ -26,7 +26,7 @@ function median(xs: number[]): number {
 }
 
 async function measure(drop: Set<string>): Promise<void> {
-  const hosts = new Map(full.hosts.map((h, i) => [h, { v4: `127.0.1.${i + 1}`, far: 'tls', drop: drop.has(h) } as HostSetup]));
+  const hosts = siteHosts(full.hosts, (h) => ({ drop: drop.has(h) }));
   const site = await CheckSite.start({ ports: [443, 8883], hosts });
   try {
     const time = (extra: string[]): number => {

@@ -31,6 +31,12 @@ export interface HostSetup {
   requestCert?: boolean;
 }
 
+/** Each host on its own loopback address, 127.0.1.<n> in the given order, with a TLS server
+ *  unless `overrides` says otherwise. */
+export function siteHosts(hosts: readonly string[], overrides: (host: string) => Partial<HostSetup> = () => ({})): Map<string, HostSetup> {
+  return new Map(hosts.map((h, i) => [h, { v4: `127.0.1.${i + 1}`, far: 'tls', ...overrides(h) }]));
+}
+
 export interface SiteOptions {
   hosts: ReadonlyMap<string, HostSetup>;
   /** Ports to listen on for every host. */

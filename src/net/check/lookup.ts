@@ -7,6 +7,7 @@ import type { DnsFinding, DnsProblem, SpecialAddress } from '../../core/check/re
 import type { DnsServer, Family } from '../../core/site.js';
 import { DnsError, resolveName, serverText } from '../dns.js';
 import { elapsed } from './elapsed.js';
+import { memo } from './memo.js';
 
 export interface Found {
   address: string;
@@ -83,15 +84,7 @@ export function platformResolver(timeoutMs: number): Resolver {
 
 /** One lookup per host: flows to the same host share it. */
 export function once(resolver: Resolver): Resolver {
-  const seen = new Map<string, Promise<LookupOutcome>>();
-  return (host) => {
-    let p = seen.get(host);
-    if (!p) {
-      p = resolver(host);
-      seen.set(host, p);
-    }
-    return p;
-  };
+  return memo(resolver);
 }
 
 /** Answers outside public unicast space (private, loopback, sinkhole ranges...). */

@@ -10,6 +10,7 @@ import { type PacRoute, parsePacResult } from '../../core/check/proxy.js';
 import { InputError } from '../../core/errors.js';
 import { oneLine } from '../../core/text.js';
 import type { Resolver } from './lookup.js';
+import { memo } from './memo.js';
 
 export class PacFileError extends InputError {
   override name = 'PacFileError';
@@ -49,37 +50,32 @@ export async function loadPac(text: string, file: string, resolver: Resolver, ti
   } catch (err) {
     throw new PacFileError(`--pac ${file}: not a usable PAC file: ${errorLine(err)}`);
   }
-  // One sandbox, one call at a time; each host is asked once.
+  // One sandbox, one call at a time; each host and port is asked once.
   const one = pLimit(1);
-  const seen = new Map<string, Promise<PacAnswer>>();
-  return {
-    route(host, port) {
-      const key = `${host}:${port}`;
-      let answer = seen.get(key);
-      if (!answer) {
-        answer = one(async (): Promise<PacAnswer> => {
-          deadline = Date.now() + timeoutMs;
-          // The interrupt only stops running JS; an answer that never settles (a pending
-          // promise) is cut off here, so later hosts do not wait behind it.
-          let timer: NodeJS.Timeout | undefined;
-          const late = new Promise<PacAnswer>((resolve) => {
-            timer = setTimeout(() => resolve({ kind: 'error', detail: `FindProxyForURL did not answer within ${timeoutMs} ms` }), timeoutMs);
-          });
-          const asked = find(`https://${host}${port === 443 ? '' : `:${port}`}/`, host).then(
-            (answer): PacAnswer => parsePacResult(answer),
-            (err: unknown): PacAnswer => ({ kind: 'error', detail: `FindProxyForURL failed: ${errorLine(err)}` }),
-          );
-          try {
-            return await Promise.race([asked, late]);
-          } finally {
-            clearTimeout(timer);
-          }
-        });
-        seen.set(key, answer);
+  const ask = (host: string, port: number): Promise<PacAnswer> =>
+    one(async () => {
+      deadline = Date.now() + timeoutMs;
+      // The interrupt only stops running JS; an answer that never settles (a pending
+      // promise) is cut off here, so later hosts do not wait behind it.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<PacAnswer>((resolve) => {
+        timer = setTimeout(() => resolve({ kind: 'error', detail: `FindProxyForURL did not answer within ${timeoutMs} ms` }), timeoutMs);
+      });
+      const asked = find(`https://${host}${port === 443 ? '' : `:${port}`}/`, host).then(
+        (answer): PacAnswer => parsePacResult(answer),
+        (err: unknown): PacAnswer => ({ kind: 'error', detail: `FindProxyForURL failed: ${errorLine(err)}` }),
+      );
+      try {
+        return await Promise.race([asked, late]);
+      } finally {
+        clearTimeout(timer);
       }
-      return answer;
-    },
-  };
+    });
+  const route = memo((key: string) => {
+    const colon = key.lastIndexOf(':');
+    return ask(key.slice(0, colon), Number(key.slice(colon + 1)));
+  });
+  return { route: (host, port) => route(`${host}:${port}`) };
 }
 
 /** isInNet(): an IPv4 address against a pattern and a dotted mask. */
