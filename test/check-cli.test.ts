@@ -138,8 +138,8 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
   });
 
   it('missing --agents names the valid agents', async () => {
-    expectUsageError(await cli('check'), `${PREFIX}missing --agents <ids>; ${AGENTS_VALID}`);
-    expectUsageError(await cli('check', '--timeout', '1000'), `missing --agents <ids>; ${AGENTS_VALID}`);
+    expectUsageError(await cli('check'), `${PREFIX}missing --agents <ids> (or --profile FILE); ${AGENTS_VALID}`);
+    expectUsageError(await cli('check', '--timeout', '1000'), `missing --agents <ids> (or --profile FILE); ${AGENTS_VALID}`);
     expectUsageError(await cli('check', '--agents'), /argument missing; valid: cca.*, or all$/);
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { progressLines } from '../src/cli/output/check-progress.js';
 import { checkJson, checkText } from '../src/cli/output/check-text.js';
-import type { CheckOutput } from '../src/commands/check.js';
+import type { CheckOutput } from '../src/core/check/output.js';
 import { initialProgress, progressReducer, type ProgressState } from '../src/core/check/progress.js';
 import { maskPassword, parsePacResult, parseProxyUrl } from '../src/core/check/proxy.js';
 import type { CheckResult } from '../src/core/check/result.js';

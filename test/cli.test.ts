@@ -100,7 +100,7 @@ describe('plan', () => {
 
 describe('bad input: one line on stderr naming the valid values, exit 2, nothing on stdout', () => {
   it.each([
-    [['plan'], /^emaint-egress plan: missing --agents <ids>; valid: cca.*, or all$/],
+    [['plan'], /^emaint-egress plan: missing --agents <ids> \(or --profile FILE\); valid: cca.*, or all$/],
     [['plan', '--agents'], /argument missing; valid: cca.*, or all$/],
     [['plan', '--agents', 'foo'], new RegExp(`unknown agent 'foo'; ${VALID}$`)],
     [['plan', '--agents', ''], /--agents is empty; valid: cca/],

@@ -124,7 +124,7 @@ describe('render output', () => {
 
 describe('render: bad input is one line on stderr, exit 2, nothing on stdout', () => {
   const cases: [string[], RegExp][] = [
-    [['--target', 'pfsense'], /missing --agents <ids>; valid: cca, .*, or all$/],
+    [['--target', 'pfsense'], /missing --agents <ids> \(or --profile FILE\); valid: cca, .*, or all$/],
     [['--agents', 'cca'], /missing --target <target>; valid: pfsense, iptables, nftables, panos, pac$/],
     [['--agents', 'cca', '--target', 'cisco'], /--target: 'cisco' is not valid; valid: pfsense, iptables, nftables, panos, pac$/],
     [['--agents', 'cca', '--target', 'pfsense', '--mode', 'loose'], /--mode: 'loose' is not valid; valid: exact, wildcard$/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { table, wrap } from '../src/cli/output/table.js';
+import { table, wrap } from '../src/core/table.js';
 
 describe('table', () => {
   const rows = [

@@ -2,7 +2,10 @@
 import { type Command, Option } from 'commander';
 import type { Catalogue } from '../core/catalogue.js';
 import { UnknownAgentError, agentIdList, resolveAgents } from '../core/planner.js';
+import type { SiteAnswers } from '../core/profile.js';
 import { quoteValue } from '../core/text.js';
+import { readProfile } from '../io/profile-file.js';
+import { PROFILE_HELP } from './profile-flags.js';
 import { UsageError } from './usage-error.js';
 
 /** The valid values of --agents, as every --agents error names them. */
@@ -11,7 +14,7 @@ export function agentsHint(catalogue: Catalogue): string {
 }
 
 export function parseAgentList(catalogue: Catalogue, value: string | undefined): string[] {
-  if (value === undefined) throw new UsageError(`missing --agents <ids>; ${agentsHint(catalogue)}`);
+  if (value === undefined) throw new UsageError(`missing --agents <ids> (or --profile FILE); ${agentsHint(catalogue)}`);
   const items = value.split(',').map((s) => s.trim());
   if (items.every((s) => s === '')) throw new UsageError(`--agents is empty; ${agentsHint(catalogue)}`);
   if (items.includes('')) {
@@ -31,20 +34,29 @@ export function parseAgentList(catalogue: Catalogue, value: string | undefined):
   }
 }
 
-/** The agent choice both `plan` and `render` take: --agents plus each agent option
- *  from the catalogue (e.g. --cca-activation). Returns the reader for the parsed flags. */
+/** The agent choice `plan`, `check` and `render` take: --agents plus each agent option
+ *  from the catalogue (e.g. --cca-activation), or a site profile (--profile) that names
+ *  them. Returns the reader for the parsed flags; it also hands back the profile, whose
+ *  other answers the command uses for the flags it was not given. */
 export function addAgentFlags(
   cmd: Command,
   catalogue: Catalogue,
   program: string,
-): (opts: Record<string, unknown>) => { agents: string[]; options: string[] } {
+): (opts: Record<string, unknown>) => { agents: string[]; options: string[]; profile: SiteAnswers | null } {
   cmd.addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${program} agents')`));
   const flags = catalogue.agents.flatMap((a) =>
     (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
   );
   for (const { option } of flags) cmd.addOption(option);
-  return (opts) => ({
-    agents: parseAgentList(catalogue, typeof opts['agents'] === 'string' ? opts['agents'] : undefined),
-    options: flags.filter(({ option }) => opts[option.attributeName()] === true).map((f) => f.id),
-  });
+  cmd.addOption(new Option('--profile <file>', PROFILE_HELP));
+  return (opts) => {
+    const profile = typeof opts['profile'] === 'string' ? readProfile(opts['profile'], catalogue) : null;
+    const given = typeof opts['agents'] === 'string' ? opts['agents'] : undefined;
+    const flagOptions = flags.filter(({ option }) => opts[option.attributeName()] === true).map((f) => f.id);
+    // --agents replaces the profile's choice, options included; option flags add to it.
+    if (profile !== null && given === undefined) {
+      return { agents: profile.agents, options: [...new Set([...profile.options, ...flagOptions])], profile };
+    }
+    return { agents: parseAgentList(catalogue, given), options: flagOptions, profile };
+  };
 }

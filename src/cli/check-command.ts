@@ -7,6 +7,7 @@ import { readPacFile } from '../io/pac-file.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { addAgentFlags } from './agent-list.js';
 import { CONCURRENCY, type CheckFlags, PASSWORD_ENV, TIMEOUT_MS, parseCheckFlags } from './check-flags.js';
+import { checkFlagsWithProfile } from './profile-flags.js';
 import { LiveProgress } from './output/check-progress.js';
 import { checkJson, checkText } from './output/check-text.js';
 import { EXIT_FAILURE, EXIT_OK } from './usage-error.js';
@@ -45,8 +46,8 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       ].join('\n'),
     )
     .action(async (opts: CheckFlags & Record<string, unknown>) => {
-      const { agents, options } = agentFlags(opts);
-      const flags = parseCheckFlags(opts, ctx.env);
+      const { agents, options, profile } = agentFlags(opts);
+      const flags = parseCheckFlags(checkFlagsWithProfile(opts, profile), ctx.env);
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };
       const check = await prepareCheck(

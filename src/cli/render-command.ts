@@ -9,6 +9,7 @@ import { systemResolver } from '../io/resolv-conf.js';
 import { writeFilesAtomically } from '../io/write-files.js';
 import { resolveHosts } from '../net/resolve-hosts.js';
 import { addAgentFlags } from './agent-list.js';
+import { renderFlagsWithProfile } from './profile-flags.js';
 import { type RenderFlags, parseRenderFlags } from './render-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -58,8 +59,8 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
       ].join('\n'),
     )
     .action(async (opts: RenderFlags & Record<string, unknown>) => {
-      const { agents, options } = agentFlags(opts);
-      const parsed = parseRenderFlags(opts);
+      const { agents, options, profile } = agentFlags(opts);
+      const parsed = parseRenderFlags(renderFlagsWithProfile(opts, profile));
       let resolve = parsed.resolve;
       if (resolve === 'system') {
         resolve = systemResolver();

@@ -2,8 +2,8 @@
 // the checker; the checker does the network work, the summary the reasoning.
 import type { Catalogue } from '../core/catalogue.js';
 import type { Proxy } from '../core/check/proxy.js';
-import type { CheckResult } from '../core/check/result.js';
-import { type Summary, summarise } from '../core/check/summary.js';
+import type { CheckOutput } from '../core/check/output.js';
+import { summarise } from '../core/check/summary.js';
 import { type Flow, plan } from '../core/planner.js';
 import type { DnsServer } from '../core/site.js';
 import { escapeUnsafe } from '../core/text.js';
@@ -24,18 +24,6 @@ export interface CheckRequest {
   concurrency: number | null;
 }
 
-export interface CheckOutput {
-  catalogueVersion: string;
-  agents: string[];
-  options: string[];
-  /** "127.0.0.53:53", or "platform". */
-  resolver: string;
-  timeoutMs: number;
-  concurrency: number;
-  results: CheckResult[];
-  summary: Summary;
-  notes: string[];
-}
 
 export interface PreparedCheck {
   flows: Flow[];

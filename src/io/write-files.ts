@@ -17,16 +17,17 @@ export class OutputError extends InputError {
   override name = 'OutputError';
 }
 
-export function writeFilesAtomically(dir: string, files: readonly FileToWrite[], force: boolean): string[] {
+/** `label` names the folder in messages: the flag it came from, or what it is for. */
+export function writeFilesAtomically(dir: string, files: readonly FileToWrite[], force: boolean, label = `--out ${dir}`): string[] {
   try {
-    if (!statSync(dir).isDirectory()) throw new OutputError(`--out ${dir} is not a folder`);
+    if (!statSync(dir).isDirectory()) throw new OutputError(`${label} is not a folder`);
   } catch (err) {
     if (err instanceof OutputError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`--out ${dir}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`${label}: ${(err as Error).message}`);
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new OutputError(`--out ${dir}: ${(e as Error).message}`);
+      throw new OutputError(`${label}: ${(e as Error).message}`);
     }
   }
   const paths = files.map((f) => join(dir, f.name));
@@ -35,7 +36,7 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[],
     throw new OutputError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace`);
   }
   for (const p of existing) {
-    if (lstatSync(p).isDirectory()) throw new OutputError(`${p} is a folder; remove it or choose another --out`);
+    if (lstatSync(p).isDirectory()) throw new OutputError(`${p} is a folder; remove it or choose another folder`);
   }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temps: string[] = [];

@@ -1,5 +1,5 @@
 import type { AgentsResult } from '../../commands/agents.js';
-import { wrap } from './table.js';
+import { wrap } from '../../core/table.js';
 
 const ID_WIDTH = 13;
 

@@ -1,10 +1,10 @@
 // The check's verdict for people (a table per flow, then the causes with their fixes)
 // and for programs (--json). Remote text (issuers, PAC answers) is escaped for the terminal.
-import type { CheckOutput } from '../../commands/check.js';
+import type { CheckOutput } from '../../core/check/output.js';
 import type { CheckResult } from '../../core/check/result.js';
 import type { Cause, Warning } from '../../core/check/summary.js';
 import { escapeUnsafe } from '../../core/text.js';
-import { table, wrap } from './table.js';
+import { table, wrap } from '../../core/table.js';
 
 export function checkJson(out: CheckOutput): string {
   const results = out.results.map((r) => ({

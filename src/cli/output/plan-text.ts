@@ -1,6 +1,6 @@
 import type { PlanResult } from '../../commands/plan.js';
 import type { Flow, LanFlow } from '../../core/planner.js';
-import { table, wrap } from './table.js';
+import { table, wrap } from '../../core/table.js';
 
 /** `columns`: the terminal width when printing to one. Table rows then wrap their
  *  last column to fit (piped output keeps one row per line, for grep); prose wraps

@@ -1,3 +1,4 @@
+// Pure: the CLI prints these, and the app lays out its scrolling text with wrap().
 // Plain text columns for terminal output. The last column is not padded, so a
 // long value there does not widen the others; given a terminal width, it wraps
 // under itself instead of running past the edge.

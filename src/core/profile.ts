@@ -1,0 +1,165 @@
+// A site profile: the app's answers for one site, saved as JSON so a partner can repeat
+// the same site later; `plan`, `check` and `render` take it with --profile. Pure: the
+// caller reads and writes the file (src/io/profile-file.ts).
+//
+// The profile never holds a password: a proxy user is kept, its password comes from
+// $EMAINT_PROXY_PASSWORD or is asked for again.
+import { z } from 'zod';
+import type { Catalogue } from './catalogue.js';
+import { parseProxyUrl } from './check/proxy.js';
+import { InputError } from './errors.js';
+import { TARGETS, type TargetId } from './render/target.js';
+import { IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';
+import { type DnsServer, type Source, parseDnsServer, parseLabel, parseSources } from './site.js';
+import { PlanError, plan } from './planner.js';
+import { escapeUnsafe, quoteValue } from './text.js';
+
+export const PROFILE_FORMAT = 'emaint-egress-profile';
+export const PROFILE_VERSION = 1;
+
+/** A profile that cannot be used; the message is one line naming the field and the valid values. */
+export class ProfileError extends InputError {
+  override name = 'ProfileError';
+}
+
+/** The answers of one site, validated and normalised. */
+export interface SiteAnswers {
+  /** Site name for comments and descriptions. */
+  site: string | null;
+  agents: string[];
+  options: string[];
+  /** MFD / agent subnets the rules apply to; empty means any. */
+  sources: Source[];
+  /** http://[user@]host:port, never with a password. */
+  proxy: string | null;
+  /** The site resolver; null: the first nameserver of /etc/resolv.conf. */
+  dnsServer: DnsServer | null;
+  mode: Mode;
+  iotPort: IotPort;
+  /** Render targets the app writes. */
+  targets: TargetId[];
+  /** Folder the app writes the rules to. */
+  out: string | null;
+}
+
+const Text = z.string().max(4096);
+const ProfileSchema = z.strictObject({
+  format: z.literal(PROFILE_FORMAT),
+  version: z.literal(PROFILE_VERSION),
+  site: Text.optional(),
+  agents: z.array(Text).max(100),
+  options: z.array(Text).max(100).optional(),
+  sources: z.array(Text).max(1000).optional(),
+  proxy: Text.optional(),
+  dnsServer: Text.optional(),
+  mode: Text.optional(),
+  iotPort: Text.optional(),
+  targets: z.array(Text).max(20).optional(),
+  out: Text.optional(),
+});
+const FIELDS = Object.keys(ProfileSchema.shape);
+
+/** Validates a parsed profile document against the catalogue. */
+export function parseProfile(doc: unknown, catalogue: Catalogue): SiteAnswers {
+  const shape = ProfileSchema.safeParse(doc);
+  if (!shape.success) throw new ProfileError(schemaMessage(shape.error));
+  const p = shape.data;
+  const field = (name: string) => `"${name}"`;
+  return {
+    site: p.site === undefined ? null : parseLabel(p.site, field('site')),
+    ...agentsOf(p.agents, p.options ?? [], catalogue),
+    sources: p.sources === undefined || p.sources.length === 0 ? [] : parseSources(p.sources.join(','), field('sources')),
+    proxy: p.proxy === undefined ? null : profileProxy(p.proxy, field('proxy')),
+    dnsServer: p.dnsServer === undefined ? null : parseDnsServer(p.dnsServer, field('dnsServer')),
+    mode: choice(p.mode, 'mode', MODES, 'exact'),
+    iotPort: choice(p.iotPort, 'iotPort', IOT_PORTS, 'both'),
+    targets: [...new Set((p.targets ?? []).map((t) => choice(t, 'targets', TARGETS, 'pfsense')))],
+    out: p.out === undefined ? null : outFolder(p.out, field('out')),
+  };
+}
+
+/** The profile document of a set of answers, as saved (stable key order, 2-space indent). */
+export function profileJson(a: SiteAnswers): string {
+  const doc: Record<string, unknown> = { format: PROFILE_FORMAT, version: PROFILE_VERSION };
+  if (a.site !== null) doc['site'] = a.site;
+  doc['agents'] = a.agents;
+  if (a.options.length > 0) doc['options'] = a.options;
+  doc['sources'] = a.sources.map((s) => s.cidr);
+  if (a.proxy !== null) doc['proxy'] = a.proxy;
+  if (a.dnsServer !== null) doc['dnsServer'] = dnsServerText(a.dnsServer);
+  doc['mode'] = a.mode;
+  doc['iotPort'] = a.iotPort;
+  doc['targets'] = a.targets;
+  if (a.out !== null) doc['out'] = a.out;
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** `ip` when the port is 53, else `ip:port` (`[ip6]:port`). */
+export function dnsServerText(s: DnsServer): string {
+  if (s.port === 53) return s.address;
+  return s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+}
+
+/** A proxy URL as a profile keeps it: the user stays, any password is dropped. */
+export function proxyWithoutPassword(text: string, option: string): string {
+  const p = parseProxyUrl(text, option);
+  return p.auth ? `http://${encodeURIComponent(p.auth.user)}@${p.text}` : `http://${p.text}`;
+}
+
+function profileProxy(text: string, option: string): string {
+  const p = parseProxyUrl(text, option);
+  if (p.auth && p.auth.password !== '') {
+    throw new ProfileError(`${option} holds a password; a profile never does: keep only the user (http://user@host:port) and set $EMAINT_PROXY_PASSWORD`);
+  }
+  return proxyWithoutPassword(text, option);
+}
+
+function agentsOf(agents: string[], options: string[], catalogue: Catalogue): { agents: string[]; options: string[] } {
+  const ids = agents.map((a) => a.trim().toLowerCase());
+  const known = catalogue.agents.map((a) => a.id);
+  const unknown = ids.find((id) => !known.includes(id));
+  if (ids.length === 0) throw new ProfileError(`"agents" is empty; valid: ${known.join(', ')}`);
+  if (unknown !== undefined) throw new ProfileError(`"agents": unknown agent ${quoteValue(unknown)}; valid: ${known.join(', ')}`);
+  try {
+    // The planner knows which option belongs to which agent; its message names both.
+    const p = plan(catalogue, { agents: ids, options });
+    return { agents: p.agents, options: p.options };
+  } catch (err) {
+    if (err instanceof PlanError) throw new ProfileError(`"options": ${err.message}`);
+    throw err;
+  }
+}
+
+function choice<T extends string>(value: string | undefined, name: string, valid: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(valid as readonly string[]).includes(value)) throw new ProfileError(`"${name}": ${quoteValue(value)} is not valid; valid: ${valid.join(', ')}`);
+  return value as T;
+}
+
+function outFolder(text: string, option: string): string {
+  if (text.trim() === '' || /[\u0000-\u001f\u007f]/.test(text)) {
+    throw new ProfileError(`${option}: ${quoteValue(text)} is not a folder path; give a path on one line, e.g. "rules"`);
+  }
+  return text;
+}
+
+/** Zod's first problem as one line: where in the document, and what would be valid. */
+function schemaMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'not a valid profile';
+  const where = issue.path.length === 0 ? '' : `"${issue.path.map(String).join('.')}": `;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${escapeUnsafe(k)}"`).join(', ')}; valid fields: ${FIELDS.join(', ')}`;
+    case 'invalid_value':
+      if (issue.path[0] === 'format') return `"format" is not "${PROFILE_FORMAT}": not an emaint-egress site profile`;
+      if (issue.path[0] === 'version') return `"version" is not ${PROFILE_VERSION}: a profile from another version of emaint-egress`;
+      return `${where}${issue.message}`;
+    case 'invalid_type':
+      if (issue.path.length === 0) return `expected a JSON object with the fields ${FIELDS.join(', ')}`;
+      if (issue.input === undefined) return `${where}missing; a profile needs "format", "version" and "agents"`;
+      return `${where}expected ${issue.expected === 'array' ? 'a list' : issue.expected}`;
+    default:
+      return `${where}${issue.message}`;
+  }
+}

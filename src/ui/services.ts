@@ -1,0 +1,36 @@
+// What the app asks of the rest of the tool. The CLI hands these in (src/cli/app-command.ts),
+// built on the same commands `check` and `render` use; tests hand in their own folders and
+// resolvers. Only core types cross this line: the views never reach the network or disk.
+import type { Catalogue } from '../core/catalogue.js';
+import type { CheckOutput } from '../core/check/output.js';
+import type { ProgressEvent } from '../core/check/progress.js';
+import type { Proxy } from '../core/check/proxy.js';
+import type { SiteAnswers } from '../core/profile.js';
+import type { RenderOutput, TargetId } from '../core/render/target.js';
+import type { DnsServer } from '../core/site.js';
+
+export interface AppCheckRequest {
+  agents: readonly string[];
+  options: readonly string[];
+  /** null: the first nameserver of /etc/resolv.conf (see defaultResolver). */
+  dnsServer: DnsServer | null;
+  proxy: Proxy | null;
+}
+
+export interface AppServices {
+  catalogue: Catalogue;
+  /** The resolver a check asks when the site names none; null: the platform's. */
+  defaultResolver: DnsServer | null;
+  /** $EMAINT_PROXY_PASSWORD, for a proxy user without a password. */
+  envPassword: string | undefined;
+  /** Milliseconds per check phase. */
+  timeoutMs: number;
+  runCheck(request: AppCheckRequest, progress: (event: ProgressEvent) => void): Promise<CheckOutput>;
+  render(answers: SiteAnswers, target: TargetId): Promise<RenderOutput>;
+  /** The paths of these file names that already exist in the folder. */
+  existing(dir: string, names: readonly string[]): string[];
+  /** Writes all files or none; returns their paths. */
+  writeFiles(dir: string, files: readonly { name: string; content: string }[]): string[];
+  profileExists(path: string): boolean;
+  saveProfile(path: string, answers: SiteAnswers): string;
+}

@@ -1,0 +1,48 @@
+// Step 4, the check: ready, running (live progress per flow), then the verdict. Pure; the
+// app runs the check and feeds its progress in as actions tagged with the run's id, so a
+// run the user walked away from cannot change the screen.
+import type { CheckOutput } from '../../core/check/output.js';
+import { type ProgressEvent, type ProgressState, initialProgress, progressReducer } from '../../core/check/progress.js';
+import type { Flow } from '../../core/planner.js';
+import { type Move, moveCursor } from './cursor.js';
+
+export interface CheckStep {
+  phase: 'ready' | 'running' | 'done' | 'failed';
+  runId: number;
+  progress: ProgressState | null;
+  output: CheckOutput | null;
+  error: string | null;
+  /** First line shown of the results (they can be longer than the screen). */
+  scroll: number;
+}
+
+export type CheckAction =
+  | { type: 'run'; flows: readonly Flow[] }
+  | { type: 'abandon' }
+  | { type: 'progress'; runId: number; event: ProgressEvent }
+  | { type: 'done'; runId: number; output: CheckOutput }
+  | { type: 'failed'; runId: number; message: string }
+  | { type: 'scroll'; move: Move; lines: number };
+
+export const checkStep: CheckStep = { phase: 'ready', runId: 0, progress: null, output: null, error: null, scroll: 0 };
+
+export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
+  switch (action.type) {
+    case 'run':
+      return { phase: 'running', runId: state.runId + 1, progress: initialProgress(action.flows), output: null, error: null, scroll: 0 };
+    case 'abandon':
+      // A new id: whatever the abandoned run still reports is ignored.
+      return state.phase === 'running' ? { ...checkStep, runId: state.runId + 1 } : state;
+    case 'progress':
+      if (action.runId !== state.runId || state.phase !== 'running' || !state.progress) return state;
+      return { ...state, progress: progressReducer(state.progress, action.event) };
+    case 'done':
+      if (action.runId !== state.runId || state.phase !== 'running') return state;
+      return { ...state, phase: 'done', output: action.output };
+    case 'failed':
+      if (action.runId !== state.runId || state.phase !== 'running') return state;
+      return { ...state, phase: 'failed', error: action.message };
+    case 'scroll':
+      return { ...state, scroll: moveCursor(state.scroll, action.lines, action.move) };
+  }
+}

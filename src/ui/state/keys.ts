@@ -1,0 +1,114 @@
+// Keys to actions, per step: pure, so the whole keyboard map is tested without a
+// terminal. The hook (use-wizard-keys.ts) only feeds ink's key events through this.
+import type { Move } from './cursor.js';
+import { checkLines, doneWindowRows, resultWindowRows, scrollPositions, writtenLines } from './lines.js';
+import { focusedField, isChoice } from './site.js';
+import type { TextAction } from './text-field.js';
+import type { WizardAction, WizardState } from './wizard.js';
+
+/** The parts of ink's Key this map reads (ink's Key type fits it). */
+export interface KeyPress {
+  upArrow: boolean;
+  downArrow: boolean;
+  leftArrow: boolean;
+  rightArrow: boolean;
+  pageUp: boolean;
+  pageDown: boolean;
+  home: boolean;
+  end: boolean;
+  return: boolean;
+  escape: boolean;
+  ctrl: boolean;
+  shift: boolean;
+  tab: boolean;
+  backspace: boolean;
+  delete: boolean;
+  meta: boolean;
+}
+
+export type KeyResult = WizardAction | { type: 'quit' } | null;
+
+export interface Size {
+  columns: number;
+  rows: number;
+}
+
+export function keyAction(state: WizardState, input: string, key: KeyPress, size: Size): KeyResult {
+  // Ctrl-C quits from anywhere, even from inside a text field.
+  if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (key.escape) return { type: 'back' };
+  if (key.return) return { type: 'next' };
+  const move = moveOf(key);
+  switch (state.step) {
+    case 'agents':
+      if (move) return { type: 'agents', action: { type: 'move', move } };
+      if (input === ' ') return { type: 'agents', action: { type: 'toggle' } };
+      if (input === 'a') return { type: 'agents', action: { type: 'all' } };
+      return null;
+    case 'site': {
+      if (key.tab) return { type: 'site', action: { type: 'focus', delta: key.shift ? -1 : 1 } };
+      if (key.upArrow || key.downArrow) return { type: 'site', action: { type: 'focus', delta: key.upArrow ? -1 : 1 } };
+      if (isChoice(focusedField(state.site).id)) {
+        if (key.leftArrow || key.rightArrow || input === ' ') return { type: 'site', action: { type: 'choose', delta: key.leftArrow ? -1 : 1 } };
+        return null;
+      }
+      const text = textAction(input, key);
+      return text ? { type: 'site', action: { type: 'text', action: text } } : null;
+    }
+    case 'plan':
+      return move ? { type: 'plan', move } : null;
+    case 'check': {
+      const { phase, output } = state.check;
+      if (phase === 'running') return null;
+      if (input === 's') return { type: 'skip' };
+      if (input === 'r' && phase !== 'ready') return { type: 'rerun' };
+      if (move && output) {
+        const lines = checkLines(output, size.columns).length;
+        return { type: 'check', action: { type: 'scroll', move, lines: scrollPositions(lines, resultWindowRows(size.rows)) } };
+      }
+      return null;
+    }
+    case 'rules': {
+      if (state.rules.phase === 'confirm' || state.rules.phase === 'writing') return null;
+      if (key.tab) return { type: 'rules', action: { type: 'focus' } };
+      if (state.rules.focus === 'targets') {
+        if (move) return { type: 'rules', action: { type: 'move', move } };
+        if (input === ' ') return { type: 'rules', action: { type: 'toggle' } };
+        return null;
+      }
+      const text = textAction(input, key);
+      return text ? { type: 'rules', action: { type: 'text', action: text } } : null;
+    }
+    case 'done': {
+      if (state.done.phase === 'saving' || state.done.phase === 'saved') return null;
+      if (move && move !== 'home' && move !== 'end') {
+        const lines = writtenLines(state.done.written, size.columns).length;
+        return { type: 'done', action: { type: 'scroll', move, lines: scrollPositions(lines, doneWindowRows(size.rows)) } };
+      }
+      const text = textAction(input, key);
+      return text ? { type: 'done', action: { type: 'text', action: text } } : null;
+    }
+  }
+}
+
+function moveOf(key: KeyPress): Move | null {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  return null;
+}
+
+/** Editing keys of a one-line field. Terminals send DEL for Backspace; ink calls it delete. */
+export function textAction(input: string, key: KeyPress): TextAction | null {
+  if (key.backspace || key.delete) return { type: 'backspace' };
+  if (key.leftArrow) return { type: 'left' };
+  if (key.rightArrow) return { type: 'right' };
+  if (key.home || (key.ctrl && input === 'a')) return { type: 'home' };
+  if (key.end || (key.ctrl && input === 'e')) return { type: 'end' };
+  if (key.ctrl && input === 'u') return { type: 'clear' };
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || input === '') return null;
+  return { type: 'insert', text: input };
+}

@@ -1,0 +1,192 @@
+// The app's state: five steps and the end, as one pure reducer over the steps' own
+// reducers. The app turns keys into these actions (keys.ts) and runs the side effects
+// (check, writing files, saving the profile) when a step's phase asks for them.
+import type { Catalogue } from '../../core/catalogue.js';
+import { InputError } from '../../core/errors.js';
+import { type Plan, plan } from '../../core/planner.js';
+import type { SiteAnswers } from '../../core/profile.js';
+import { type AgentsAction, type AgentsStep, agentsReducer, agentsStep } from './agents.js';
+import { type CheckAction, type CheckStep, checkReducer, checkStep } from './check-step.js';
+import { type Move, moveCursor } from './cursor.js';
+import { type DoneAction, type DoneStep, type Written, doneReducer, doneStep } from './done.js';
+import { type RulesAction, type RulesStep, rulesReducer, rulesStep } from './rules.js';
+import { FIELDS, type SiteAction, type SiteStep, type SiteValues, checkSite, siteReducer, siteStep } from './site.js';
+
+export type StepId = 'agents' | 'site' | 'plan' | 'check' | 'rules' | 'done';
+
+/** The steps the user walks through, as the header shows them. */
+export const STEPS: readonly { id: StepId; title: string }[] = [
+  { id: 'agents', title: 'Agents' },
+  { id: 'site', title: 'Site' },
+  { id: 'plan', title: 'Plan' },
+  { id: 'check', title: 'Check' },
+  { id: 'rules', title: 'Rules' },
+];
+
+export interface WizardState {
+  catalogue: Catalogue;
+  envPassword: string | undefined;
+  /** The profile the app was started with: saving goes back to it without asking. */
+  loadedProfile: string | null;
+  step: StepId;
+  agents: AgentsStep;
+  site: SiteStep;
+  /** Made when the agents are chosen. */
+  plan: Plan | null;
+  planCursor: number;
+  /** The site answers, once valid. */
+  values: SiteValues | null;
+  check: CheckStep;
+  rules: RulesStep;
+  done: DoneStep;
+}
+
+export type WizardAction =
+  | { type: 'next' }
+  | { type: 'back' }
+  | { type: 'agents'; action: AgentsAction }
+  | { type: 'site'; action: SiteAction }
+  | { type: 'plan'; move: Move }
+  | { type: 'check'; action: CheckAction }
+  | { type: 'rerun' }
+  | { type: 'skip' }
+  | { type: 'rules'; action: RulesAction }
+  | { type: 'written'; written: Written }
+  | { type: 'done'; action: DoneAction };
+
+export interface WizardStart {
+  catalogue: Catalogue;
+  /** From --profile, or --agents: the answers to start from. */
+  answers: Partial<SiteAnswers> | null;
+  loadedProfile: string | null;
+  envPassword: string | undefined;
+}
+
+export function initialWizard({ catalogue, answers, loadedProfile, envPassword }: WizardStart): WizardState {
+  const a = answers ?? {};
+  return {
+    catalogue,
+    envPassword,
+    loadedProfile,
+    step: 'agents',
+    agents: agentsStep(catalogue, a.agents ?? [], a.options ?? []),
+    site: siteStep({
+      site: a.site ?? null,
+      sources: a.sources ?? [],
+      proxy: a.proxy ?? null,
+      dnsServer: a.dnsServer ?? null,
+      mode: a.mode ?? 'exact',
+      iotPort: a.iotPort ?? 'both',
+    }),
+    plan: null,
+    planCursor: 0,
+    values: null,
+    check: checkStep,
+    rules: rulesStep(a.targets ?? [], a.out ?? null),
+    done: doneStep(null, loadedProfile),
+  };
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  switch (action.type) {
+    case 'next':
+      return next(state);
+    case 'back':
+      return back(state);
+    case 'agents':
+      return { ...state, agents: agentsReducer(state.agents, action.action) };
+    case 'site':
+      return { ...state, site: siteReducer(state.site, action.action) };
+    case 'plan':
+      return { ...state, planCursor: moveCursor(state.planCursor, state.plan?.flows.length ?? 0, action.move) };
+    case 'check':
+      return { ...state, check: checkReducer(state.check, action.action) };
+    case 'rerun':
+      if (state.step !== 'check' || !state.plan || state.check.phase === 'running') return state;
+      return { ...state, check: checkReducer(state.check, { type: 'run', flows: state.plan.flows }) };
+    case 'skip':
+      return state.step === 'check' && state.check.phase !== 'running' ? { ...state, step: 'rules' } : state;
+    case 'rules':
+      return { ...state, rules: rulesReducer(state.rules, action.action) };
+    case 'written':
+      return { ...state, step: 'done', rules: { ...state.rules, phase: 'choose', force: false }, done: doneStep(action.written, state.done.profile.value) };
+    case 'done':
+      return { ...state, done: doneReducer(state.done, action.action) };
+  }
+}
+
+function next(state: WizardState): WizardState {
+  switch (state.step) {
+    case 'agents': {
+      const { agents, options } = state.agents;
+      if (agents.length === 0) return { ...state, agents: { ...state.agents, error: 'choose at least one agent: space selects the one under the cursor' } };
+      try {
+        return { ...state, step: 'site', plan: plan(state.catalogue, { agents, options }), planCursor: 0 };
+      } catch (err) {
+        if (err instanceof InputError) return { ...state, agents: { ...state.agents, error: err.message } };
+        throw err;
+      }
+    }
+    case 'site': {
+      const checked = checkSite(state.site, { catalogue: state.catalogue, plan: state.plan, envPassword: state.envPassword });
+      if (!checked.ok) {
+        const first = FIELDS.findIndex((f) => checked.errors[f.id] !== undefined);
+        return { ...state, site: { ...state.site, focus: first, error: 'fix the marked field first' } };
+      }
+      // New answers make an earlier check's verdict stale.
+      return { ...state, step: 'plan', values: checked.values, check: { ...checkStep, runId: state.check.runId + 1 } };
+    }
+    case 'plan':
+      return { ...state, step: 'check' };
+    case 'check':
+      if (state.check.phase === 'running') return state;
+      if (state.check.phase === 'done') return { ...state, step: 'rules' };
+      return wizardReducer(state, { type: 'rerun' });
+    case 'rules':
+      if (state.rules.phase === 'writing') return state;
+      if (state.rules.targets.length === 0) return { ...state, step: 'done', done: doneStep(null, state.done.profile.value) };
+      return { ...state, rules: rulesReducer(state.rules, { type: 'write' }) };
+    case 'done':
+      if (state.done.phase === 'saving' || state.done.phase === 'saved') return state;
+      return { ...state, done: doneReducer(state.done, { type: 'save' }) };
+  }
+}
+
+function back(state: WizardState): WizardState {
+  switch (state.step) {
+    case 'agents':
+      return state;
+    case 'site':
+      return { ...state, step: 'agents' };
+    case 'plan':
+      return { ...state, step: 'site' };
+    case 'check':
+      if (state.check.phase === 'running') return { ...state, check: checkReducer(state.check, { type: 'abandon' }) };
+      return { ...state, step: 'plan' };
+    case 'rules':
+      if (state.rules.phase === 'confirm') return { ...state, rules: rulesReducer(state.rules, { type: 'cancel' }) };
+      if (state.rules.phase === 'writing') return state;
+      return { ...state, step: 'check' };
+    case 'done':
+      if (state.done.phase === 'saving') return state;
+      return { ...state, step: 'rules' };
+  }
+}
+
+/** Everything answered so far, as a profile holds it; null before the site details are valid. */
+export function answersOf(state: WizardState): SiteAnswers | null {
+  const v = state.values;
+  if (!v) return null;
+  return {
+    site: v.site,
+    agents: state.agents.agents,
+    options: state.agents.options,
+    sources: v.sources,
+    proxy: v.proxyText,
+    dnsServer: v.dnsServer,
+    mode: v.mode,
+    iotPort: v.iotPort,
+    targets: state.rules.targets,
+    out: state.rules.out.value.trim() === '' ? null : state.rules.out.value.trim(),
+  };
+}
