@@ -129,7 +129,7 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
     [['--pac', '/nonexistent/site.pac'], '--pac /nonexistent/site.pac: cannot read it (ENOENT)'],
     [['--agents', 'nope'], `--agents: unknown agent 'nope'; ${AGENTS_VALID}`],
     [['--agents', ''], `--agents is empty; ${AGENTS_VALID}`],
-    [['--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --dns-server, --proxy, --pac, --timeout, --concurrency, --json$/],
+    [['--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --dns-server, --proxy, --pac, --timeout, --concurrency, --json$/],
     [['--timeout'], /option '--timeout <ms>' argument missing$/],
     [['extra'], /unexpected argument 'extra'; check takes only options: --agents/],
   ])('check --agents cca %j', async (argv, message) => {

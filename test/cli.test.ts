@@ -106,7 +106,7 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
     [['plan', '--agents', ''], /--agents is empty; valid: cca/],
     [['plan', '--agents', 'all,ccca'], /unknown agent 'ccca'; valid: cca/],
     [['plan', '--agents', 'cca,,erds'], /empty item in 'cca,,erds'; valid: cca/],
-    [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --lan, --json$/],
+    [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --lan, --json$/],
     [['plan', '--agents', 'cca', 'extra'], /unexpected argument 'extra'; plan takes only options: --agents/],
     [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, check, render$/],
     [['plan', '--agents', 'rdms', '--cca-activation'], /^emaint-egress plan: --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation$/],
@@ -134,11 +134,18 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
 });
 
 describe('help and version', () => {
-  it.each([[['--help']], [['plan', '--help']], [['agents', '-h']], [['help', 'plan']], [[]]])('%j prints usage, exit 0', async (argv) => {
+  it.each([[['--help']], [['plan', '--help']], [['agents', '-h']], [['help', 'plan']]])('%j prints usage, exit 0', async (argv) => {
     const r = await cli(...argv);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: emaint-egress/);
     expect(r.stderr).toBe('');
+  });
+
+  it('no command and no terminal: one line naming --agents, exit 2 (the app never starts)', async () => {
+    const r = await cli();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^emaint-egress: the app needs a terminal \(stdin is not a terminal\); pass --agents <ids> or --profile FILE to print the plan, or run a command: agents, plan, check, render; valid: cca, .*, or all\n$/);
   });
 
   it('--version prints the package version', async () => {

@@ -1,6 +1,6 @@
 // The pure parts of rendering: site option parsing, the rule set, escaping, the
 // template guard, and the all-or-nothing file writer.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -189,12 +189,27 @@ describe('writing files', () => {
   it('leaves nothing behind when a later file fails', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ee-write-'));
     dirs.push(dir);
+    writeFileSync(join(dir, 'blocker'), 'a file where a folder would go');
     expect(() =>
       writeFilesAtomically(dir, [
         { name: 'first.txt', content: 'one' },
-        { name: 'missing-folder/second.txt', content: 'two' },
+        { name: 'sub/second.txt', content: 'two' },
+        { name: 'blocker/third.txt', content: 'three' },
       ], false),
     ).toThrow();
-    expect(readdirSync(dir)).toEqual([]);
+    // Neither the first file, nor its temporary file, nor the subfolder made for the second.
+    expect(readdirSync(dir)).toEqual(['blocker']);
+  });
+
+  it('writes into subfolders it makes (the app writes one per target)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ee-write-'));
+    dirs.push(dir);
+    const paths = writeFilesAtomically(dir, [
+      { name: 'pfsense/a.xml', content: 'one' },
+      { name: 'iptables/b.rules', content: 'two' },
+    ], false);
+    expect(paths).toEqual([join(dir, 'pfsense/a.xml'), join(dir, 'iptables/b.rules')]);
+    expect(readFileSync(join(dir, 'iptables/b.rules'), 'utf8')).toBe('two');
+    expect(readdirSync(join(dir, 'pfsense'))).toEqual(['a.xml']);
   });
 });

@@ -11,6 +11,7 @@ import { loadCatalogue } from '../io/catalogue-file.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
+import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -26,6 +27,8 @@ export interface Io {
   rows?: number | undefined;
   /** The environment (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Whether stdin and stdout are terminals: the app starts only when both are (default: neither). */
+  terminal?: { stdin: boolean; stdout: boolean };
 }
 
 export function toolVersion(): string {
@@ -51,10 +54,6 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     const now = options.now ?? clock();
     let code = EXIT_OK;
     const program = buildProgram(catalogue, io, now, (cmd) => (failed = cmd), (c) => (code = c));
-    if (argv.length === 0) {
-      io.stdout(program.helpInformation());
-      return EXIT_OK;
-    }
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
@@ -84,8 +83,10 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
       .helpOption('-h, --help', 'show help');
 
   configure(program)
-    .description('Plan, check and render the outbound allow-list for Canon eMaintenance agents.')
+    .description('Plan, check and render the outbound allow-list for Canon eMaintenance agents.\nWithout a command, on a terminal: the interactive app (agents, site, plan, check, rules).')
     .version(toolVersion(), '-V, --version', 'print the version')
+    // The app's flags (--agents, --profile) belong to it alone, not to the commands after it.
+    .enablePositionalOptions()
     .addHelpText('after', `\nRun '${PROGRAM} <command> --help' for a command's options.`)
     .hook('preAction', (_program, action) => onCommand(action));
 
@@ -128,6 +129,21 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     stdout: io.stdout,
     stderr: io.stderr,
     now,
+  });
+  // Last, so the commands do not inherit these: with an action of its own the program would
+  // lose `help <command>` and read an unknown command as an argument (the app action reports
+  // unknown commands itself).
+  program.helpCommand(true).allowExcessArguments(true);
+  addAppAction(program, {
+    catalogue,
+    program: PROGRAM,
+    toolVersion: toolVersion(),
+    stdout: io.stdout,
+    columns: io.columns,
+    terminal: io.terminal ?? { stdin: false, stdout: false },
+    env: io.env ?? process.env,
+    now,
+    setExitCode,
   });
   return program;
 }

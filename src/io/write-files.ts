@@ -4,7 +4,7 @@
 // run leaves no half-written file and replaces nothing.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../core/errors.js';
 
 export interface FileToWrite {
@@ -40,9 +40,15 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[],
   }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temps: string[] = [];
+  // Subfolders this call made: removed again if it fails, so it leaves nothing behind.
+  const made: string[] = [];
   try {
-    for (const f of files) {
-      const tmp = join(dir, `.${f.name}.${tag}.tmp`);
+    for (const [i, f] of files.entries()) {
+      const path = paths[i] as string;
+      // A name may hold one subfolder (the app writes one per target).
+      const first = mkdirSync(dirname(path), { recursive: true });
+      if (first !== undefined) made.push(first);
+      const tmp = join(dirname(path), `.${basename(path)}.${tag}.tmp`);
       // wx: never follow or reuse something already at the temporary name.
       const fd = openSync(tmp, 'wx', 0o644);
       temps.push(tmp);
@@ -56,6 +62,7 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[],
     files.forEach((_, i) => renameSync(temps[i] as string, paths[i] as string));
   } catch (err) {
     for (const t of temps) rmSync(t, { force: true });
+    for (const m of made.reverse()) rmSync(m, { recursive: true, force: true });
     // Permissions, a full disk: the folder cannot take the files; no temporary file stays.
     throw new OutputError(`cannot write to ${dir}: ${(err as Error).message}`);
   }

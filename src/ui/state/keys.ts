@@ -112,3 +112,38 @@ export function textAction(input: string, key: KeyPress): TextAction | null {
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || input === '') return null;
   return { type: 'insert', text: input };
 }
+
+const NO_KEY: KeyPress = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+};
+
+/**
+ * ink hands over keys that arrive together (fast typing, tmux send-keys, a paste) as one
+ * string. Read them one by one, as typed: " \r" is Space, then Enter, never the text " \r".
+ */
+export function splitKeys(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
+  const chars = [...input];
+  if (chars.length <= 1) return [{ input, key }];
+  return chars.map((c) => {
+    if (c === '\r' || c === '\n') return { input: '', key: { ...NO_KEY, return: true } };
+    if (c === '\t') return { input: '', key: { ...NO_KEY, tab: true } };
+    if (c === '\x7f' || c === '\b') return { input: '', key: { ...NO_KEY, delete: true } };
+    if (c === '\x03') return { input: 'c', key: { ...NO_KEY, ctrl: true } };
+    return { input: c, key: { ...key, return: false, tab: false } };
+  });
+}

@@ -84,3 +84,12 @@ export function resultWindowRows(rows: number): number {
 export function doneWindowRows(rows: number): number {
   return Math.max(1, bodyRows(rows) - 5);
 }
+
+/** A paragraph wrapped to `width`, at most `max` lines (the last one marked when cut). */
+export function wrapLines(text: string, width: number, max: number): string[] {
+  const all = wrap(text, width).split('\n');
+  if (all.length <= max) return all;
+  const kept = all.slice(0, max);
+  kept[max - 1] = clip(`${kept[max - 1] ?? ''} …`, width);
+  return kept;
+}

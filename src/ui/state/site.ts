@@ -54,7 +54,7 @@ export interface SiteDefaults {
 
 export function siteStep(d: SiteDefaults): SiteStep {
   return {
-    focus: 1,
+    focus: 0,
     text: {
       site: textField(d.site ?? ''),
       sources: textField(d.sources.map((s) => s.cidr).join(', ')),

@@ -8,6 +8,7 @@ import type { SiteAnswers } from '../../core/profile.js';
 import { type AgentsAction, type AgentsStep, agentsReducer, agentsStep } from './agents.js';
 import { type CheckAction, type CheckStep, checkReducer, checkStep } from './check-step.js';
 import { type Move, moveCursor } from './cursor.js';
+import { type KeyPress, type Size, keyAction } from './keys.js';
 import { type DoneAction, type DoneStep, type Written, doneReducer, doneStep } from './done.js';
 import { type RulesAction, type RulesStep, rulesReducer, rulesStep } from './rules.js';
 import { FIELDS, type SiteAction, type SiteStep, type SiteValues, checkSite, siteReducer, siteStep } from './site.js';
@@ -52,7 +53,10 @@ export type WizardAction =
   | { type: 'skip' }
   | { type: 'rules'; action: RulesAction }
   | { type: 'written'; written: Written }
-  | { type: 'done'; action: DoneAction };
+  | { type: 'done'; action: DoneAction }
+  /** A key, mapped against the state it arrives in (keys typed faster than the screen
+   *  redraws must not be read against an older step). */
+  | { type: 'key'; input: string; key: KeyPress; size: Size };
 
 export interface WizardStart {
   catalogue: Catalogue;
@@ -112,6 +116,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, step: 'done', rules: { ...state.rules, phase: 'choose', force: false }, done: doneStep(action.written, state.done.profile.value) };
     case 'done':
       return { ...state, done: doneReducer(state.done, action.action) };
+    case 'key': {
+      const mapped = keyAction(state, action.input, action.key, action.size);
+      return mapped === null || mapped.type === 'quit' ? state : wizardReducer(state, mapped);
+    }
   }
 }
 

@@ -1,0 +1,138 @@
+// `emaint-egress` with no command: on a terminal, the interactive app; anywhere else,
+// the flags are honoured (the plan is printed) or a one-line usage names the flag to pass.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { prepareCheck } from '../commands/check.js';
+import { renderTarget } from '../commands/render.js';
+import type { Catalogue } from '../core/catalogue.js';
+import { parseProxyUrl } from '../core/check/proxy.js';
+import { InputError } from '../core/errors.js';
+import { makePlan } from '../commands/plan.js';
+import type { SiteAnswers } from '../core/profile.js';
+import type { Site, TargetId } from '../core/render/target.js';
+import { parseHostPort, parseNftTable } from '../core/site.js';
+import { systemResolver } from '../io/resolv-conf.js';
+import { loadTemplates } from '../io/templates.js';
+import { writeProfile } from '../io/profile-file.js';
+import { writeFilesAtomically } from '../io/write-files.js';
+import { resolveHosts } from '../net/resolve-hosts.js';
+import type { AppServices } from '../ui/services.js';
+import { addAgentFlags, agentsHint } from './agent-list.js';
+import { PASSWORD_ENV, TIMEOUT_MS } from './check-flags.js';
+import { planText } from './output/plan-text.js';
+import { EXIT_CANCELLED, EXIT_OK, UsageError } from './usage-error.js';
+
+export interface AppContext {
+  catalogue: Catalogue;
+  program: string;
+  toolVersion: string;
+  stdout(text: string): void;
+  columns: number | undefined;
+  /** Whether stdin and stdout are terminals. */
+  terminal: { stdin: boolean; stdout: boolean };
+  env: NodeJS.ProcessEnv;
+  now(): Date;
+  setExitCode(code: number): void;
+}
+
+/** Why the app cannot start here, or null when it can. */
+export function whyNoApp(terminal: AppContext['terminal'], env: NodeJS.ProcessEnv): string | null {
+  if (!terminal.stdin) return 'stdin is not a terminal';
+  if (!terminal.stdout) return 'stdout is not a terminal';
+  const ci = env['CI'];
+  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0') return 'CI is set';
+  return null;
+}
+
+export function addAppAction(program: Command, ctx: AppContext): void {
+  const agentFlags = addAgentFlags(program, ctx.catalogue, ctx.program);
+  program.action(async (opts: Record<string, unknown>) => {
+    // Commander's own unknown-command error, with its "did you mean" (the program has an
+    // action, so commander hands unknown words to it instead of reporting them).
+    if (program.args.length > 0) (program as unknown as { unknownCommand(): never }).unknownCommand();
+    const why = whyNoApp(ctx.terminal, ctx.env);
+    const given = opts['agents'] !== undefined || opts['profile'] !== undefined;
+    if (why !== null) {
+      if (!given) {
+        throw new UsageError(
+          `the app needs a terminal (${why}); pass --agents <ids> or --profile FILE to print the plan, or run a command: ${program.commands.map((c) => c.name()).join(', ')}; ${agentsHint(ctx.catalogue)}`,
+        );
+      }
+      // No one to ask: do what the flags say, as `plan` would.
+      const { agents, options } = agentFlags(opts);
+      ctx.stdout(planText(makePlan({ agents, options, lan: false }, ctx.catalogue), ctx.columns));
+      return;
+    }
+    const chosen = given ? agentFlags(opts) : null;
+    const answers: Partial<SiteAnswers> | null = chosen ? { ...(chosen.profile ?? {}), agents: chosen.agents, options: chosen.options } : null;
+    const { startApp } = await import('../ui/start.js');
+    const outcome = await startApp({
+      services: appServices(ctx),
+      start: {
+        catalogue: ctx.catalogue,
+        answers,
+        loadedProfile: typeof opts['profile'] === 'string' ? opts['profile'] : null,
+        envPassword: ctx.env[PASSWORD_ENV],
+      },
+      version: ctx.toolVersion,
+      env: ctx.env,
+    });
+    ctx.setExitCode(outcome === 'cancelled' ? EXIT_CANCELLED : EXIT_OK);
+  });
+}
+
+/** The app's services, on the same commands and files as `check` and `render`. */
+export function appServices(ctx: Pick<AppContext, 'catalogue' | 'program' | 'toolVersion' | 'env' | 'now'>, timeoutMs: number = TIMEOUT_MS.fallback): AppServices {
+  const defaultResolver = systemResolver();
+  return {
+    catalogue: ctx.catalogue,
+    defaultResolver,
+    envPassword: ctx.env[PASSWORD_ENV],
+    timeoutMs,
+    async runCheck(req, progress) {
+      const check = await prepareCheck(
+        { agents: req.agents, options: req.options, dnsServer: req.dnsServer ?? defaultResolver, proxy: req.proxy, pac: null, timeoutMs, concurrency: null },
+        ctx.catalogue,
+      );
+      return check.run((index, phase, result) => progress({ type: 'phase', index, phase, ...(result ? { result } : {}) }));
+    },
+    render(answers, target) {
+      return renderTarget(
+        {
+          agents: answers.agents,
+          options: answers.options,
+          target,
+          mode: answers.mode,
+          iotPort: answers.iotPort,
+          site: siteOf(answers, target),
+          resolve: null,
+          meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() },
+        },
+        ctx.catalogue,
+        { templates: (t) => loadTemplates(t), resolveHosts: (hosts, server) => resolveHosts(hosts, server, 3000, ctx.now) },
+      );
+    },
+    existing: (dir, names) => names.map((n) => join(dir, n)).filter((p) => existsSync(p)),
+    writeFiles: (dir, files) => writeFilesAtomically(dir, files, true, `folder ${dir}`),
+    profileExists: (path) => existsSync(path),
+    saveProfile: (path, answers) => writeProfile(path, answers),
+  };
+}
+
+/** The render site of the app's answers: the targets' own settings keep their defaults. */
+function siteOf(a: SiteAnswers, target: TargetId): Site {
+  const proxy = a.proxy === null ? null : parseHostPort(parseProxyUrl(a.proxy, 'proxy').text, 'proxy');
+  if (target === 'pac' && proxy === null) throw new InputError('the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back), or drop pac');
+  return {
+    sources: a.sources,
+    label: a.site,
+    interface: 'lan',
+    hook: null,
+    nftTable: parseNftTable('inet filter'),
+    proxy,
+    pacRoute: 'proxy',
+    fromZone: 'any',
+    toZone: 'any',
+  };
+}

@@ -1,0 +1,18 @@
+// The terminal's size, following resizes.
+import { useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+import type { Size } from '../state/keys.js';
+
+export function useTerminalSize(fallback: Size): Size {
+  const { stdout } = useStdout();
+  const read = (): Size => ({ columns: stdout.columns || fallback.columns, rows: stdout.rows || fallback.rows });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}

@@ -1,0 +1,45 @@
+import { Box, Text } from 'ink';
+import { AGENTS_HINT, type AgentsStep, isChosen } from '../state/agents.js';
+import { windowAround } from '../state/cursor.js';
+import { clip, wrapLines } from '../state/lines.js';
+import { Painted } from './Painted.js';
+
+/** Rows besides the list: title, blank, description (2), blank, hint (3), error. */
+const OTHER_ROWS = 9;
+
+export function AgentsView({ step, width, height }: { step: AgentsStep; width: number; height: number }) {
+  const win = windowAround(step.cursor, step.rows.length, height - OTHER_ROWS);
+  const current = step.rows[step.cursor];
+  // Option rows sit two columns in, as "+ id": the names still line up.
+  const nameWidth = Math.max(...step.rows.map((r) => (r.kind === 'agent' ? r.id.length : r.id.length + 4)));
+  return (
+    <Box flexDirection="column">
+      <Painted tone="title">{`Which agents are in use? (${step.agents.length} chosen${win.above + win.below > 0 ? `, ${win.start + 1}–${win.end} of ${step.rows.length}` : ''})`}</Painted>
+      {step.rows.slice(win.start, win.end).map((row, i) => {
+        const index = win.start + i;
+        const here = index === step.cursor;
+        const box = isChosen(step, row) ? '[x]' : '[ ]';
+        const id = row.kind === 'agent' ? row.id.padEnd(nameWidth) : `+ ${row.id}`.padEnd(nameWidth - 2);
+        const text = `${here ? '›' : ' '} ${row.kind === 'option' ? '  ' : ''}${box} ${id}  ${row.name}`;
+        return (
+          <Painted key={row.kind + row.id} tone={here ? 'accent' : 'plain'}>
+            {clip(text, width)}
+          </Painted>
+        );
+      })}
+      <Box marginTop={1} flexDirection="column" height={2}>
+        {wrapLines(current?.description ?? '', width, 2).map((l, i) => (
+          <Text key={i}>{l}</Text>
+        ))}
+      </Box>
+      <Box marginTop={1} flexDirection="column" height={3}>
+        {wrapLines(AGENTS_HINT, width, 3).map((l, i) => (
+          <Painted key={i} tone="muted">
+            {l}
+          </Painted>
+        ))}
+      </Box>
+      {step.error ? <Painted tone="bad">{`✗ ${step.error}`}</Painted> : <Text> </Text>}
+    </Box>
+  );
+}

@@ -1,0 +1,76 @@
+// The app: the wizard's reducer, its keys and side effects, and one view per step.
+import { Box, useApp } from 'ink';
+import { useEffect, useMemo, useReducer } from 'react';
+import { useCheckRun } from '../hooks/use-check-run.js';
+import { useProfileSave } from '../hooks/use-profile-save.js';
+import { useRulesWrite } from '../hooks/use-rules-write.js';
+import { useWizardKeys } from '../hooks/use-wizard-keys.js';
+import type { AppServices } from '../services.js';
+import type { Size } from '../state/keys.js';
+import { bodyRows } from '../state/lines.js';
+import { checkSite } from '../state/site.js';
+import { type WizardState, wizardReducer } from '../state/wizard.js';
+import { AgentsView } from './AgentsView.js';
+import { CheckView } from './CheckView.js';
+import { DoneView } from './DoneView.js';
+import { Footer } from './Footer.js';
+import { Header } from './Header.js';
+import { PlanView } from './PlanView.js';
+import { RulesView } from './RulesView.js';
+import { SiteView } from './SiteView.js';
+
+/** How the app ended: the user quit (Ctrl-C), or finished (the profile step). */
+export type Outcome = 'cancelled' | 'finished';
+
+export interface AppProps {
+  services: AppServices;
+  initial: WizardState;
+  size: Size;
+  version: string;
+}
+
+export function App({ services, initial, size, version }: AppProps) {
+  const [state, dispatch] = useReducer(wizardReducer, initial);
+  const { exit } = useApp();
+  useWizardKeys(dispatch, size, () => exit('cancelled' satisfies Outcome));
+  useCheckRun(state, dispatch, services);
+  useRulesWrite(state, dispatch, services);
+  useProfileSave(state, dispatch, services);
+  const finished = state.done.phase === 'saved' || state.done.phase === 'quit';
+  useEffect(() => {
+    if (finished) exit('finished' satisfies Outcome);
+  }, [finished, exit]);
+
+  const checked = useMemo(
+    () => checkSite(state.site, { catalogue: state.catalogue, plan: state.plan, envPassword: state.envPassword }),
+    [state.site, state.catalogue, state.plan, state.envPassword],
+  );
+  const height = bodyRows(size.rows);
+  const width = size.columns;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header step={state.step} version={version} />
+      <Box flexDirection="column" height={height} overflow="hidden">
+        {state.step === 'agents' ? <AgentsView step={state.agents} width={width} height={height} /> : null}
+        {state.step === 'site' ? (
+          <SiteView step={state.site} checked={checked} defaultResolver={services.defaultResolver} envPassword={services.envPassword !== undefined} width={width} />
+        ) : null}
+        {state.step === 'plan' && state.plan ? <PlanView plan={state.plan} cursor={state.planCursor} mode={state.site.mode} width={width} height={height} /> : null}
+        {state.step === 'check' ? (
+          <CheckView
+            step={state.check}
+            values={state.values}
+            flows={state.plan?.flows.length ?? 0}
+            defaultResolver={services.defaultResolver}
+            timeoutMs={services.timeoutMs}
+            width={width}
+            rows={size.rows}
+          />
+        ) : null}
+        {state.step === 'rules' ? <RulesView step={state.rules} width={width} /> : null}
+        {state.step === 'done' ? <DoneView step={state.done} width={width} rows={size.rows} /> : null}
+      </Box>
+      <Footer state={state} />
+    </Box>
+  );
+}

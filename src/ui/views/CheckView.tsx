@@ -1,0 +1,89 @@
+import { Box, Text } from 'ink';
+import type { FlowProgress } from '../../core/check/progress.js';
+import { dnsServerText } from '../../core/profile.js';
+import type { DnsServer } from '../../core/site.js';
+import type { CheckStep } from '../state/check-step.js';
+import { windowAround } from '../state/cursor.js';
+import { type Line, checkLines, clip, resultWindowRows } from '../state/lines.js';
+import type { SiteValues } from '../state/site.js';
+import { Painted } from './Painted.js';
+import { ScrollLines } from './ScrollLines.js';
+
+export interface CheckViewProps {
+  step: CheckStep;
+  values: SiteValues | null;
+  flows: number;
+  defaultResolver: DnsServer | null;
+  timeoutMs: number;
+  width: number;
+  rows: number;
+}
+
+export function CheckView(props: CheckViewProps) {
+  const { step, width, rows } = props;
+  if (step.phase === 'running' && step.progress) {
+    const p = step.progress;
+    // Follow the first flow still under way, so the live ones stay in view.
+    const first = Math.max(0, p.flows.findIndex((f) => f.phase !== 'done'));
+    const win = windowAround(first, p.flows.length, resultWindowRows(rows));
+    return (
+      <Box flexDirection="column">
+        <Painted tone="title">{`Checking: ${p.done} of ${p.flows.length} done, ${p.failed} failed`}</Painted>
+        <Text> </Text>
+        {p.flows.slice(win.start, win.end).map((f, i) => (
+          <ProgressRow key={win.start + i} flow={f} width={width} />
+        ))}
+      </Box>
+    );
+  }
+  if (step.phase === 'done' && step.output) {
+    return (
+      <Box flexDirection="column">
+        <Painted tone="title">Check results</Painted>
+        <Text> </Text>
+        <ScrollLines lines={checkLines(step.output, width)} top={step.scroll} height={resultWindowRows(rows)} />
+      </Box>
+    );
+  }
+  return <CheckReady {...props} />;
+}
+
+function ProgressRow({ flow, width }: { flow: FlowProgress; width: number }) {
+  const name = `${flow.host}:${flow.port}`;
+  if (flow.phase === 'done' && flow.result) {
+    const ok = flow.result.status === 'ok';
+    return <Painted tone={ok ? 'ok' : 'bad'}>{clip(`${ok ? '✓' : '✗'} ${flow.result.status.padEnd(13)} ${name}`, width)}</Painted>;
+  }
+  return <Painted tone={flow.phase === 'queued' ? 'muted' : 'plain'}>{clip(`· ${`${flow.phase}…`.padEnd(13)} ${name}`, width)}</Painted>;
+}
+
+function CheckReady({ step, values, flows, defaultResolver, timeoutMs, width }: CheckViewProps) {
+  const resolver = values?.dnsServer
+    ? dnsServerText(values.dnsServer)
+    : defaultResolver
+      ? `${dnsServerText(defaultResolver)} (from /etc/resolv.conf)`
+      : "the system's resolver";
+  const route = values?.proxy ? `through the proxy ${values.proxy.text}${values.proxy.auth ? ` as ${values.proxy.auth.user}` : ''}` : 'direct';
+  const lines: Line[] = [
+    { text: 'Check from this network that every flow gets out: DNS, TCP, TLS.', tone: 'plain' },
+    { text: '', tone: 'plain' },
+    { text: `  Flows      ${flows}, all at once`, tone: 'plain' },
+    { text: `  Resolver   ${resolver}`, tone: 'plain' },
+    { text: `  Route      ${route}`, tone: 'plain' },
+    { text: `  Timeout    ${timeoutMs} ms per phase`, tone: 'plain' },
+    { text: '', tone: 'plain' },
+    { text: 'Run it from the site: on the devices\u2019 network, behind the same firewall.', tone: 'muted' },
+    { text: 'Writing an allow-list elsewhere? Skip to the rules with s.', tone: 'muted' },
+  ];
+  if (step.phase === 'failed' && step.error) lines.push({ text: '', tone: 'plain' }, { text: `✗ the check could not run: ${step.error}`, tone: 'bad' });
+  return (
+    <Box flexDirection="column">
+      <Painted tone="title">Check</Painted>
+      {lines.map((l, i) => (
+        <Painted key={i} tone={l.tone}>
+          {clip(l.text, width) || ' '}
+        </Painted>
+      ))}
+    </Box>
+  );
+}

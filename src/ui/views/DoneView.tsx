@@ -1,0 +1,39 @@
+import { Box, Text } from 'ink';
+import { escapeUnsafe } from '../../core/text.js';
+import type { DoneStep } from '../state/done.js';
+import { clip, doneWindowRows, writtenLines } from '../state/lines.js';
+import { Painted } from './Painted.js';
+import { ScrollLines } from './ScrollLines.js';
+import { TextInput } from './TextInput.js';
+
+export function DoneView({ step, width, rows }: { step: DoneStep; width: number; rows: number }) {
+  return (
+    <Box flexDirection="column">
+      <ScrollLines lines={writtenLines(step.written, width)} top={step.scroll} height={doneWindowRows(rows)} />
+      <Text> </Text>
+      <Painted tone="title">{clip('Save these answers as a site profile, to repeat this site later:', width)}</Painted>
+      <Box>
+        <Box width={10} flexShrink={0}>
+          <Painted tone="accent">› Profile</Painted>
+        </Box>
+        <TextInput field={step.profile} focused={step.phase !== 'saved'} />
+      </Box>
+      <DoneMessage step={step} width={width} />
+    </Box>
+  );
+}
+
+function DoneMessage({ step, width }: { step: DoneStep; width: number }) {
+  switch (step.phase) {
+    case 'saving':
+      return <Painted tone="plain">Saving…</Painted>;
+    case 'confirm':
+      return <Painted tone="warn">{clip(`${escapeUnsafe(step.profile.value)} already exists. Replace it?`, width)}</Painted>;
+    case 'saved':
+      return <Painted tone="ok">{clip(`Saved. Next time: emaint-egress --profile ${escapeUnsafe(step.savedTo ?? '')}`, width)}</Painted>;
+    case 'failed':
+      return <Painted tone="bad">{clip(`✗ ${step.error ?? ''}`, width)}</Painted>;
+    default:
+      return <Text> </Text>;
+  }
+}

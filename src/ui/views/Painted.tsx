@@ -1,0 +1,14 @@
+// One line in a tone: the only place tones turn into colours.
+import { Text } from 'ink';
+import type { Tone } from '../state/lines.js';
+import { useTheme } from './theme-context.js';
+
+export function Painted({ tone, children, bold }: { tone: Tone | 'accent'; children: string; bold?: boolean }) {
+  const theme = useTheme();
+  const color = theme.color(tone);
+  return (
+    <Text wrap="truncate-end" bold={bold === true || tone === 'title'} dimColor={tone === 'muted' && theme.dim} {...(color ? { color } : {})}>
+      {children}
+    </Text>
+  );
+}

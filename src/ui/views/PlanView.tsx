@@ -1,0 +1,55 @@
+import { Box, Text } from 'ink';
+import type { Flow, Plan } from '../../core/planner.js';
+import type { Mode } from '../../core/rules.js';
+import { windowAround } from '../state/cursor.js';
+import { clip, wrapLines } from '../state/lines.js';
+import { Painted } from './Painted.js';
+
+/** Rows besides the table: title, column heads, blank, detail (5). */
+const OTHER_ROWS = 8;
+const DETAIL_ROWS = 5;
+
+export function PlanView({ plan, cursor, mode, width, height }: { plan: Plan; cursor: number; mode: Mode; width: number; height: number }) {
+  const win = windowAround(cursor, plan.flows.length, height - OTHER_ROWS);
+  const hostWidth = Math.min(49, Math.max(4, ...plan.flows.map((f) => f.host.length)));
+  const row = (pointer: string, host: string, port: string, mark: string, by: string) =>
+    clip(`${pointer} ${host.padEnd(hostWidth)}  ${port.padEnd(9)} ${mark.padEnd(1)}  ${by}`, width);
+  const range = win.above + win.below > 0 ? `, rows ${win.start + 1}–${win.end}` : '';
+  const flow = plan.flows[cursor];
+  return (
+    <Box flexDirection="column">
+      <Painted tone="title">{clip(`The plan: ${plan.flows.length} flows to ${plan.hosts.length} hosts, all outbound tcp (${mode} mode${range})`, width)}</Painted>
+      <Painted tone="muted">{row(' ', 'HOST', 'PORT', '!', 'NEEDED BY')}</Painted>
+      {plan.flows.slice(win.start, win.end).map((f, i) => {
+        const here = win.start + i === cursor;
+        return (
+          <Painted key={`${f.host}:${f.port}`} tone={here ? 'accent' : 'plain'}>
+            {row(here ? '›' : ' ', clip(f.host, hostWidth), `tcp/${f.port}${f.portStated ? '' : '*'}`, f.notes.length > 0 ? '!' : '', neededBy(f))}
+          </Painted>
+        );
+      })}
+      <Box marginTop={1} flexDirection="column" height={DETAIL_ROWS}>
+        {flow ? flowDetail(flow, width).map((l, i) => <Text key={i}>{l}</Text>) : null}
+      </Box>
+    </Box>
+  );
+}
+
+/** The agents, each marked with the option that makes it need the flow, if only that does. */
+function neededBy(f: Flow): string {
+  return f.agents
+    .map((a) => {
+      const options = [...new Set(f.provenance.filter((p) => p.agent === a).map((p) => p.option))];
+      return options.every((o) => o !== undefined) ? `${a} (+${options.join(', +')})` : a;
+    })
+    .join(', ');
+}
+
+/** The flow under the cursor in full: who needs it and why, and its notes. */
+function flowDetail(f: Flow, width: number): string[] {
+  const lines = [...wrapLines(`${f.host} tcp/${f.port}${f.service ? ` · ${f.service}` : ''}`, width, 2), ...wrapLines(`Needed by: ${neededBy(f)}`, width, 1)];
+  if (f.clientCertificate) lines.push(clip('! Client-certificate TLS (mutual TLS): exempt this host from TLS inspection.', width));
+  if (!f.portStated) lines.push(...wrapLines("Port assumed: Canon's document names this host without a port; 443 (HTTPS).", width, 1));
+  for (const n of f.notes) lines.push(...wrapLines(`! ${n.text}`, width, DETAIL_ROWS - lines.length));
+  return lines.slice(0, DETAIL_ROWS);
+}

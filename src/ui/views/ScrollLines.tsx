@@ -1,0 +1,19 @@
+// A window of pre-wrapped lines (see state/lines.ts), starting at `top`.
+import { Box } from 'ink';
+import type { Line } from '../state/lines.js';
+import { Painted } from './Painted.js';
+
+export function ScrollLines({ lines, top, height }: { lines: readonly Line[]; top: number; height: number }) {
+  const start = Math.max(0, Math.min(top, lines.length - height));
+  const shown = lines.slice(start, start + height);
+  const below = lines.length - start - shown.length;
+  return (
+    <Box flexDirection="column">
+      {shown.map((l, i) => (
+        <Painted key={i} tone={i === shown.length - 1 && below > 0 ? 'muted' : l.tone}>
+          {i === shown.length - 1 && below > 0 ? `↓ ${below + 1} more lines (↓/PgDn)` : l.text || ' '}
+        </Painted>
+      ))}
+    </Box>
+  );
+}
