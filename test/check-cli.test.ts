@@ -1,15 +1,15 @@
 // `check` at the command line: bad input is one line on stderr and exit 2 before any
 // traffic; the proxy password never shows; help lists the options. The few runs that
 // go further send traffic only to 127.0.0.1: a guard refuses any other address.
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
 import { type CliResult, cli, cliOn } from './helpers/cli.js';
+import { guardTraffic } from './helpers/traffic-guard.js';
 
 const SECRET = 's3cr3t';
 const PREFIX = 'emaint-egress check: ';
@@ -37,48 +37,7 @@ function pacFile(text: string, name = 'site.pac'): string {
 
 // ---------------------------------------------------------------- the traffic guard
 
-function isLoopback(host: unknown): boolean {
-  return typeof host === 'string' && (/^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1');
-}
-
-interface Traffic {
-  /** TCP connects and UDP sends: anything that puts a packet on the wire. */
-  sent: string[];
-  /** UDP connects: they only pick a route. */
-  routed: string[];
-}
-
-/** Records every TCP connect and UDP send/connect, and refuses any to a non-loopback address. */
-let traffic: Traffic;
-beforeEach(() => {
-  traffic = { sent: [], routed: [] };
-  const tcpConnect = net.Socket.prototype.connect;
-  vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
-    const first = args[0];
-    const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as { host?: unknown; port?: unknown; path?: unknown };
-    if (options.path !== undefined) return tcpConnect.apply(this, args as never);
-    const host = options.host ?? 'localhost';
-    traffic.sent.push(`tcp ${String(host)}:${String(options.port)}`);
-    if (!isLoopback(host)) throw new Error(`test guard: no TCP to ${String(host)}`);
-    return tcpConnect.apply(this, args as never);
-  });
-  const udpConnect = dgram.Socket.prototype.connect;
-  vi.spyOn(dgram.Socket.prototype, 'connect').mockImplementation(function (this: dgram.Socket, ...args: unknown[]) {
-    traffic.routed.push(`udp ${String(args[1])}:${String(args[0])}`);
-    if (!isLoopback(args[1])) throw new Error(`test guard: no UDP to ${String(args[1])}`);
-    return udpConnect.apply(this, args as never);
-  });
-  const udpSend = dgram.Socket.prototype.send;
-  vi.spyOn(dgram.Socket.prototype, 'send').mockImplementation(function (this: dgram.Socket, ...args: unknown[]) {
-    const remote = this.remoteAddress() as { address: string } | undefined;
-    traffic.sent.push(`udp ${remote?.address ?? 'unconnected'}`);
-    if (!isLoopback(remote?.address)) throw new Error('test guard: no UDP off loopback');
-    return udpSend.apply(this, args as never);
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const traffic = guardTraffic();
 
 /** The CLI with its own environment (the proxy password variable). */
 async function cliEnv(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<CliResult> {

@@ -11,7 +11,7 @@ import { InputError } from '../core/errors.js';
 import { makePlan } from '../commands/plan.js';
 import type { SiteAnswers } from '../core/profile.js';
 import type { Site, TargetId } from '../core/render/target.js';
-import { parseHostPort, parseNftTable } from '../core/site.js';
+import { type DnsServer, parseHostPort, parseNftTable } from '../core/site.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { loadTemplates } from '../io/templates.js';
 import { writeProfile } from '../io/profile-file.js';
@@ -83,8 +83,10 @@ export function addAppAction(program: Command, ctx: AppContext): void {
 }
 
 /** The app's services, on the same commands and files as `check` and `render`. */
-export function appServices(ctx: Pick<AppContext, 'catalogue' | 'program' | 'toolVersion' | 'env' | 'now'>, timeoutMs: number = TIMEOUT_MS.fallback): AppServices {
-  const defaultResolver = systemResolver();
+export function appServices(
+  ctx: Pick<AppContext, 'catalogue' | 'program' | 'toolVersion' | 'env' | 'now'>,
+  { timeoutMs = TIMEOUT_MS.fallback, defaultResolver = systemResolver() }: { timeoutMs?: number; defaultResolver?: DnsServer | null } = {},
+): AppServices {
   return {
     catalogue: ctx.catalogue,
     defaultResolver,

@@ -1,6 +1,6 @@
 // The app: the wizard's reducer, its keys and side effects, and one view per step.
 import { Box, useApp } from 'ink';
-import { useEffect, useMemo, useReducer } from 'react';
+import { useCallback, useEffect, useMemo, useReducer } from 'react';
 import { useCheckRun } from '../hooks/use-check-run.js';
 import { useProfileSave } from '../hooks/use-profile-save.js';
 import { useRulesWrite } from '../hooks/use-rules-write.js';
@@ -27,18 +27,27 @@ export interface AppProps {
   initial: WizardState;
   size: Size;
   version: string;
+  /** Told how the app ended, just before it unmounts. */
+  onExit?: (outcome: Outcome) => void;
 }
 
-export function App({ services, initial, size, version }: AppProps) {
+export function App({ services, initial, size, version, onExit }: AppProps) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
-  const { exit } = useApp();
-  useWizardKeys(dispatch, size, () => exit('cancelled' satisfies Outcome));
+  const app = useApp();
+  const exit = useCallback(
+    (outcome: Outcome) => {
+      onExit?.(outcome);
+      app.exit(outcome);
+    },
+    [app, onExit],
+  );
+  useWizardKeys(dispatch, size, () => exit('cancelled'));
   useCheckRun(state, dispatch, services);
   useRulesWrite(state, dispatch, services);
   useProfileSave(state, dispatch, services);
   const finished = state.done.phase === 'saved' || state.done.phase === 'quit';
   useEffect(() => {
-    if (finished) exit('finished' satisfies Outcome);
+    if (finished) exit('finished');
   }, [finished, exit]);
 
   const checked = useMemo(

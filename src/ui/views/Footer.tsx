@@ -21,7 +21,7 @@ export function footerKeys(state: WizardState): string {
     case 'check':
       return CHECK_KEYS[state.check.phase];
     case 'rules':
-      if (state.rules.phase === 'confirm') return 'enter replace them · esc keep them · ctrl-c quit';
+      if (state.rules.phase === 'confirm') return 'enter replace · esc keep the files as they are · ctrl-c quit';
       return state.rules.focus === 'targets'
         ? '↑↓ move · space choose · tab folder · enter write · esc back · ctrl-c quit'
         : 'type the folder · tab targets · enter write · esc back · ctrl-c quit';

@@ -11,14 +11,15 @@ const DETAIL_ROWS = 5;
 
 export function PlanView({ plan, cursor, mode, width, height }: { plan: Plan; cursor: number; mode: Mode; width: number; height: number }) {
   const win = windowAround(cursor, plan.flows.length, height - OTHER_ROWS);
-  const hostWidth = Math.min(49, Math.max(4, ...plan.flows.map((f) => f.host.length)));
+  // Hosts give way on a narrow terminal: the port and at least the first agents stay in view.
+  const hostWidth = Math.max(12, Math.min(width - 30, Math.max(...plan.flows.map((f) => f.host.length))));
   const row = (pointer: string, host: string, port: string, mark: string, by: string) =>
     clip(`${pointer} ${host.padEnd(hostWidth)}  ${port.padEnd(9)} ${mark.padEnd(1)}  ${by}`, width);
-  const range = win.above + win.below > 0 ? `, rows ${win.start + 1}–${win.end}` : '';
+  const range = win.above + win.below > 0 ? ` (rows ${win.start + 1}–${win.end})` : '';
   const flow = plan.flows[cursor];
   return (
     <Box flexDirection="column">
-      <Painted tone="title">{clip(`The plan: ${plan.flows.length} flows to ${plan.hosts.length} hosts, all outbound tcp (${mode} mode${range})`, width)}</Painted>
+      <Painted tone="title">{clip(`The plan: ${plan.flows.length} flows to ${plan.hosts.length} hosts${range}, all outbound tcp (${mode} mode)`, width)}</Painted>
       <Painted tone="muted">{row(' ', 'HOST', 'PORT', '!', 'NEEDED BY')}</Painted>
       {plan.flows.slice(win.start, win.end).map((f, i) => {
         const here = win.start + i === cursor;

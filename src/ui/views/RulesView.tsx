@@ -37,11 +37,14 @@ export function RulesView({ step, width }: { step: RulesStep; width: number }) {
 function RulesMessage({ step, width }: { step: RulesStep; width: number }) {
   if (step.phase === 'writing') return <Painted tone="plain">Writing the files…</Painted>;
   if (step.phase === 'confirm') {
-    const text = `${step.existing.length} file${step.existing.length === 1 ? '' : 's'} already exist: ${step.existing.map(escapeUnsafe).join(', ')}. Replace them?`;
+    const n = step.existing.length;
+    const shown = step.existing.slice(0, 3).map((p) => clip(`  ${escapeUnsafe(p)}`, width));
+    if (n > 3) shown.push(`  and ${n - 3} more`);
     return (
       <Box flexDirection="column">
-        {wrapLines(text, width, 4).map((l, i) => (
-          <Painted key={i} tone="warn">
+        <Painted tone="warn">{n === 1 ? '1 file already exists. Replace it?' : `${n} files already exist. Replace them?`}</Painted>
+        {shown.map((l, i) => (
+          <Painted key={i} tone="plain">
             {l}
           </Painted>
         ))}

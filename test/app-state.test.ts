@@ -1,0 +1,248 @@
+// The app's state without ink: the reducers, the key map and the layout helpers are pure,
+// so each rule of the app is tested here directly.
+import { describe, expect, it } from 'vitest';
+import type { CheckOutput } from '../src/core/check/output.js';
+import type { CheckResult } from '../src/core/check/result.js';
+import { summarise } from '../src/core/check/summary.js';
+import { parseProfile, profileJson } from '../src/core/profile.js';
+import { loadCatalogue } from '../src/io/catalogue-file.js';
+import { agentsReducer, agentsStep } from '../src/ui/state/agents.js';
+import { moveCursor, windowAround } from '../src/ui/state/cursor.js';
+import { type KeyPress, keyAction, splitKeys } from '../src/ui/state/keys.js';
+import { checkLines, wrapLines } from '../src/ui/state/lines.js';
+import { checkSite, siteStep } from '../src/ui/state/site.js';
+import { MAX_FIELD, textField, textReducer } from '../src/ui/state/text-field.js';
+import { type WizardAction, type WizardState, answersOf, initialWizard, wizardReducer } from '../src/ui/state/wizard.js';
+import { makeTheme } from '../src/ui/theme.js';
+
+const catalogue = loadCatalogue();
+const SIZE = { columns: 80, rows: 24 };
+const NO_KEY: KeyPress = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+};
+const key = (k: Partial<KeyPress>, input = ''): WizardAction => ({ type: 'key', input, key: { ...NO_KEY, ...k }, size: SIZE });
+const text = (input: string): WizardAction => ({ type: 'key', input, key: NO_KEY, size: SIZE });
+const ENTER = key({ return: true });
+const ESC = key({ escape: true });
+const DOWN = key({ downArrow: true });
+
+function wizard(answers: Parameters<typeof initialWizard>[0]['answers'] = null): WizardState {
+  return initialWizard({ catalogue, answers, loadedProfile: null, envPassword: undefined });
+}
+const reduce = (s: WizardState, ...actions: WizardAction[]) => actions.reduce(wizardReducer, s);
+
+describe('text field', () => {
+  it('edits at the cursor', () => {
+    let f = textField('1020');
+    f = textReducer(f, { type: 'left' });
+    f = textReducer(f, { type: 'left' });
+    f = textReducer(f, { type: 'insert', text: '.' });
+    expect(f).toEqual({ value: '10.20', cursor: 3 });
+    f = textReducer(textReducer(f, { type: 'home' }), { type: 'backspace' });
+    expect(f).toEqual({ value: '10.20', cursor: 0 });
+    expect(textReducer(f, { type: 'clear' })).toEqual({ value: '', cursor: 0 });
+  });
+
+  it('keeps pasted escape sequences, newlines and bidi controls out, and bounds the length', () => {
+    const f = textReducer(textField(), { type: 'insert', text: '10.0.0.0/8\u001b[2J\n\u202e,x' });
+    expect(f.value).toBe('10.0.0.0/8[2J,x');
+    expect(textReducer(textField(), { type: 'insert', text: 'a'.repeat(MAX_FIELD + 50) }).value).toHaveLength(MAX_FIELD);
+    // Code points, not UTF-16 units: an emoji is one step of the cursor.
+    expect(textReducer(textField('a😀'), { type: 'backspace' }).value).toBe('a');
+  });
+});
+
+describe('lists and windows', () => {
+  it('moves within bounds', () => {
+    expect(moveCursor(0, 5, 'up')).toBe(0);
+    expect(moveCursor(4, 5, 'down')).toBe(4);
+    expect(moveCursor(1, 30, 'pagedown')).toBe(11);
+    expect(moveCursor(3, 30, 'end')).toBe(29);
+    expect(moveCursor(0, 0, 'down')).toBe(0);
+  });
+
+  it('keeps the cursor in the window', () => {
+    expect(windowAround(0, 5, 10)).toEqual({ start: 0, end: 5, above: 0, below: 0 });
+    for (let c = 0; c < 22; c++) {
+      const w = windowAround(c, 22, 7);
+      expect(w.end - w.start).toBe(7);
+      expect(c >= w.start && c < w.end).toBe(true);
+    }
+  });
+});
+
+describe('agents', () => {
+  it('an option chooses its agent; dropping the agent drops the option', () => {
+    let s = agentsStep(catalogue);
+    const option = s.rows.findIndex((r) => r.kind === 'option');
+    s = agentsReducer({ ...s, cursor: option }, { type: 'toggle' });
+    expect(s.agents).toEqual(['erds']);
+    expect(s.options).toEqual(['cca-activation']);
+    s = agentsReducer({ ...s, cursor: option - 1 }, { type: 'toggle' });
+    expect(s).toMatchObject({ agents: [], options: [] });
+  });
+
+  it('keeps the choice in catalogue order, and a toggles all', () => {
+    let s = agentsStep(catalogue);
+    s = agentsReducer({ ...s, cursor: 9 }, { type: 'toggle' });
+    s = agentsReducer({ ...s, cursor: 0 }, { type: 'toggle' });
+    expect(s.agents).toEqual(['cca', 'backup']);
+    s = agentsReducer(s, { type: 'all' });
+    expect(s.agents).toEqual(catalogue.agents.map((a) => a.id));
+    expect(agentsReducer(s, { type: 'all' }).agents).toEqual([]);
+  });
+});
+
+describe('site details', () => {
+  const ctx = { catalogue, plan: null, envPassword: undefined };
+  const site = (fields: Partial<Record<'site' | 'sources' | 'proxy' | 'password' | 'dnsServer', string>>) => {
+    const s = siteStep({ site: null, sources: [], proxy: null, dnsServer: null, mode: 'exact', iotPort: 'both' });
+    return { ...s, text: { ...s.text, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, textField(v)])) } };
+  };
+
+  it('empty fields are valid and mean any source, direct, the default resolver', () => {
+    expect(checkSite(site({}), ctx)).toEqual({ ok: true, values: { site: null, sources: [], proxy: null, proxyText: null, dnsServer: null, mode: 'exact', iotPort: 'both' } });
+  });
+
+  it.each([
+    [{ sources: '10.20.0.5/24' }, 'sources', "subnets: '10.20.0.5/24' has host bits set; did you mean 10.20.0.0/24?"],
+    [{ sources: '10.20.0.0/33' }, 'sources', 'bad prefix length; valid: 0 to 32'],
+    [{ sources: '010.1.1.0/24' }, 'sources', 'is not an address or network'],
+    [{ dnsServer: 'dns.example.com' }, 'dnsServer', 'DNS server:'],
+    [{ proxy: 'https://p:3128' }, 'proxy', 'only http:// proxies are supported'],
+    [{ proxy: 'http://p:3128', password: 'x' }, 'password', 'a password needs a proxy user'],
+    [{ site: 'x'.repeat(81) }, 'site', 'site name is longer than 80 characters'],
+  ])('%j is refused inline on its field', (fields, field, message) => {
+    const r = checkSite(site(fields), ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[field as keyof typeof r.errors]).toContain(message);
+  });
+
+  it('an IoT port that cuts a chosen agent off is refused on the IoT port field', () => {
+    const s = reduce(wizard({ agents: ['cdca-v2-cca'], iotPort: '8883' }), ENTER);
+    const r = checkSite(s.site, { catalogue, plan: s.plan, envPassword: undefined });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.iotPort).toMatch(/^IoT port 8883: cdca-v2-cca reaches .* on port 443 only .*valid here: 443, both$/);
+  });
+
+  it('the proxy password comes from the field or $EMAINT_PROXY_PASSWORD, and is never kept for the profile', () => {
+    const typed = checkSite(site({ proxy: 'http://svc@127.0.0.1:3128', password: 'pw' }), ctx);
+    const fromEnv = checkSite(site({ proxy: 'http://svc:inline@127.0.0.1:3128' }), { ...ctx, envPassword: 'env' });
+    expect(typed.ok && typed.values.proxy?.auth).toEqual({ user: 'svc', password: 'pw' });
+    expect(typed.ok && typed.values.proxyText).toBe('http://svc@127.0.0.1:3128');
+    expect(fromEnv.ok && fromEnv.values.proxy?.auth).toEqual({ user: 'svc', password: 'inline' });
+    expect(fromEnv.ok && fromEnv.values.proxyText).toBe('http://svc@127.0.0.1:3128');
+  });
+});
+
+describe('the wizard', () => {
+  it('goes on only with an agent chosen and valid site details', () => {
+    let s = reduce(wizard(), ENTER);
+    expect(s.step).toBe('agents');
+    expect(s.agents.error).toMatch(/^choose at least one agent/);
+    s = reduce(s, key({}, ' '), ENTER);
+    expect(s.step).toBe('site');
+    expect(s.plan?.agents).toEqual(['cca']);
+    s = reduce(s, DOWN, text('10.1.2.5/24'), ENTER);
+    expect(s).toMatchObject({ step: 'site', site: { focus: 1, error: 'fix the marked field first' } });
+    s = reduce(s, key({ ctrl: true }, 'u'), text('10.1.2.0/24'), ENTER);
+    expect(s.step).toBe('plan');
+    expect(s.values?.sources.map((x) => x.cidr)).toEqual(['10.1.2.0/24']);
+    expect(reduce(s, ESC, ESC).step).toBe('agents');
+  });
+
+  it('keys that arrive together are read one by one, against the state each one finds', () => {
+    const burst = splitKeys(' \r', NO_KEY).map(({ input, key: k }) => ({ type: 'key', input, key: k, size: SIZE }) as WizardAction);
+    const s = reduce(wizard(), ...burst);
+    expect(s.step).toBe('site');
+    expect(s.agents.agents).toEqual(['cca']);
+    expect(splitKeys('ab', NO_KEY).map((k) => k.input)).toEqual(['a', 'b']);
+    expect(splitKeys('\u0003', NO_KEY)).toEqual([{ input: '\u0003', key: NO_KEY }]);
+    expect(splitKeys('x\u0003', NO_KEY)[1]).toEqual({ input: 'c', key: { ...NO_KEY, ctrl: true } });
+  });
+
+  it('Ctrl-C is quit everywhere, even inside a text field; space types a space in a field', () => {
+    const inField = reduce(wizard({ agents: ['cca'] }), ENTER);
+    expect(keyAction(inField, 'c', { ...NO_KEY, ctrl: true }, SIZE)).toEqual({ type: 'quit' });
+    expect(keyAction(wizard(), 'c', { ...NO_KEY, ctrl: true }, SIZE)).toEqual({ type: 'quit' });
+    expect(reduce(inField, text('ACME'), text(' '), text('Utrecht')).site.text.site.value).toBe('ACME Utrecht');
+  });
+
+  it('a check the user walked away from cannot change the screen', () => {
+    let s = reduce(wizard({ agents: ['rdms'] }), ENTER, ENTER, ENTER, ENTER);
+    expect(s.check.phase).toBe('running');
+    const stale = s.check.runId;
+    s = reduce(s, ESC);
+    expect(s.check.phase).toBe('ready');
+    s = reduce(s, { type: 'check', action: { type: 'done', runId: stale, output: output([]) } });
+    expect(s.check.phase).toBe('ready');
+    s = reduce(s, ENTER);
+    s = reduce(s, { type: 'check', action: { type: 'done', runId: s.check.runId, output: output([]) } });
+    expect(s.check.phase).toBe('done');
+    // New site answers make the verdict stale.
+    expect(reduce(s, ESC, ESC, ENTER, ENTER).check.phase).toBe('ready');
+  });
+
+  it('writing asks first when files exist, and enter while asking is the yes', () => {
+    let s = reduce(wizard({ agents: ['rdms'], targets: ['pfsense'] }), ENTER, ENTER, ENTER, text('s'), ENTER);
+    expect(s.rules).toMatchObject({ phase: 'writing', force: false });
+    s = reduce(s, { type: 'rules', action: { type: 'exists', paths: ['x/pfsense/emaint-egress.xml'] } });
+    expect(reduce(s, ESC).rules).toMatchObject({ phase: 'choose', force: false, existing: [] });
+    expect(reduce(s, ENTER).rules).toMatchObject({ phase: 'writing', force: true });
+  });
+
+  it('the answers are the profile: saved and read back unchanged', () => {
+    const s = reduce(
+      wizard({ agents: ['erds'], options: ['cca-activation'], mode: 'wildcard', targets: ['nftables', 'pac'], out: 'rules' }),
+      ENTER,
+      text('Depot'),
+      DOWN,
+      text('192.0.2.0/24, 2001:db8::/64'),
+      DOWN,
+      text('http://svc:pw@127.0.0.1:3128'),
+      DOWN,
+      DOWN,
+      text('[::1]:5353'),
+      ENTER,
+    );
+    const answers = answersOf(s);
+    expect(answers).not.toBeNull();
+    const json = profileJson(answers!);
+    expect(json).not.toContain('pw');
+    expect(parseProfile(JSON.parse(json), catalogue)).toEqual(answers);
+  });
+});
+
+describe('layout', () => {
+  it('the check verdict wraps within the width; remote text is escaped', () => {
+    const bad: CheckResult = {
+      host: 'a02.c-cdsknn.net', protocol: 'tcp', port: 443, agents: ['rdms'], status: 'tls-untrusted', detail: 'issuer "Evil\u001b[2J CA"', route: 'direct',
+      addresses: [], dns: null, attempts: [], tls: null, issuer: 'Evil\u001b[2J Corp Inspection CA with a very long name that goes on and on', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: false,
+    };
+    for (const width of [80, 50]) {
+      const lines = checkLines(output([bad]), width);
+      for (const l of lines) expect([...l.text].length).toBeLessThanOrEqual(width);
+      expect(lines.map((l) => l.text).join('\n')).not.toMatch(/\u001b/);
+    }
+  });
+
+  it('wrapLines cuts and marks what does not fit', () => {
+    const lines = wrapLines('one two three four five six seven eight nine ten', 12, 2);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]?.endsWith('…')).toBe(true);
+  });
+
+  it('NO_COLOR turns every colour off', () => {
+    expect(makeTheme({ NO_COLOR: '1' }).color('bad')).toBeUndefined();
+    expect(makeTheme({ NO_COLOR: '1' }).color('accent')).toBeUndefined();
+    expect(makeTheme({ NO_COLOR: '1' }).dim).toBe(false);
+    expect(makeTheme({}).color('bad')).toBe('red');
+    // no-color.org: an empty NO_COLOR does not count.
+    expect(makeTheme({ NO_COLOR: '' }).color('bad')).toBe('red');
+  });
+});
+
+function output(results: CheckResult[]): CheckOutput {
+  return { catalogueVersion: '1', agents: ['rdms'], options: [], resolver: '127.0.0.1:53', timeoutMs: 1000, concurrency: 1, results, summary: summarise(results), notes: [] };
+}

@@ -1,0 +1,337 @@
+// The app, driven by keystrokes through ink-testing-library at 80x24: agents chosen, a bad
+// subnet rejected inline, the plan, a check against a loopback test resolver with live
+// progress and the failures grouped by cause, rule files written (the same bytes as
+// `render`), the profile saved and read back by `plan --profile`. Ctrl-C at any step ends
+// the app at once with nothing written. Traffic goes only to the loopback resolver.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appServices } from '../src/cli/app-command.js';
+import { run, toolVersion } from '../src/cli/program.js';
+import { dnsServerText } from '../src/core/profile.js';
+import { readProfile } from '../src/io/profile-file.js';
+import { loadCatalogue } from '../src/io/catalogue-file.js';
+import type { AppServices } from '../src/ui/services.js';
+import type { WizardStart } from '../src/ui/state/wizard.js';
+import { type Driven, KEY, driveApp, expectFits } from './helpers/app.js';
+import { cli } from './helpers/cli.js';
+import { reply, startServer, type TestServer } from './helpers/dns-server.js';
+import { guardTraffic } from './helpers/traffic-guard.js';
+
+const catalogue = loadCatalogue();
+const NOW = new Date('2026-11-21T10:00:00Z');
+const CTRL_U = '\u0015';
+const traffic = guardTraffic();
+
+let dns: TestServer;
+let services: AppServices;
+const dirs: string[] = [];
+const apps: Driven[] = [];
+
+beforeAll(async () => {
+  dns = await startServer();
+  // The default resolver is the loopback one too, so no path of the app can leave this host.
+  services = appServices({ catalogue, program: 'emaint-egress', toolVersion: toolVersion(), env: {}, now: () => NOW }, { timeoutMs: 3000, defaultResolver: dns.server });
+});
+afterAll(async () => {
+  await dns.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+afterEach(() => {
+  for (const a of apps.splice(0)) a.unmount();
+  expect(traffic.sent.every((t) => /^(tcp|udp) 127\./.test(t)), traffic.sent.join(', ')).toBe(true);
+});
+
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ee-app-'));
+  dirs.push(d);
+  return d;
+}
+
+function start(answers: WizardStart['answers'] = null, loadedProfile: string | null = null): Driven {
+  const app = driveApp(services, { catalogue, answers, loadedProfile, envPassword: undefined });
+  apps.push(app);
+  return app;
+}
+
+/** The CLI in-process at the app's clock, so generated headers match byte for byte. */
+async function cliAt(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }, { now: () => NOW });
+  return { code, stdout, stderr };
+}
+
+/** Moves the agents cursor onto the row of this agent id. */
+async function pickAgent(app: Driven, id: string): Promise<void> {
+  const rows = catalogue.agents.flatMap((a) => [a.id, ...(a.options ?? []).map((o) => `+${o.id}`)]);
+  await app.press(...Array<string>(rows.indexOf(id)).fill(KEY.down), KEY.space);
+}
+
+describe('the whole wizard, by keystrokes', () => {
+  it('chooses agents, rejects a bad subnet inline, shows the plan, checks against the test resolver, writes the rules and the profile', async () => {
+    // a02 and device do not exist; device02's answer waits until the test has seen the live progress.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    dns.handle(async (q) => {
+      if (q.name === 'device02.c-cdsknn.net') {
+        await held;
+        return reply(q, [], { rcode: 'SERVFAIL' });
+      }
+      return reply(q, [], { rcode: 'NXDOMAIN' });
+    });
+    const resolver = dnsServerText(dns.server);
+    const app = start();
+
+    // 1. Agents
+    expectFits(await app.waitFor('Which agents are in use? (0 chosen)'));
+    expect(app.frame()).toContain('Typical: CCA on recent devices; CDCA v2 in CCA mode on a server');
+    await app.press(KEY.enter);
+    expect(await app.waitFor('✗ choose at least one agent')).toContain('[1 Agents]');
+    await pickAgent(app, 'rdms');
+    expect(await app.waitFor('[x] rdms')).toContain('(1 chosen)');
+    await app.press(KEY.enter);
+
+    // 2. Site details: a subnet with host bits set is refused inline, and enter stays put.
+    await app.waitFor('Site details');
+    await app.type('ACME Utrecht');
+    await app.press(KEY.down);
+    await app.type('10.20.0.5/24');
+    expectFits(await app.waitFor("✗ subnets: '10.20.0.5/24' has host bits set; did you mean"));
+    expect(app.frame()).toContain('10.20.0.0/24?');
+    await app.press(KEY.enter);
+    expect(await app.waitFor('✗ fix the marked field first')).toContain('[2 Site]');
+    await app.press(KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+    await app.type('0/24');
+    await app.waitFor('10.20.0.0/24');
+    expect(app.frame()).not.toContain('did you mean');
+    await app.press(KEY.down, KEY.down, KEY.down);
+    await app.type(resolver);
+    await app.press(KEY.enter);
+
+    // 3. The plan
+    const plan = await app.waitFor('The plan: 3 flows to 3 hosts, all outbound tcp (exact mode)');
+    expectFits(plan);
+    for (const host of ['a02.c-cdsknn.net', 'device.c-cdsknn.net', 'device02.c-cdsknn.net']) expect(plan).toMatch(new RegExp(`${host.replace(/\./g, '\\.')} +tcp/443 +rdms`));
+    expect(plan).toContain('Needed by: rdms');
+    await app.press(KEY.enter);
+
+    // 4. Check: live progress per flow, then the verdict grouped by cause.
+    expect(await app.waitFor('Check from this network')).toContain(`Resolver   ${resolver}`);
+    await app.press(KEY.enter);
+    const live = await app.waitFor('Checking: 2 of 3 done, 2 failed');
+    expectFits(live);
+    expect(live).toMatch(/· dns… +device02\.c-cdsknn\.net:443/);
+    expect(live).toMatch(/✗ dns-error +a02\.c-cdsknn\.net:443/);
+    release();
+    const verdict = await app.waitFor('Check results');
+    expectFits(verdict);
+    expect(verdict).toContain(`3 of 3 flows fail (resolver ${resolver}, timeout 3000 ms per phase).`);
+    expect(verdict).toContain('dns-error 3');
+    expect(verdict).toContain('Causes and fixes');
+    expect(verdict).toContain(`✗ the resolver ${resolver} says these names do not exist (NXDOMAIN)`);
+    expect(verdict).toContain(`fix: make ${resolver} forward a02.c-cdsknn.net and device.c-cdsknn.net`);
+    // Both causes fit on one screen here; the flows list below scrolls.
+    expect(verdict).toContain(`✗ the resolver ${resolver} failed to resolve these names (SERVFAIL or`);
+    await app.press(KEY.pageDown);
+    expect(await app.waitFor(/dns-error +device02\.c-cdsknn\.net:443/)).toContain('Check results');
+    await app.press(KEY.enter);
+
+    // 5. Rules: two targets into a folder.
+    const out = join(tmp(), 'rules');
+    await app.waitFor('Rules: choose targets (0 chosen)');
+    await app.press(KEY.space, KEY.down, KEY.space, KEY.tab, CTRL_U);
+    await app.type(out);
+    expectFits(await app.waitFor('(2 chosen)'));
+    await app.press(KEY.enter);
+    const written = await app.waitFor('Wrote 4 files to');
+    expectFits(written);
+    expect(written).toContain(join(out, 'pfsense', 'emaint-egress.xml').slice(-40));
+    expect(written).toContain('iptables-restore --noflush < emaint-egress.rules');
+
+    // The files are what `render` writes for the same answers.
+    const flags = ['--agents', 'rdms', '--source', '10.20.0.0/24', '--site', 'ACME Utrecht'];
+    const pf = await cliAt('render', ...flags, '--target', 'pfsense');
+    expect(pf.code).toBe(0);
+    expect(readFileSync(join(out, 'pfsense', 'emaint-egress.xml'), 'utf8')).toBe(pf.stdout);
+    const ipt = join(tmp(), 'ipt');
+    expect((await cliAt('render', ...flags, '--target', 'iptables', '--out', ipt)).code).toBe(0);
+    expect(readdirSync(join(out, 'iptables')).sort()).toEqual(readdirSync(ipt).sort());
+    for (const name of readdirSync(ipt)) expect(readFileSync(join(out, 'iptables', name), 'utf8')).toBe(readFileSync(join(ipt, name), 'utf8'));
+
+    // The profile, then the app ends.
+    const profile = join(tmp(), 'acme.json');
+    await app.press(CTRL_U);
+    await app.type(profile);
+    await app.press(KEY.enter);
+    await app.waitFor('Saved. Next time: emaint-egress --profile');
+    expect(await app.ended()).toBe('finished');
+    const doc = JSON.parse(readFileSync(profile, 'utf8')) as Record<string, unknown>;
+    expect(doc).toEqual({
+      format: 'emaint-egress-profile',
+      version: 1,
+      site: 'ACME Utrecht',
+      agents: ['rdms'],
+      sources: ['10.20.0.0/24'],
+      dnsServer: resolver,
+      mode: 'exact',
+      iotPort: 'both',
+      targets: ['pfsense', 'iptables'],
+      out,
+    });
+    // plan, check and render take the same profile.
+    expect((await cli('plan', '--profile', profile)).stdout).toBe((await cli('plan', '--agents', 'rdms')).stdout);
+  });
+});
+
+describe('answers from a profile', () => {
+  it('fills every step, and saving goes back to the same file without asking', async () => {
+    const dir = tmp();
+    const file = join(dir, 'site.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ format: 'emaint-egress-profile', version: 1, site: 'Depot', agents: ['erds'], options: ['cca-activation'], sources: ['192.0.2.0/24'], proxy: 'http://svc@127.0.0.1:3128', mode: 'wildcard', iotPort: '443', targets: ['pac'], out: join(dir, 'out') }),
+    );
+    const app = start(readProfile(file, catalogue), file);
+    const agents = await app.waitFor('(1 chosen)');
+    expect(agents).toContain('[x] erds');
+    expect(agents).toContain('[x] + cca-activation');
+    await app.press(KEY.enter);
+    const site = await app.waitFor('Site details');
+    expect(site).toMatch(/Site name +Depot/);
+    expect(site).toMatch(/Subnets +192\.0\.2\.0\/24/);
+    expect(site).toMatch(/Proxy +http:\/\/svc@127\.0\.0\.1:3128/);
+    expect(site).toContain('[wildcard]');
+    expect(site).toContain('[443]');
+    await app.press(KEY.enter);
+    await app.waitFor('(wildcard mode');
+    await app.press(KEY.enter, 's');
+    expect(await app.waitFor('Rules: choose targets (1 chosen)')).toContain('[x] pac');
+    await app.press(KEY.enter);
+    await app.waitFor('Wrote 1 file to');
+    expect(readFileSync(join(dir, 'out', 'pac', 'emaint-egress.pac'), 'utf8')).toContain('PROXY 127.0.0.1:3128');
+    // The loaded profile is the default, and saving over it needs no confirmation.
+    expect(app.frame()).toContain(`Profile ${file}`.slice(0, 60));
+    await app.press(KEY.enter);
+    await app.waitFor('Saved.');
+    expect(await app.ended()).toBe('finished');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ agents: ['erds'], options: ['cca-activation'], proxy: 'http://svc@127.0.0.1:3128', mode: 'wildcard', iotPort: '443' });
+  });
+});
+
+describe('nothing is replaced or half-written without the user saying so', () => {
+  it('asks before replacing rule files; esc keeps them', async () => {
+    const out = tmp();
+    const existing = join(out, 'pfsense', 'emaint-egress.xml');
+    const app = start({ agents: ['rdms'], targets: ['pfsense'], out });
+    await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+    await app.waitFor('Rules: choose targets (1 chosen)');
+    // First write: nothing in the way.
+    await app.press(KEY.enter);
+    await app.waitFor('Wrote 1 file to');
+    writeFileSync(existing, 'the site’s own edits\n');
+    await app.press(KEY.escape);
+    await app.waitFor('Rules: choose targets');
+    await app.press(KEY.enter);
+    const asking = await app.waitFor('1 file already exists. Replace it?');
+    expect(asking).toContain(`  ${existing}`);
+    expect(asking).toContain('enter replace · esc keep the files as they are');
+    await app.press(KEY.escape);
+    await app.waitFor(/Rules: choose targets[^]*↑↓ move/);
+    expect(readFileSync(existing, 'utf8')).toBe('the site’s own edits\n');
+    await app.press(KEY.enter);
+    await app.waitFor('Replace it?');
+    await app.press(KEY.enter);
+    await app.waitFor('Wrote 1 file to');
+    expect(readFileSync(existing, 'utf8')).toContain('<aliases>');
+  });
+
+  it('asks before saving over a file other than the loaded profile', async () => {
+    const dir = tmp();
+    const other = join(dir, 'other.json');
+    writeFileSync(other, 'keep me\n');
+    const app = start({ agents: ['rdms'] });
+    await app.press(KEY.enter, KEY.enter, KEY.enter, 's', KEY.enter);
+    await app.waitFor('No rule files written (no target chosen).');
+    await app.press(CTRL_U);
+    await app.type(other);
+    await app.press(KEY.enter);
+    await app.waitFor('already exists. Replace it?');
+    expect(readFileSync(other, 'utf8')).toBe('keep me\n');
+    await app.press(KEY.enter);
+    await app.waitFor('Saved.');
+    expect(JSON.parse(readFileSync(other, 'utf8'))).toMatchObject({ agents: ['rdms'] });
+  });
+
+  it('a target the answers cannot serve is refused inline, and nothing is written', async () => {
+    const out = tmp();
+    const app = start({ agents: ['cca'], targets: ['pfsense', 'pac'], out });
+    await app.press(KEY.enter, KEY.enter, KEY.enter, 's', KEY.enter);
+    const refused = await app.waitFor('✗ the pac target routes through the site’s proxy');
+    expectFits(refused);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  const steps: [string, (app: Driven) => Promise<void>][] = [
+    ['agents', async (app) => void (await app.waitFor('Which agents'))],
+    ['a site text field', async (app) => {
+      await app.press(KEY.enter);
+      await app.waitFor('Site details');
+      await app.type('half-typed');
+    }],
+    ['the plan', async (app) => {
+      await app.press(KEY.enter, KEY.enter);
+      await app.waitFor('The plan');
+    }],
+    ['a running check', async (app) => {
+      dns.handle(() => new Promise(() => {}));
+      await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+      await app.waitFor('Checking: 0 of 3 done');
+    }],
+    ['the rules', async (app) => {
+      await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+      await app.waitFor('Rules');
+    }],
+    ['the profile prompt', async (app) => {
+      await app.press(KEY.enter, KEY.enter, KEY.enter, 's', KEY.enter);
+      await app.waitFor('Wrote 1 file');
+    }],
+  ];
+  it.each(steps)('Ctrl-C at %s ends the app at once, with no profile written and no temporary file left', async (_name, reach) => {
+    const out = tmp();
+    const app = start({ agents: ['rdms'], targets: ['pfsense'], out: join(out, 'rules') });
+    await reach(app);
+    const before = listAll(out);
+    await app.press(KEY.ctrlC);
+    expect(await app.ended()).toBe('cancelled');
+    expect(listAll(out)).toEqual(before);
+    expect(before.every((p) => !p.includes('.tmp'))).toBe(true);
+    expect(existsSync(join(process.cwd(), 'emaint-site.json'))).toBe(false);
+  });
+});
+
+describe('layout', () => {
+  it('fits a 60x16 terminal at every step: long lists scroll', async () => {
+    const size = { columns: 60, rows: 16 };
+    const app = driveApp(services, { catalogue, answers: { agents: catalogue.agents.map((a) => a.id) }, loadedProfile: null, envPassword: undefined }, size);
+    apps.push(app);
+    expectFits(await app.waitFor('(9 chosen'), size);
+    await app.press(KEY.enter);
+    expectFits(await app.waitFor('Site details'), size);
+    await app.press(KEY.enter);
+    const plan = await app.waitFor('The plan: 22 flows');
+    expectFits(plan, size);
+    expect(plan).toMatch(/The plan: 22 flows to 21 hosts \(rows 1–\d+\)/);
+    await app.press(KEY.pageDown, KEY.pageDown, KEY.pageDown);
+    expectFits(await app.waitFor('b01.ugwdevice.net'), size);
+    await app.press(KEY.enter);
+    expectFits(await app.waitFor('Check from this network'), size);
+    await app.press('s');
+    expectFits(await app.waitFor('Rules'), size);
+  });
+});
+
+function listAll(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
