@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { whyNoApp } from '../src/cli/app-command.js';
 import { run } from '../src/cli/program.js';
 import { InputError } from '../src/core/errors.js';
@@ -17,6 +17,7 @@ import { readProfile, writeProfile } from '../src/io/profile-file.js';
 import { catalogue } from './helpers/catalogue.js';
 import { type CliResult, cli } from './helpers/cli.js';
 import { A, type Asked, type TestServer, reply, startServer } from './helpers/dns-server.js';
+import { guardTraffic } from './helpers/traffic-guard.js';
 
 const VALID_AGENTS = 'cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup';
 const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, out';
@@ -113,47 +114,8 @@ function parseError(d: unknown): string {
 
 // ---------------------------------------------------------------- the traffic guard
 
-function isLoopback(host: unknown): boolean {
-  return typeof host === 'string' && (/^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === '::ffff:127.0.0.1');
-}
-
-/** TCP connects and UDP sends/connects of this test; anything off loopback is refused. */
-let traffic: string[];
-beforeEach(() => {
-  traffic = [];
-  const tcpConnect = net.Socket.prototype.connect;
-  vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
-    const first = args[0];
-    const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as { host?: unknown; port?: unknown; path?: unknown };
-    if (options.path !== undefined) return tcpConnect.apply(this, args as never);
-    const host = options.host ?? 'localhost';
-    traffic.push(`tcp ${String(host)}:${String(options.port)}`);
-    if (!isLoopback(host)) throw new Error(`test guard: no TCP to ${String(host)}`);
-    return tcpConnect.apply(this, args as never);
-  });
-  const udpConnect = dgram.Socket.prototype.connect;
-  vi.spyOn(dgram.Socket.prototype, 'connect').mockImplementation(function (this: dgram.Socket, ...args: unknown[]) {
-    traffic.push(`udp-connect ${String(args[1])}:${String(args[0])}`);
-    if (!isLoopback(args[1])) throw new Error(`test guard: no UDP to ${String(args[1])}`);
-    return udpConnect.apply(this, args as never);
-  });
-  const udpSend = dgram.Socket.prototype.send;
-  vi.spyOn(dgram.Socket.prototype, 'send').mockImplementation(function (this: dgram.Socket, ...args: unknown[]) {
-    let address: unknown;
-    try {
-      address = (this.remoteAddress() as { address: string }).address; // a connected socket
-    } catch {
-      // Unconnected (the test server's replies): send(msg, [offset, length,] port, address[, cb]).
-      address = args.slice(1).find((a) => typeof a === 'string');
-    }
-    traffic.push(`udp ${String(address)}`);
-    if (!isLoopback(address)) throw new Error(`test guard: no UDP to ${String(address)}`);
-    return udpSend.apply(this, args as never);
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+/** TCP connects and UDP sends (`sent`) and UDP connects (`routed`); anything off loopback is refused. */
+const traffic = guardTraffic();
 
 describe('the traffic guard', () => {
   it('refuses TCP and UDP off loopback before anything is sent', async () => {
@@ -164,7 +126,7 @@ describe('the traffic guard', () => {
     } finally {
       await new Promise<void>((resolve) => udp.close(() => resolve()));
     }
-    expect(traffic).toEqual(['tcp 192.0.2.1:9', 'udp 192.0.2.1']);
+    expect(traffic.sent).toEqual(['tcp 192.0.2.1:9', 'udp 192.0.2.1']);
   });
 });
 
@@ -664,7 +626,7 @@ describe('render --profile', () => {
     const out = tmp();
     const nft = await runCli(['render', '--profile', file, '--target', 'nftables', '--out', out]);
     expect(nft.code).toBe(0);
-    expect(traffic).toEqual([]);
+    expect(traffic).toEqual({ sent: [], routed: [] });
   });
 
   it('a bad profile: exit 2, one line naming the file', async () => {
@@ -703,8 +665,8 @@ describe('render --profile', () => {
       const nft = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
       expect(nft).toContain(`from 127.0.0.1:${dns.server.port}`);
       expect(nft).toContain('192.0.2.10');
-      expect(traffic.length).toBeGreaterThan(0);
-      expect(traffic.every((t) => /^udp(-connect)? 127\.0\.0\.1\b/.test(t))).toBe(true);
+      expect(traffic.sent).toContain('udp 127.0.0.1');
+      expect([...traffic.sent, ...traffic.routed].every((t) => /^udp 127\.0\.0\.1\b/.test(t))).toBe(true);
     });
 
     it('--dns-server given wins over the profile\u2019s', async () => {
@@ -760,9 +722,9 @@ describe('check --profile', () => {
     expect(new Set(body.results.map((x) => x.status))).toEqual(new Set(['dns-error']));
     expect(new Set(dns.asked.map((q) => q.name))).toEqual(new Set(flows.map((f) => f.host)));
     expect(other.asked).toEqual([]);
-    expect(traffic.filter((t) => t.startsWith('tcp'))).toEqual([]);
-    expect(traffic).toContain('udp 127.0.0.1');
-    expect(traffic.every((t) => /^udp(-connect)? 127\.0\.0\.1\b/.test(t))).toBe(true);
+    expect(traffic.sent.filter((t) => t.startsWith('tcp'))).toEqual([]);
+    expect(traffic.sent).toContain('udp 127.0.0.1');
+    expect([...traffic.sent, ...traffic.routed].every((t) => /^udp 127\.0\.0\.1\b/.test(t))).toBe(true);
   });
 
   it('--dns-server given wins over the profile\u2019s', async () => {
@@ -780,7 +742,7 @@ describe('check --profile', () => {
     const file = profileFile(doc({ dnsServer: 'resolver.example.com' }));
     const r = await runCli(['check', '--profile', file, '--json']);
     expectUsageError(r, `emaint-egress check: profile ${file}: "dnsServer": 'resolver.example.com' is not an IP address`);
-    expect(traffic).toEqual([]);
+    expect(traffic).toEqual({ sent: [], routed: [] });
     expect(dns.asked).toEqual([]);
   });
 });
