@@ -129,8 +129,10 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     expect(refused).not.toContain('The plan:');
     keep('site-error', refused);
 
-    // Fixed: the errors go, enter goes on to the plan.
+    // Fixed: the errors go, enter goes on to the plan. (The field must show empty before
+    // typing: Ctrl-U arriving together with text is lost, see the known bug below.)
     a.keys('C-u');
+    await a.waitFor(/^› Subnets +\(any source\)$/m, 'the subnets field cleared');
     a.type(SUBNET);
     const fixed = await a.waitFor((s) => new RegExp(`^› Subnets +${SUBNET.replaceAll('.', '\\.')}$`, 'm').test(s) && !s.includes('✗'), 'the subnet fixed');
     expectFits(fixed);
@@ -206,6 +208,23 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     await expectCancelled(a);
   });
 
+  // Known bug (src/ui/state/keys.ts, splitKeys): of the control keys that arrive in one
+  // read with other keys, only Enter, Tab, Backspace and Ctrl-C are read as keys; Ctrl-U,
+  // Ctrl-A and Ctrl-E become text, which the field drops. Here Ctrl-U and the new subnet
+  // come in one write (as from a fast typist, a script or send-keys): the old text stays.
+  // Marked .fails until the app is fixed; then make it a plain it().
+  it.fails('keys that arrive together: Ctrl-U then text replaces the field', { timeout: 60_000 }, async () => {
+    const a = start({ NO_COLOR: '1' });
+    await toSite(a, ['cca']);
+    a.keys('Down');
+    await a.waitFor(/^› Subnets/m, 'the subnets field');
+    a.type('10.20.0.5/24');
+    await a.waitFor((s) => folded(s).includes('did you mean 10.20.0.0/24'), 'the inline subnet error');
+    a.type(`\x15${SUBNET}`);
+    const screen = await a.waitFor(/^› Subnets +\S*10\.20\.0\.0\/24$/m, 'the new subnet typed');
+    expect(screen).toMatch(/^› Subnets +10\.20\.0\.0\/24$/m);
+  });
+
   // The site step with a bad subnet shows every tone: the accent (cursor row), the error
   // (red), muted help and footer.
   async function colouredScreens(a: TmuxApp): Promise<string[]> {
@@ -213,6 +232,7 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     const agents = a.screenWithEscapes();
     await toSite(a, ['cca']);
     a.keys('Down');
+    await a.waitFor(/^› Subnets/m, 'the subnets field');
     a.type('10.20.0.5/24');
     await a.waitFor((s) => folded(s).includes('did you mean 10.20.0.0/24'), 'the inline subnet error');
     return [agents, a.screenWithEscapes()];

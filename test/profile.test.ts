@@ -403,20 +403,32 @@ describe('profile files: bounded reads, atomic writes, one-line errors', () => {
 
   it('malformed JSON: "is not valid JSON", one line', () => {
     const file = profileFile('{"format": "emaint-egress-profile", "version": 1, "agents": ["cca"],,}');
-    expect(readError(file)).toMatch(new RegExp(`^profile ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: .+`));
+    expect(readError(file)).toMatch(new RegExp(`^profile ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON( \\(at character \\d+\\))?$`));
+  });
+
+  it('malformed JSON: the message says where, never what (a hand-typed secret stays out)', () => {
+    const file = profileFile(`{"format": "emaint-egress-profile", "version": 1, "agents": ["cca"], "proxy": ${SECRET}}`);
+    const m = readError(file);
+    expect(m).toMatch(/ is not valid JSON( \(at character \d+\))?$/);
+    expect(m).not.toContain(SECRET.slice(0, 4));
   });
 
   it('an empty file is not valid JSON', () => {
     const file = profileFile('');
-    expect(readError(file).startsWith(`profile ${file} is not valid JSON: `)).toBe(true);
+    expect(readError(file)).toBe(`profile ${file} is not valid JSON`);
+  });
+
+  it('a byte-order mark before the JSON is fine', () => {
+    const file = profileFile(`\uFEFF${JSON.stringify(doc({}))}`);
+    expect(readProfile(file, catalogue).agents).toEqual(parseProfile(doc({}), catalogue).agents);
   });
 
   it('malformed JSON full of escapes and bidi overrides stays one safe line', () => {
     const file = profileFile(`{"agents": ["${HOSTILE}"], ${HOSTILE}}`);
     const m = readError(file);
-    expect(m.startsWith(`profile ${file} is not valid JSON: `)).toBe(true);
+    expect(m).toMatch(/ is not valid JSON( \(at character \d+\))?$/);
     const file2 = profileFile(`x${HOSTILE}${HOSTILE}`);
-    expect(readError(file2).startsWith(`profile ${file2} is not valid JSON: `)).toBe(true);
+    expect(readError(file2)).toMatch(/ is not valid JSON( \(at character \d+\))?$/);
   });
 
   it('a file that does not exist', () => {
@@ -507,7 +519,7 @@ describe('plan --profile', () => {
   });
 
   it.each<[string, Record<string, unknown> | string, string]>([
-    ['malformed JSON', '{"agents": [', ' is not valid JSON: '],
+    ['malformed JSON', '{"agents": [', ' is not valid JSON'],
     ['an unknown agent', doc({ agents: ['nope'] }), `: "agents": unknown agent 'nope'; valid: ${VALID_AGENTS}`],
     ['an unknown field', doc({ colour: 'red' }), `: unknown field "colour"; valid fields: ${VALID_FIELDS}`],
     ['a password', doc({ proxy: `http://bob:${SECRET}@p.example.com:8080` }), ': "proxy" holds a password'],

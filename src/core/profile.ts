@@ -61,9 +61,19 @@ const FIELDS = Object.keys(ProfileSchema.shape);
 
 /** Validates a parsed profile document against the catalogue. */
 export function parseProfile(doc: unknown, catalogue: Catalogue): SiteAnswers {
-  const shape = ProfileSchema.safeParse(doc);
+  // reportInput: a field of the wrong type is told apart from a missing one.
+  const shape = ProfileSchema.safeParse(doc, { reportInput: true });
   if (!shape.success) throw new ProfileError(schemaMessage(shape.error));
-  const p = shape.data;
+  try {
+    return answersOf(shape.data, catalogue);
+  } catch (err) {
+    // The flag parsers' own errors (subnets, resolver, proxy) are a profile's problem here.
+    if (err instanceof InputError && !(err instanceof ProfileError)) throw new ProfileError(err.message);
+    throw err;
+  }
+}
+
+function answersOf(p: z.infer<typeof ProfileSchema>, catalogue: Catalogue): SiteAnswers {
   const field = (name: string) => `"${name}"`;
   return {
     site: p.site === undefined ? null : parseLabel(p.site, field('site')),
@@ -122,7 +132,7 @@ function agentsOf(agents: string[], options: string[], catalogue: Catalogue): { 
   if (unknown !== undefined) throw new ProfileError(`"agents": unknown agent ${quoteValue(unknown)}; valid: ${known.join(', ')}`);
   try {
     // The planner knows which option belongs to which agent; its message names both.
-    const p = plan(catalogue, { agents: ids, options });
+    const p = plan(catalogue, { agents: ids, options: options.map((o) => o.trim().toLowerCase()) });
     return { agents: p.agents, options: p.options };
   } catch (err) {
     if (err instanceof PlanError) throw new ProfileError(`"options": ${err.message}`);
@@ -137,10 +147,19 @@ function choice<T extends string>(value: string | undefined, name: string, valid
 }
 
 function outFolder(text: string, option: string): string {
-  if (text.trim() === '' || /[\u0000-\u001f\u007f]/.test(text)) {
+  // The same characters a site name may not hold: none can be shown safely, or typed in the app.
+  if (text.trim() === '' || /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)) {
     throw new ProfileError(`${option}: ${quoteValue(text)} is not a folder path; give a path on one line, e.g. "rules"`);
   }
   return text;
+}
+
+/** For a field with a fixed set of values, the values. */
+function choicesOf(field: PropertyKey | undefined, list: boolean): string {
+  const valid: Record<string, readonly string[]> = { mode: MODES, iotPort: IOT_PORTS, targets: TARGETS };
+  const values = typeof field === 'string' ? valid[field] : undefined;
+  if (!values) return '';
+  return `${list ? ' of strings' : ''}; valid: ${values.join(', ')} (JSON strings, in quotes)`;
 }
 
 /** Zod's first problem as one line: where in the document, and what would be valid. */
@@ -158,7 +177,7 @@ function schemaMessage(error: z.ZodError): string {
     case 'invalid_type':
       if (issue.path.length === 0) return `expected a JSON object with the fields ${FIELDS.join(', ')}`;
       if (issue.input === undefined) return `${where}missing; a profile needs "format", "version" and "agents"`;
-      return `${where}expected ${issue.expected === 'array' ? 'a list' : issue.expected}`;
+      return `${where}expected ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}${choicesOf(issue.path[0], issue.expected === 'array')}`;
     default:
       return `${where}${issue.message}`;
   }

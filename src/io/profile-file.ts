@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import type { Catalogue } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
 import { ProfileError, type SiteAnswers, parseProfile, profileJson } from '../core/profile.js';
-import { escapeUnsafe, oneLine } from '../core/text.js';
+import { escapeUnsafe } from '../core/text.js';
 import { writeFilesAtomically } from './write-files.js';
 
 const MAX_BYTES = 256 * 1024;
@@ -24,9 +24,12 @@ export function readProfile(path: string, catalogue: Catalogue): SiteAnswers {
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // Editors on Windows may save a byte-order mark first.
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new ProfileError(`${where} is not valid JSON: ${oneLine((err as Error).message, 120)}`);
+    // Only where: the parser's message quotes the text, which may hold a secret typed by hand.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new ProfileError(`${where} is not valid JSON${at === undefined ? '' : ` (at character ${Number(at) + 1})`}`);
   }
   try {
     return parseProfile(doc, catalogue);
