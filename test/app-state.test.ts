@@ -160,6 +160,10 @@ describe('the wizard', () => {
     expect(splitKeys('ab', NO_KEY).map((k) => k.input)).toEqual(['a', 'b']);
     expect(splitKeys('\u0003', NO_KEY)).toEqual([{ input: '\u0003', key: NO_KEY }]);
     expect(splitKeys('x\u0003', NO_KEY)[1]).toEqual({ input: 'c', key: { ...NO_KEY, ctrl: true } });
+    // Ctrl-U then text: the field is cleared, then filled.
+    const field = reduce(wizard({ agents: ['cca'] }), ENTER, text('10.20.0.5/24'));
+    const burst2 = splitKeys('\u001510.20.0.0/24', NO_KEY).map(({ input, key: k }) => ({ type: 'key', input, key: k, size: SIZE }) as WizardAction);
+    expect(reduce(field, ...burst2).site.text.site.value).toBe('10.20.0.0/24');
   });
 
   it('Ctrl-C is quit everywhere, even inside a text field; space types a space in a field', () => {

@@ -129,8 +129,7 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     expect(refused).not.toContain('The plan:');
     keep('site-error', refused);
 
-    // Fixed: the errors go, enter goes on to the plan. (The field must show empty before
-    // typing: Ctrl-U arriving together with text is lost, see the known bug below.)
+    // Fixed: the errors go, enter goes on to the plan.
     a.keys('C-u');
     await a.waitFor(/^› Subnets +\(any source\)$/m, 'the subnets field cleared');
     a.type(SUBNET);
@@ -208,12 +207,9 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     await expectCancelled(a);
   });
 
-  // Known bug (src/ui/state/keys.ts, splitKeys): of the control keys that arrive in one
-  // read with other keys, only Enter, Tab, Backspace and Ctrl-C are read as keys; Ctrl-U,
-  // Ctrl-A and Ctrl-E become text, which the field drops. Here Ctrl-U and the new subnet
-  // come in one write (as from a fast typist, a script or send-keys): the old text stays.
-  // Marked .fails until the app is fixed; then make it a plain it().
-  it.fails('keys that arrive together: Ctrl-U then text replaces the field', { timeout: 60_000 }, async () => {
+  // Control keys that arrive in one read with other keys (a fast typist, a script,
+  // send-keys) are keys, not text: Ctrl-U then the new subnet replaces the field.
+  it('keys that arrive together: Ctrl-U then text replaces the field', { timeout: 60_000 }, async () => {
     const a = start({ NO_COLOR: '1' });
     await toSite(a, ['cca']);
     a.keys('Down');

@@ -143,7 +143,9 @@ export function splitKeys(input: string, key: KeyPress): { input: string; key: K
     if (c === '\r' || c === '\n') return { input: '', key: { ...NO_KEY, return: true } };
     if (c === '\t') return { input: '', key: { ...NO_KEY, tab: true } };
     if (c === '\x7f' || c === '\b') return { input: '', key: { ...NO_KEY, delete: true } };
-    if (c === '\x03') return { input: 'c', key: { ...NO_KEY, ctrl: true } };
+    // Ctrl-A .. Ctrl-Z (Ctrl-C, Ctrl-U among them) as ink reports a lone one.
+    const code = c.charCodeAt(0);
+    if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ...NO_KEY, ctrl: true } };
     return { input: c, key: { ...key, return: false, tab: false } };
   });
 }
