@@ -3,8 +3,7 @@
 // progress and the failures grouped by cause, rule files written (the same bytes as
 // `render`), the profile saved and read back by `plan --profile`. Ctrl-C at any step ends
 // the app at once with nothing written. Traffic goes only to the loopback resolver.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appServices } from '../src/cli/app-command.js';
@@ -17,6 +16,7 @@ import type { WizardStart } from '../src/ui/state/wizard.js';
 import { type Driven, KEY, driveApp, expectFits } from './helpers/app.js';
 import { cli } from './helpers/cli.js';
 import { reply, startServer, type TestServer } from './helpers/dns-server.js';
+import { tempDirs } from './helpers/tmp.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
 
 const catalogue = loadCatalogue();
@@ -26,7 +26,7 @@ const traffic = guardTraffic();
 
 let dns: TestServer;
 let services: AppServices;
-const dirs: string[] = [];
+const tmp = tempDirs('ee-app-');
 const apps: Driven[] = [];
 
 beforeAll(async () => {
@@ -36,18 +36,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await dns.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 afterEach(() => {
   for (const a of apps.splice(0)) a.unmount();
   expect(traffic.sent.every((t) => /^(tcp|udp) 127\./.test(t)), traffic.sent.join(', ')).toBe(true);
 });
-
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ee-app-'));
-  dirs.push(d);
-  return d;
-}
 
 function start(answers: WizardStart['answers'] = null, loadedProfile: string | null = null): Driven {
   const app = driveApp(services, { catalogue, answers, loadedProfile, envPassword: undefined });

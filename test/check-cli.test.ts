@@ -1,15 +1,15 @@
 // `check` at the command line: bad input is one line on stderr and exit 2 before any
 // traffic; the proxy password never shows; help lists the options. The few runs that
 // go further send traffic only to 127.0.0.1: a guard refuses any other address.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
 import { type CliResult, cli, cliOn } from './helpers/cli.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
+import { tempDirs } from './helpers/tmp.js';
 
 const SECRET = 's3cr3t';
 const PREFIX = 'emaint-egress check: ';
@@ -19,15 +19,7 @@ const DEAD_PROXY = '127.0.0.1:1';
 /** A loopback resolver, so that even the route lookup of myIpAddress() stays on this host. */
 const LOOPBACK_DNS = ['--dns-server', '127.0.0.1:1'];
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ee-check-cli-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('ee-check-cli-');
 
 function pacFile(text: string, name = 'site.pac'): string {
   const file = join(tmp(), name);

@@ -3,11 +3,10 @@
 // program with no command (the plan for --agents/--profile when the app cannot start).
 // Traffic goes only to loopback: the DNS test server on 127.0.0.1; a guard refuses the rest.
 import dgram from 'node:dgram';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { whyNoApp } from '../src/cli/app-command.js';
 import { run } from '../src/cli/program.js';
 import { InputError } from '../src/core/errors.js';
@@ -16,8 +15,9 @@ import { plan } from '../src/core/planner.js';
 import { readProfile, writeProfile } from '../src/io/profile-file.js';
 import { catalogue } from './helpers/catalogue.js';
 import { type CliResult, cli } from './helpers/cli.js';
-import { A, type Asked, type TestServer, reply, startServer } from './helpers/dns-server.js';
+import { A, type Asked, reply, serverPair } from './helpers/dns-server.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
+import { tempDirs } from './helpers/tmp.js';
 
 const VALID_AGENTS = 'cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup';
 const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, out';
@@ -34,15 +34,7 @@ const NOW = () => new Date('2025-03-04T05:06:07.000Z');
 
 // ---------------------------------------------------------------- files and runs
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ee-profile-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('ee-profile-');
 
 /** A profile document: the required fields plus `extra`. */
 function doc(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -647,48 +639,32 @@ describe('render --profile', () => {
   });
 
   describe('--resolve with the profile\u2019s dnsServer', () => {
-    let dns: TestServer;
-    let other: TestServer;
-    const answer = (q: Asked) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.10')]) : reply(q, []));
-    beforeAll(async () => {
-      dns = await startServer('127.0.0.1');
-      other = await startServer('127.0.0.1');
-      dns.handle(answer);
-      other.handle(answer);
-    });
-    afterAll(async () => {
-      await dns?.close();
-      await other?.close();
-    });
-    beforeEach(() => {
-      dns.asked.length = 0;
-      other.asked.length = 0;
-    });
+    const servers = serverPair((q: Asked) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.10')]) : reply(q, [])));
     const hosts = [...new Set(plan(catalogue, { agents: ['cca'] }).flows.map((f) => f.host))];
 
     it('asks the profile\u2019s resolver for every host and fills the sets', async () => {
-      const file = profileFile(doc({ dnsServer: `127.0.0.1:${dns.server.port}` }));
+      const file = profileFile(doc({ dnsServer: `127.0.0.1:${servers.dns.server.port}` }));
       const out = tmp();
       const r = await runCli(['render', '--profile', file, '--target', 'nftables', '--resolve', '--out', out]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(new Set(dns.asked.map((q) => q.name))).toEqual(new Set(hosts));
-      expect(other.asked).toEqual([]);
+      expect(new Set(servers.dns.asked.map((q) => q.name))).toEqual(new Set(hosts));
+      expect(servers.other.asked).toEqual([]);
       const nft = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
-      expect(nft).toContain(`from 127.0.0.1:${dns.server.port}`);
+      expect(nft).toContain(`from 127.0.0.1:${servers.dns.server.port}`);
       expect(nft).toContain('192.0.2.10');
       expect(traffic.sent).toContain('udp 127.0.0.1');
       expect([...traffic.sent, ...traffic.routed].every((t) => /^udp 127\.0\.0\.1\b/.test(t))).toBe(true);
     });
 
     it('--dns-server given wins over the profile\u2019s', async () => {
-      const file = profileFile(doc({ dnsServer: `127.0.0.1:${dns.server.port}` }));
+      const file = profileFile(doc({ dnsServer: `127.0.0.1:${servers.dns.server.port}` }));
       const out = tmp();
-      const r = await runCli(['render', '--profile', file, '--target', 'iptables', '--resolve', '--dns-server', `127.0.0.1:${other.server.port}`, '--out', out]);
+      const r = await runCli(['render', '--profile', file, '--target', 'iptables', '--resolve', '--dns-server', `127.0.0.1:${servers.other.server.port}`, '--out', out]);
       expect(r.code).toBe(0);
-      expect(dns.asked).toEqual([]);
-      expect(new Set(other.asked.map((q) => q.name))).toEqual(new Set(hosts));
-      expect(readFileSync(join(out, 'emaint-egress.ipset'), 'utf8')).toContain(`from 127.0.0.1:${other.server.port}`);
+      expect(servers.dns.asked).toEqual([]);
+      expect(new Set(servers.other.asked.map((q) => q.name))).toEqual(new Set(hosts));
+      expect(readFileSync(join(out, 'emaint-egress.ipset'), 'utf8')).toContain(`from 127.0.0.1:${servers.other.server.port}`);
     });
   });
 });
@@ -696,23 +672,8 @@ describe('render --profile', () => {
 // ---------------------------------------------------------------- check --profile
 
 describe('check --profile', () => {
-  let dns: TestServer;
-  let other: TestServer;
-  beforeAll(async () => {
-    dns = await startServer('127.0.0.1');
-    other = await startServer('127.0.0.1');
-    // Nothing exists: the check stops at DNS and never connects anywhere.
-    dns.handle((q) => reply(q, [], { rcode: 'NXDOMAIN' }));
-    other.handle((q) => reply(q, [], { rcode: 'NXDOMAIN' }));
-  });
-  afterAll(async () => {
-    await dns?.close();
-    await other?.close();
-  });
-  beforeEach(() => {
-    dns.asked.length = 0;
-    other.asked.length = 0;
-  });
+  // Nothing exists: the check stops at DNS and never connects anywhere.
+  const servers = serverPair((q) => reply(q, [], { rcode: 'NXDOMAIN' }));
 
   interface CheckJson {
     results: { host: string; status: string }[];
@@ -720,34 +681,34 @@ describe('check --profile', () => {
   }
 
   it('asks the profile\u2019s dnsServer: every flow is dns-error (NXDOMAIN), no TCP at all', async () => {
-    const file = profileFile(doc({ agents: ['erds', 'rdms'], options: ['cca-activation'], dnsServer: `127.0.0.1:${dns.server.port}` }));
+    const file = profileFile(doc({ agents: ['erds', 'rdms'], options: ['cca-activation'], dnsServer: `127.0.0.1:${servers.dns.server.port}` }));
     const r = await runCli(['check', '--profile', file, '--timeout', '1000', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const body = JSON.parse(r.stdout) as CheckJson;
-    expect(body.summary.resolver).toBe(`127.0.0.1:${dns.server.port}`);
+    expect(body.summary.resolver).toBe(`127.0.0.1:${servers.dns.server.port}`);
     expect(body.summary.agents).toEqual(['erds', 'rdms']);
     expect(body.summary.options).toEqual(['cca-activation']);
     const flows = plan(catalogue, { agents: ['erds', 'rdms'], options: ['cca-activation'] }).flows;
     expect(body.results).toHaveLength(flows.length);
     expect(body.summary.failed).toBe(flows.length);
     expect(new Set(body.results.map((x) => x.status))).toEqual(new Set(['dns-error']));
-    expect(new Set(dns.asked.map((q) => q.name))).toEqual(new Set(flows.map((f) => f.host)));
-    expect(other.asked).toEqual([]);
+    expect(new Set(servers.dns.asked.map((q) => q.name))).toEqual(new Set(flows.map((f) => f.host)));
+    expect(servers.other.asked).toEqual([]);
     expect(traffic.sent.filter((t) => t.startsWith('tcp'))).toEqual([]);
     expect(traffic.sent).toContain('udp 127.0.0.1');
     expect([...traffic.sent, ...traffic.routed].every((t) => /^udp 127\.0\.0\.1\b/.test(t))).toBe(true);
   });
 
   it('--dns-server given wins over the profile\u2019s', async () => {
-    const file = profileFile(doc({ agents: ['rdms'], dnsServer: `127.0.0.1:${dns.server.port}` }));
-    const r = await runCli(['check', '--profile', file, '--dns-server', `127.0.0.1:${other.server.port}`, '--timeout', '1000', '--json']);
+    const file = profileFile(doc({ agents: ['rdms'], dnsServer: `127.0.0.1:${servers.dns.server.port}` }));
+    const r = await runCli(['check', '--profile', file, '--dns-server', `127.0.0.1:${servers.other.server.port}`, '--timeout', '1000', '--json']);
     expect(r.code).toBe(1);
     const body = JSON.parse(r.stdout) as CheckJson;
-    expect(body.summary.resolver).toBe(`127.0.0.1:${other.server.port}`);
+    expect(body.summary.resolver).toBe(`127.0.0.1:${servers.other.server.port}`);
     expect(new Set(body.results.map((x) => x.status))).toEqual(new Set(['dns-error']));
-    expect(dns.asked).toEqual([]);
-    expect(other.asked.length).toBeGreaterThan(0);
+    expect(servers.dns.asked).toEqual([]);
+    expect(servers.other.asked.length).toBeGreaterThan(0);
   });
 
   it('a bad profile: exit 2, one line, no traffic', async () => {
@@ -755,7 +716,7 @@ describe('check --profile', () => {
     const r = await runCli(['check', '--profile', file, '--json']);
     expectUsageError(r, `emaint-egress check: profile ${file}: "dnsServer": 'resolver.example.com' is not an IP address`);
     expect(traffic).toEqual({ sent: [], routed: [] });
-    expect(dns.asked).toEqual([]);
+    expect(servers.dns.asked).toEqual([]);
   });
 });
 

@@ -65,6 +65,8 @@ export function addAppAction(program: Command, ctx: AppContext): void {
       return;
     }
     const chosen = given ? agentFlags(opts) : null;
+    // An option without its agent is bad input here as in `plan`: one line, before the app.
+    if (chosen) makePlan({ agents: chosen.agents, options: chosen.options, lan: false }, ctx.catalogue);
     const answers: Partial<SiteAnswers> | null = chosen ? { ...(chosen.profile ?? {}), agents: chosen.agents, options: chosen.options } : null;
     const { startApp } = await import('../ui/start.js');
     const outcome = await startApp({

@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import net, { type AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { DnsServer } from '../../src/core/site.js';
 
 // ---------------------------------------------------------------------------------------
@@ -208,3 +209,35 @@ export function zone(records: dnsPacket.Answer[]): Handler {
   };
 }
 
+
+/**
+ * Two loopback servers that answer alike, for tests of which one a command asks: started
+ * before the calling suite, their questions forgotten before each test, closed after.
+ */
+export function serverPair(handler: Handler): { readonly dns: TestServer; readonly other: TestServer } {
+  const pair: { dns?: TestServer; other?: TestServer } = {};
+  beforeAll(async () => {
+    pair.dns = await startServer('127.0.0.1');
+    pair.other = await startServer('127.0.0.1');
+    pair.dns.handle(handler);
+    pair.other.handle(handler);
+  });
+  afterAll(async () => {
+    await pair.dns?.close();
+    await pair.other?.close();
+  });
+  beforeEach(() => {
+    if (pair.dns) pair.dns.asked.length = 0;
+    if (pair.other) pair.other.asked.length = 0;
+  });
+  return {
+    get dns() {
+      if (!pair.dns) throw new Error('serverPair: used before its beforeAll ran');
+      return pair.dns;
+    },
+    get other() {
+      if (!pair.other) throw new Error('serverPair: used before its beforeAll ran');
+      return pair.other;
+    },
+  };
+}

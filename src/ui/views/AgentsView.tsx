@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { AGENTS_HINT, type AgentsStep, isChosen } from '../state/agents.js';
 import { windowAround } from '../state/cursor.js';
-import { clip, wrapLines } from '../state/lines.js';
+import { clip } from '../state/lines.js';
 import { Painted } from './Painted.js';
+import { ErrorLine, Paragraph } from './Paragraph.js';
 
 /** Rows besides the list: title, blank, description (2), blank, hint (3), error. */
 const OTHER_ROWS = 9;
@@ -27,19 +28,9 @@ export function AgentsView({ step, width, height }: { step: AgentsStep; width: n
           </Painted>
         );
       })}
-      <Box marginTop={1} flexDirection="column" height={2}>
-        {wrapLines(current?.description ?? '', width, 2).map((l, i) => (
-          <Text key={i}>{l}</Text>
-        ))}
-      </Box>
-      <Box marginTop={1} flexDirection="column" height={3}>
-        {wrapLines(AGENTS_HINT, width, 3).map((l, i) => (
-          <Painted key={i} tone="muted">
-            {l}
-          </Painted>
-        ))}
-      </Box>
-      {step.error ? <Painted tone="bad">{`✗ ${step.error}`}</Painted> : <Text> </Text>}
+      <Paragraph text={current?.description ?? ''} width={width} rows={2} />
+      <Paragraph text={AGENTS_HINT} width={width} rows={3} tone="muted" />
+      <ErrorLine message={step.error} />
     </Box>
   );
 }

@@ -4,6 +4,7 @@ import type { DnsServer } from '../../core/site.js';
 import { wrapLines } from '../state/lines.js';
 import { CHOICES, FIELDS, type FieldId, type SiteCheck, type SiteStep, isChoice } from '../state/site.js';
 import { Painted } from './Painted.js';
+import { ErrorLine, Paragraph } from './Paragraph.js';
 import { TextInput } from './TextInput.js';
 
 const LABEL_WIDTH = 18;
@@ -56,14 +57,8 @@ export function SiteView({ step, checked, defaultResolver, envPassword, width }:
           </Box>
         );
       })}
-      <Box marginTop={1} flexDirection="column" height={2}>
-        {wrapLines(FIELDS[step.focus]?.help ?? '', width, 2).map((l, i) => (
-          <Painted key={i} tone="muted">
-            {l}
-          </Painted>
-        ))}
-      </Box>
-      {step.error ? <Painted tone="bad">{`✗ ${step.error}`}</Painted> : <Text> </Text>}
+      <Paragraph text={FIELDS[step.focus]?.help ?? ''} width={width} rows={2} tone="muted" />
+      <ErrorLine message={step.error} />
     </Box>
   );
 }
