@@ -731,7 +731,11 @@ describe('the program with no command', () => {
     [{ stdin: true, stdout: true }, { CI: 'true' }, 'CI is set'],
     [{ stdin: true, stdout: true }, { CI: '1' }, 'CI is set'],
     [{ stdin: true, stdout: true }, { CI: 'yes' }, 'CI is set'],
-    [{ stdin: true, stdout: true }, { CI: '' }, null],
+    // As ink (is-in-ci) reads it: CI present at all, or another CI variable.
+    [{ stdin: true, stdout: true }, { CI: '' }, 'CI is set'],
+    [{ stdin: true, stdout: true }, { CONTINUOUS_INTEGRATION: '1' }, 'CONTINUOUS_INTEGRATION is set'],
+    [{ stdin: true, stdout: true }, { CI_JOB_ID: '42' }, 'CI_JOB_ID is set'],
+    [{ stdin: true, stdout: true }, { CI: 'false', CI_JOB_ID: '42' }, null],
     [{ stdin: true, stdout: true }, { CI: '0' }, null],
     [{ stdin: true, stdout: true }, { CI: 'false' }, null],
     [{ stdin: true, stdout: true }, {}, null],

@@ -6,12 +6,10 @@ import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
 import { renderTarget } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
-import { parseProxyUrl } from '../core/check/proxy.js';
 import { InputError } from '../core/errors.js';
 import { makePlan } from '../commands/plan.js';
 import type { SiteAnswers } from '../core/profile.js';
-import type { Site, TargetId } from '../core/render/target.js';
-import { type DnsServer, parseHostPort, parseNftTable } from '../core/site.js';
+import type { DnsServer } from '../core/site.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { loadTemplates } from '../io/templates.js';
 import { writeProfile } from '../io/profile-file.js';
@@ -21,6 +19,8 @@ import type { AppServices } from '../ui/services.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { PASSWORD_ENV, TIMEOUT_MS } from './check-flags.js';
 import { planText } from './output/plan-text.js';
+import { renderFlagsWithProfile } from './profile-flags.js';
+import { parseRenderFlags } from './render-flags.js';
 import { EXIT_CANCELLED, EXIT_OK, UsageError } from './usage-error.js';
 
 export interface AppContext {
@@ -36,13 +36,15 @@ export interface AppContext {
   setExitCode(code: number): void;
 }
 
-/** Why the app cannot start here, or null when it can. */
+/** Why the app cannot start here, or null when it can. CI is recognised as ink recognises
+ *  it (is-in-ci), since ink then draws only the last frame: CI (unless "0" or "false"),
+ *  CONTINUOUS_INTEGRATION or any CI_* variable. */
 export function whyNoApp(terminal: AppContext['terminal'], env: NodeJS.ProcessEnv): string | null {
   if (!terminal.stdin) return 'stdin is not a terminal';
   if (!terminal.stdout) return 'stdout is not a terminal';
-  const ci = env['CI'];
-  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0') return 'CI is set';
-  return null;
+  if (env['CI'] === '0' || env['CI'] === 'false') return null;
+  const ci = ['CI', 'CONTINUOUS_INTEGRATION'].find((k) => k in env) ?? Object.keys(env).find((k) => k.startsWith('CI_'));
+  return ci === undefined ? null : `${ci} is set`;
 }
 
 export function addAppAction(program: Command, ctx: AppContext): void {
@@ -102,14 +104,20 @@ export function appServices(
       return check.run((index, phase, result) => progress({ type: 'phase', index, phase, ...(result ? { result } : {}) }));
     },
     render(answers, target) {
+      if (target === 'pac' && answers.proxy === null) {
+        throw new InputError('the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back), or drop pac');
+      }
+      // The same path as `render --profile FILE --target T`, so the files are the same too;
+      // the target-specific settings keep their defaults.
+      const parsed = parseRenderFlags(renderFlagsWithProfile({ target }, answers));
       return renderTarget(
         {
           agents: answers.agents,
           options: answers.options,
           target,
-          mode: answers.mode,
-          iotPort: answers.iotPort,
-          site: siteOf(answers, target),
+          mode: parsed.mode,
+          iotPort: parsed.iotPort,
+          site: parsed.site,
           resolve: null,
           meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() },
         },
@@ -121,22 +129,5 @@ export function appServices(
     writeFiles: (dir, files) => writeFilesAtomically(dir, files, true, `folder ${dir}`),
     profileExists: (path) => existsSync(path),
     saveProfile: (path, answers) => writeProfile(path, answers),
-  };
-}
-
-/** The render site of the app's answers: the targets' own settings keep their defaults. */
-function siteOf(a: SiteAnswers, target: TargetId): Site {
-  const proxy = a.proxy === null ? null : parseHostPort(parseProxyUrl(a.proxy, 'proxy').text, 'proxy');
-  if (target === 'pac' && proxy === null) throw new InputError('the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back), or drop pac');
-  return {
-    sources: a.sources,
-    label: a.site,
-    interface: 'lan',
-    hook: null,
-    nftTable: parseNftTable('inet filter'),
-    proxy,
-    pacRoute: 'proxy',
-    fromZone: 'any',
-    toZone: 'any',
   };
 }

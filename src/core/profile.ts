@@ -65,7 +65,7 @@ export function parseProfile(doc: unknown, catalogue: Catalogue): SiteAnswers {
   const shape = ProfileSchema.safeParse(doc, { reportInput: true });
   if (!shape.success) throw new ProfileError(schemaMessage(shape.error));
   try {
-    return answersOf(shape.data, catalogue);
+    return validated(shape.data, catalogue);
   } catch (err) {
     // The flag parsers' own errors (subnets, resolver, proxy) are a profile's problem here.
     if (err instanceof InputError && !(err instanceof ProfileError)) throw new ProfileError(err.message);
@@ -73,7 +73,7 @@ export function parseProfile(doc: unknown, catalogue: Catalogue): SiteAnswers {
   }
 }
 
-function answersOf(p: z.infer<typeof ProfileSchema>, catalogue: Catalogue): SiteAnswers {
+function validated(p: z.infer<typeof ProfileSchema>, catalogue: Catalogue): SiteAnswers {
   const field = (name: string) => `"${name}"`;
   return {
     site: p.site === undefined ? null : parseLabel(p.site, field('site')),

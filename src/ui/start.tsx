@@ -1,6 +1,7 @@
 // Starts the app on the terminal and resolves when it ends. Loaded only when the app runs,
 // so the other commands never load ink or react.
 import { render } from 'ink';
+import { useState } from 'react';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import type { AppServices } from './services.js';
 import type { Size } from './state/keys.js';
@@ -21,9 +22,12 @@ const FALLBACK: Size = { columns: 80, rows: 24 };
 
 function Root({ services, start, version, env }: StartApp) {
   const size = useTerminalSize(FALLBACK);
+  // Made once: a resize redraws the app, it does not start it again.
+  const [initial] = useState(() => initialWizard(start));
+  const [theme] = useState(() => makeTheme(env));
   return (
-    <ThemeContext.Provider value={makeTheme(env)}>
-      <App services={services} initial={initialWizard(start)} size={size} version={version} />
+    <ThemeContext.Provider value={theme}>
+      <App services={services} initial={initial} size={size} version={version} />
     </ThemeContext.Provider>
   );
 }

@@ -46,7 +46,9 @@ export class TmuxApp {
   private constructor(options: StartOptions) {
     const env = Object.entries({ TERM: 'xterm-256color', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`);
     // Colour and CI variables of the test's own environment must not reach the app.
-    const app = ['env', '-u', 'CI', '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, quote(process.execPath), quote(BIN), ...(options.args ?? []).map(quote)].join(' ');
+    // Every variable ink (is-in-ci) reads as CI, whatever this CI machine sets.
+    const ciVars = ['CI', 'CONTINUOUS_INTEGRATION', ...Object.keys(process.env).filter((k) => k.startsWith('CI_'))];
+    const app = ['env', ...ciVars.flatMap((k) => ['-u', quote(k)]), '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, quote(process.execPath), quote(BIN), ...(options.args ?? []).map(quote)].join(' ');
     const s = quote(this.status);
     const script = [
       `cd ${quote(this.cwd)} || exit 99`,

@@ -3,11 +3,11 @@ import { Text } from 'ink';
 import type { Tone } from '../state/lines.js';
 import { useTheme } from './theme-context.js';
 
-export function Painted({ tone, children, bold }: { tone: Tone | 'accent'; children: string; bold?: boolean }) {
+export function Painted({ tone, children }: { tone: Tone | 'accent'; children: string }) {
   const theme = useTheme();
   const color = theme.color(tone);
   return (
-    <Text wrap="truncate-end" bold={bold === true || tone === 'title'} dimColor={tone === 'muted' && theme.dim} {...(color ? { color } : {})}>
+    <Text wrap="truncate-end" bold={tone === 'title'} dimColor={tone === 'muted' && theme.dim} {...(color ? { color } : {})}>
       {children}
     </Text>
   );
