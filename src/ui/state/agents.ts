@@ -29,7 +29,7 @@ export type AgentsAction = { type: 'move'; move: Move } | { type: 'toggle' } | {
 export const AGENTS_HINT =
   'Typical: CCA on recent devices; CDCA v2 in CCA mode on a server watching many devices; RMT. DIAG. MEAP for small sites (up to 31 devices) without a server; eRDS on older devices. Add the Data Backup Service where it is used.';
 
-export function agentRows(catalogue: Catalogue): AgentRow[] {
+function agentRows(catalogue: Catalogue): AgentRow[] {
   return catalogue.agents.flatMap((a) => [
     { kind: 'agent' as const, id: a.id, agent: a.id, name: a.name, description: a.description, flag: null },
     ...(a.options ?? []).map((o) => ({ kind: 'option' as const, id: o.id, agent: a.id, name: o.description, description: `${o.description}: adds its endpoint to ${a.name}.`, flag: o.flag })),

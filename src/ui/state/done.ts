@@ -4,7 +4,7 @@
 import { type Move, moveCursor } from './cursor.js';
 import { type TextAction, type TextField, textField, textReducer } from './text-field.js';
 
-export const DEFAULT_PROFILE = 'emaint-site.json';
+const DEFAULT_PROFILE = 'emaint-site.json';
 
 export interface Written {
   dir: string;

@@ -102,7 +102,7 @@ function moveOf(key: KeyPress): Move | null {
 }
 
 /** Editing keys of a one-line field. Terminals send DEL for Backspace; ink calls it delete. */
-export function textAction(input: string, key: KeyPress): TextAction | null {
+function textAction(input: string, key: KeyPress): TextAction | null {
   if (key.backspace || key.delete) return { type: 'backspace' };
   if (key.leftArrow) return { type: 'left' };
   if (key.rightArrow) return { type: 'right' };

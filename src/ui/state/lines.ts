@@ -15,7 +15,7 @@ export interface Line {
 }
 
 /** Rows the header (title, steps, blank) and the footer (blank, keys) take. */
-export const CHROME_ROWS = 5;
+const CHROME_ROWS = 5;
 
 export function bodyRows(rows: number): number {
   return Math.max(3, rows - CHROME_ROWS);

@@ -5,7 +5,7 @@ import { TARGETS, type TargetId } from '../../core/render/target.js';
 import { type Move, moveCursor } from './cursor.js';
 import { type TextAction, type TextField, textField, textReducer } from './text-field.js';
 
-export const DEFAULT_OUT = 'emaint-egress-rules';
+const DEFAULT_OUT = 'emaint-egress-rules';
 
 export interface RulesStep {
   cursor: number;

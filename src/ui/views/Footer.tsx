@@ -10,7 +10,7 @@ const CHECK_KEYS: Record<WizardState['check']['phase'], string> = {
 };
 
 /** The keys that work now, one line. */
-export function footerKeys(state: WizardState): string {
+function footerKeys(state: WizardState): string {
   switch (state.step) {
     case 'agents':
       return '↑↓ move · space choose · a all/none · enter next · ctrl-c quit';
