@@ -231,6 +231,17 @@ describe('layout', () => {
     }
   });
 
+  it('the verdict keeps working client-certificate hosts out of TLS inspection, as `check` says it', () => {
+    const iot: CheckResult = {
+      host: 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com', protocol: 'tcp', port: 8883, agents: ['cca'], status: 'ok', detail: 'TLSv1.3', route: 'direct',
+      addresses: ['127.0.0.1'], dns: null, attempts: [], tls: null, issuer: 'Amazon', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: true,
+    };
+    const text = checkLines(output([iot]), 80).map((l) => l.text).join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('All 1 flows get out (resolver 127.0.0.1:53).');
+    expect(text).toContain('! Keep a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com out of any TLS inspection: the devices authenticate there with client certificates');
+    expect(checkLines(output([{ ...iot, clientCertificate: false }]), 80).map((l) => l.text).join(' ')).not.toContain('TLS inspection');
+  });
+
   it('wrapLines cuts and marks what does not fit', () => {
     const lines = wrapLines('one two three four five six seven eight nine ten', 12, 2);
     expect(lines).toHaveLength(2);

@@ -4,22 +4,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
-import { renderTarget } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
 import { makePlan } from '../commands/plan.js';
 import type { SiteAnswers } from '../core/profile.js';
 import type { DnsServer } from '../core/site.js';
 import { systemResolver } from '../io/resolv-conf.js';
-import { loadTemplates } from '../io/templates.js';
 import { writeProfile } from '../io/profile-file.js';
 import { writeFilesAtomically } from '../io/write-files.js';
-import { resolveHosts } from '../net/resolve-hosts.js';
 import type { AppServices } from '../ui/services.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { PASSWORD_ENV, TIMEOUT_MS } from './check-flags.js';
 import { planText } from './output/plan-text.js';
 import { renderFlagsWithProfile } from './profile-flags.js';
+import { renderWith } from './render-command.js';
 import { parseRenderFlags } from './render-flags.js';
 import { EXIT_CANCELLED, EXIT_OK, UsageError } from './usage-error.js';
 
@@ -55,20 +53,19 @@ export function addAppAction(program: Command, ctx: AppContext): void {
     if (program.args.length > 0) (program as unknown as { unknownCommand(): never }).unknownCommand();
     const why = whyNoApp(ctx.terminal, ctx.env);
     const given = opts['agents'] !== undefined || opts['profile'] !== undefined;
-    if (why !== null) {
-      if (!given) {
-        throw new UsageError(
-          `the app needs a terminal (${why}); pass --agents <ids> or --profile FILE to print the plan, or run a command: ${program.commands.map((c) => c.name()).join(', ')}; ${agentsHint(ctx.catalogue)}`,
-        );
-      }
-      // No one to ask: do what the flags say, as `plan` would.
-      const { agents, options } = agentFlags(opts);
-      ctx.stdout(planText(makePlan({ agents, options, lan: false }, ctx.catalogue), ctx.columns));
-      return;
+    if (why !== null && !given) {
+      throw new UsageError(
+        `the app needs a terminal (${why}); pass --agents <ids> or --profile FILE to print the plan, or run a command: ${program.commands.map((c) => c.name()).join(', ')}; ${agentsHint(ctx.catalogue)}`,
+      );
     }
     const chosen = given ? agentFlags(opts) : null;
-    // An option without its agent is bad input here as in `plan`: one line, before the app.
-    if (chosen) makePlan({ agents: chosen.agents, options: chosen.options, lan: false }, ctx.catalogue);
+    // Planning first also makes an option without its agent one line, before the app.
+    const planned = chosen ? makePlan({ agents: chosen.agents, options: chosen.options, lan: false }, ctx.catalogue) : null;
+    if (why !== null && planned) {
+      // No one to ask: do what the flags say, as `plan` would.
+      ctx.stdout(planText(planned, ctx.columns));
+      return;
+    }
     const answers: Partial<SiteAnswers> | null = chosen ? { ...(chosen.profile ?? {}), agents: chosen.agents, options: chosen.options } : null;
     const { startApp } = await import('../ui/start.js');
     const outcome = await startApp({
@@ -110,20 +107,15 @@ export function appServices(
       // The same path as `render --profile FILE --target T`, so the files are the same too;
       // the target-specific settings keep their defaults.
       const parsed = parseRenderFlags(renderFlagsWithProfile({ target }, answers));
-      return renderTarget(
-        {
-          agents: answers.agents,
-          options: answers.options,
-          target,
-          mode: parsed.mode,
-          iotPort: parsed.iotPort,
-          site: parsed.site,
-          resolve: null,
-          meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() },
-        },
-        ctx.catalogue,
-        { templates: (t) => loadTemplates(t), resolveHosts: (hosts, server) => resolveHosts(hosts, server, 3000, ctx.now) },
-      );
+      return renderWith(ctx, {
+        agents: answers.agents,
+        options: answers.options,
+        target,
+        mode: parsed.mode,
+        iotPort: parsed.iotPort,
+        site: parsed.site,
+        resolve: null,
+      });
     },
     existing: (dir, names) => names.map((n) => join(dir, n)).filter((p) => existsSync(p)),
     writeFiles: (dir, files) => writeFilesAtomically(dir, files, true, `folder ${dir}`),

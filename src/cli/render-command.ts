@@ -1,9 +1,9 @@
 // `render`: flags in, files out (stdout for one file, --out DIR for any number).
 import { Command, Option } from 'commander';
-import { renderTarget } from '../commands/render.js';
+import { type RenderRequest, renderTarget } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { targets } from '../core/render/index.js';
-import { TARGETS } from '../core/render/target.js';
+import { type RenderOutput, TARGETS } from '../core/render/target.js';
 import { loadTemplates } from '../io/templates.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { writeFilesAtomically } from '../io/write-files.js';
@@ -24,6 +24,16 @@ export interface RenderContext {
 
 /** DNS lookups at render time: a few seconds is plenty for a site resolver. */
 const RESOLVE_TIMEOUT_MS = 3000;
+
+/** Renders with the shipped templates, the header's time and tool, and the stub resolver:
+ *  the one way `render` and the app make files. */
+export function renderWith(ctx: Pick<RenderContext, 'catalogue' | 'program' | 'toolVersion' | 'now'>, req: Omit<RenderRequest, 'meta'>): Promise<RenderOutput> {
+  return renderTarget(
+    { ...req, meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() } },
+    ctx.catalogue,
+    { templates: (t) => loadTemplates(t), resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now) },
+  );
+}
 
 export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
   cmd.description('write firewall rules or a PAC file for the flows the chosen agents need');
@@ -66,20 +76,15 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
         resolve = systemResolver();
         if (resolve === null) throw new UsageError('--resolve: no nameserver in /etc/resolv.conf; pass --dns-server ip[:port]');
       }
-      const out = await renderTarget(
-        {
-          agents,
-          options,
-          target: parsed.target,
-          mode: parsed.mode,
-          iotPort: parsed.iotPort,
-          site: parsed.site,
-          resolve,
-          meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() },
-        },
-        ctx.catalogue,
-        { templates: (t) => loadTemplates(t), resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now) },
-      );
+      const out = await renderWith(ctx, {
+        agents,
+        options,
+        target: parsed.target,
+        mode: parsed.mode,
+        iotPort: parsed.iotPort,
+        site: parsed.site,
+        resolve,
+      });
       const [only] = out.files;
       if (opts.out === undefined) {
         if (out.files.length !== 1 || only === undefined) {

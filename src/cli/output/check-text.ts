@@ -1,6 +1,6 @@
 // The check's verdict for people (a table per flow, then the causes with their fixes)
 // and for programs (--json). Remote text (issuers, PAC answers) is escaped for the terminal.
-import type { CheckOutput } from '../../core/check/output.js';
+import { type CheckOutput, inspectionAdvice, verdictText } from '../../core/check/output.js';
 import type { CheckResult } from '../../core/check/result.js';
 import type { Cause, Warning } from '../../core/check/summary.js';
 import { escapeUnsafe } from '../../core/text.js';
@@ -45,21 +45,11 @@ export function checkText(out: CheckOutput, columns?: number): string {
   const rows = out.results.map((r) => [r.status.toUpperCase(), r.host, `tcp/${r.port}`, timing(r), escapeUnsafe(r.detail)]);
   const lines = [table(['STATUS', 'HOST', 'PORT', 'TIME', 'DETAIL'], rows, columns), ''];
   const { summary } = out;
-  lines.push(
-    para(
-      summary.failed === 0
-        ? `All ${summary.total} flows get out (resolver ${out.resolver}).`
-        : `${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`,
-      columns,
-    ),
-  );
+  lines.push(para(verdictText(out), columns));
   if (summary.causes.length > 0) lines.push('', 'Causes and fixes:', ...causeLines(summary.causes, columns));
   if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns));
-  const certs = out.results.filter((r) => r.clientCertificate && r.status === 'ok');
-  if (certs.length > 0) {
-    const hosts = [...new Set(certs.map((r) => r.host))].join(', ');
-    lines.push('', para(`Keep ${hosts} out of any TLS inspection: the devices authenticate there with client certificates, and inspection breaks the agent.`, columns));
-  }
+  const advice = inspectionAdvice(out);
+  if (advice !== null) lines.push('', para(advice, columns));
   for (const note of out.notes) lines.push('', para(`Note: ${note}`, columns));
   return `${lines.join('\n')}\n`;
 }

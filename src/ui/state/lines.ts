@@ -1,6 +1,6 @@
 // The app's long texts (the check's verdict, the files written) as lines of a given
 // width, so the view only paints a window of them and the keys know how far to scroll.
-import type { CheckOutput } from '../../core/check/output.js';
+import { type CheckOutput, inspectionAdvice, verdictText } from '../../core/check/output.js';
 import type { Cause } from '../../core/check/summary.js';
 import { STATUSES } from '../../core/check/result.js';
 import { wrap } from '../../core/table.js';
@@ -43,12 +43,13 @@ function causeLines(causes: readonly Omit<Cause, 'status'>[], mark: string, tone
 export function checkLines(out: CheckOutput, width: number): Line[] {
   const { summary } = out;
   const lines: Line[] = [];
-  if (summary.failed === 0) lines.push(...para(`All ${summary.total} flows get out (resolver ${out.resolver}).`, width, 'ok'));
-  else lines.push(...para(`${summary.failed} of ${summary.total} flows fail (resolver ${out.resolver}, timeout ${out.timeoutMs} ms per phase).`, width, 'bad'));
+  lines.push(...para(verdictText(out), width, summary.failed === 0 ? 'ok' : 'bad'));
   const counts = STATUSES.filter((s) => summary.counts[s] > 0).map((s) => `${s} ${summary.counts[s]}`);
   lines.push({ text: counts.join(' · '), tone: 'muted' });
   if (summary.causes.length > 0) lines.push({ text: '', tone: 'plain' }, { text: 'Causes and fixes', tone: 'title' }, ...causeLines(summary.causes, '✗', 'bad', width));
   if (summary.warnings.length > 0) lines.push({ text: '', tone: 'plain' }, { text: 'Warnings', tone: 'title' }, ...causeLines(summary.warnings, '!', 'warn', width));
+  const advice = inspectionAdvice(out);
+  if (advice !== null) lines.push({ text: '', tone: 'plain' }, ...para(`! ${advice}`, width, 'warn', '', '  '));
   lines.push({ text: '', tone: 'plain' }, { text: 'Flows', tone: 'title' });
   const hostWidth = Math.max(...out.results.map((r) => `${r.host}:${r.port}`.length));
   for (const r of out.results) {
