@@ -222,7 +222,7 @@ describe('layout', () => {
   it('the check verdict wraps within the width; remote text is escaped', () => {
     const bad: CheckResult = {
       host: 'a02.c-cdsknn.net', protocol: 'tcp', port: 443, agents: ['rdms'], status: 'tls-untrusted', detail: 'issuer "Evil\u001b[2J CA"', route: 'direct',
-      addresses: [], dns: null, attempts: [], tls: null, issuer: 'Evil\u001b[2J Corp Inspection CA with a very long name that goes on and on', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: false,
+      addresses: [], untried: 0, dns: null, attempts: [], tls: null, issuer: 'Evil\u001b[2J Corp Inspection CA with a very long name that goes on and on', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: false,
     };
     for (const width of [80, 50]) {
       const lines = checkLines(output([bad]), width);
@@ -234,7 +234,7 @@ describe('layout', () => {
   it('the verdict keeps working client-certificate hosts out of TLS inspection, as `check` says it', () => {
     const iot: CheckResult = {
       host: 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com', protocol: 'tcp', port: 8883, agents: ['cca'], status: 'ok', detail: 'TLSv1.3', route: 'direct',
-      addresses: ['127.0.0.1'], dns: null, attempts: [], tls: null, issuer: 'Amazon', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: true,
+      addresses: ['127.0.0.1'], untried: 0, dns: null, attempts: [], tls: null, issuer: 'Amazon', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: true,
     };
     const text = checkLines(output([iot]), 80).map((l) => l.text).join(' ').replace(/\s+/g, ' ');
     expect(text).toContain('All 1 flows get out (resolver 127.0.0.1:53).');

@@ -184,7 +184,7 @@ describe('check --help', () => {
     expect(flat).toContain('100 to 120000 (default: 5000)');
     expect(flat).toContain('1 to 1000 (default: all)');
     expect(r.stdout).toContain('$EMAINT_PROXY_PASSWORD');
-    expect(r.stdout).toContain('Statuses: ok, dns-error, timeout, refused, tls-untrusted, tls-error, proxy-error.');
+    expect(r.stdout).toContain('Statuses: ok, dns-error, timeout, refused, tls-untrusted, tls-error, proxy-error, local-error.');
     expect(r.stdout).toContain('Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input.');
     expect(traffic.sent).toEqual([]);
   });

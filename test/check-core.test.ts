@@ -9,6 +9,8 @@ import { maskPassword, parsePacResult, parseProxyUrl } from '../src/core/check/p
 import type { CheckResult } from '../src/core/check/result.js';
 import { summarise } from '../src/core/check/summary.js';
 import { InputError } from '../src/core/errors.js';
+import { sortAnswers } from '../src/core/address-range.js';
+import { attemptOrder, errorResult, failedStatus } from '../src/net/check/connect.js';
 
 const SECRET = 's3cr3t';
 
@@ -178,7 +180,8 @@ function result(over: Partial<CheckResult> & Pick<CheckResult, 'host'>): CheckRe
     detail: 'TLSv1.3, certificate verified',
     route: 'direct',
     addresses: ['203.0.113.10'],
-    dns: { server: '10.0.0.53:53', chain: [over.host], ttl: 60, special: [] },
+    untried: 0,
+    dns: { server: '10.0.0.53:53', port: 53, chain: [over.host], ttl: 60, sinkhole: [], failures: [], special: [] },
     attempts: [{ address: '203.0.113.10', result: 'ok', ms: 5 }],
     tls: null,
     issuer: null,
@@ -192,7 +195,7 @@ describe('summarise', () => {
   it('counts every status, and has no causes when everything is ok', () => {
     const s = summarise([result({ host: 'a.example' }), result({ host: 'b.example', port: 8883 })]);
     expect(s).toMatchObject({ total: 2, ok: 2, failed: 0, causes: [], warnings: [] });
-    expect(s.counts).toEqual({ ok: 2, 'dns-error': 0, timeout: 0, refused: 0, 'tls-untrusted': 0, 'tls-error': 0, 'proxy-error': 0 });
+    expect(s.counts).toEqual({ ok: 2, 'dns-error': 0, timeout: 0, refused: 0, 'tls-untrusted': 0, 'tls-error': 0, 'proxy-error': 0, 'local-error': 0 });
     expect(summarise([])).toMatchObject({ total: 0, ok: 0, failed: 0, causes: [], warnings: [] });
   });
 
@@ -256,7 +259,7 @@ describe('summarise', () => {
 
   it('gives each DNS problem its own cause and fix, naming the resolver', () => {
     const dns = (host: string, dnsProblem: CheckResult['dnsProblem']) =>
-      result({ host, status: 'dns-error', ...(dnsProblem ? { dnsProblem } : {}), addresses: [], attempts: [], dns: { server: '10.0.0.53:53', chain: [host], ttl: null, special: [] } });
+      result({ host, status: 'dns-error', ...(dnsProblem ? { dnsProblem } : {}), addresses: [], attempts: [], dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: null, sinkhole: [], failures: [], special: [] } });
     const s = summarise([dns('nx.example', 'no-such-name'), dns('na.example', 'no-address'), dns('sf.example', 'server-error'), dns('to.example', 'no-answer')]);
     const by = new Map(s.causes.map((c) => [c.flows[0], c]));
     expect(by.get('nx.example:443')).toMatchObject({
@@ -314,12 +317,12 @@ describe('summarise', () => {
 
   it('warns about answers in special ranges, once per range, for working and failing flows alike', () => {
     const special = (host: string, address: string, range: string, over: Partial<CheckResult> = {}) =>
-      result({ host, addresses: [address], dns: { server: '10.0.0.53:53', chain: [host], ttl: 60, special: [{ address, range }] }, ...over });
+      result({ host, addresses: [address], dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: 60, sinkhole: [], failures: [], special: [{ address, range }] }, ...over });
     const s = summarise([
       special('a.example', '10.9.9.9', 'private'),
       special('b.example', '10.9.9.8', 'private', { status: 'timeout' }),
       special('c.example', '0.0.0.0', 'unspecified', { status: 'refused' }),
-      result({ host: 'd.example', dns: { server: '10.0.0.53:53', chain: ['d.example'], ttl: 60, special: [{ address: '10.1.1.1', range: 'private' }, { address: '10.1.1.2', range: 'private' }] } }),
+      result({ host: 'd.example', dns: { server: '10.0.0.53:53', port: 53, chain: ['d.example'], ttl: 60, sinkhole: [], failures: [], special: [{ address: '10.1.1.1', range: 'private' }, { address: '10.1.1.2', range: 'private' }] } }),
     ]);
     expect(s.causes.map((c) => c.flows)).toEqual([['b.example:443'], ['c.example:443']]);
     expect(s.warnings).toEqual([
@@ -338,7 +341,7 @@ describe('summarise', () => {
 
   it('names a few hosts in a warning fix, and lists every flow', () => {
     const hosts = Array.from({ length: 8 }, (_, i) => `h${i}.example`);
-    const s = summarise(hosts.map((host) => result({ host, dns: { server: 'platform', chain: [host], ttl: null, special: [{ address: '127.0.0.1', range: 'loopback' }] } })));
+    const s = summarise(hosts.map((host) => result({ host, dns: { server: 'platform', port: null, chain: [host], ttl: null, sinkhole: [], failures: [], special: [{ address: '127.0.0.1', range: 'loopback' }] } })));
     expect(s.warnings).toHaveLength(1);
     expect(s.warnings[0]?.fix).toBe("make sure the devices' resolver answers h0.example, h1.example, h2.example, h3.example, h4.example and 3 more with the public addresses");
     expect(s.warnings[0]?.flows).toEqual(hosts.map((h) => `${h}:443`));
@@ -493,7 +496,7 @@ describe('checkText', () => {
       output([
         result({ host: 'a.example', status: 'timeout', detail: 'no answer within 5000 ms' }),
         result({ host: 'b.example', status: 'timeout', detail: 'no answer within 5000 ms' }),
-        result({ host: 'c.example', dns: { server: '10.0.0.53:53', chain: ['c.example'], ttl: 5, special: [{ address: '10.0.0.9', range: 'private' }] } }),
+        result({ host: 'c.example', dns: { server: '10.0.0.53:53', port: 53, chain: ['c.example'], ttl: 5, sinkhole: [], failures: [], special: [{ address: '10.0.0.9', range: 'private' }] } }),
       ]),
     );
     expect(text).toContain('2 of 3 flows fail (resolver 10.0.0.53:53, timeout 5000 ms per phase).');
@@ -584,13 +587,14 @@ describe('checkJson', () => {
       status: 'ok',
       detail: 'TLSv1.3, certificate verified',
       addresses: ['203.0.113.10'],
+      untried: 0,
       timings: { dns: 1, connect: 5, tls: 10 },
       issuer: 'Amazon RSA 2048 M02, Amazon',
       tlsVersion: 'TLSv1.3',
       alpn: 'h2',
       expires: '2027-01-01T00:00:00.000Z',
       route: 'direct',
-      dns: { server: '10.0.0.53:53', chain: ['a.example'], ttl: 60, special: [] },
+      dns: { server: '10.0.0.53:53', port: 53, chain: ['a.example'], ttl: 60, sinkhole: [], failures: [], special: [] },
       attempts: [{ address: '203.0.113.10', result: 'ok', ms: 5 }],
       clientCertificate: true,
       agents: ['cca'],
@@ -612,5 +616,64 @@ describe('checkJson', () => {
       notes: ['a note'],
     });
     expect((body.summary['causes'] as unknown[]).length).toBe(2);
+  });
+});
+
+describe('local errors and new DNS causes', () => {
+  it('errno codes of this machine are local attempts, and a flow with one is local-error, not timeout or refused', () => {
+    for (const code of ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL']) {
+      expect(errorResult(Object.assign(new Error(code), { code }))).toEqual(['local', code]);
+    }
+    expect(errorResult(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toEqual(['refused', 'ECONNREFUSED']);
+    expect(failedStatus([{ address: '192.0.2.1', result: 'timeout', ms: 5000 }, { address: '192.0.2.2', result: 'local', ms: 1, code: 'EMFILE' }])).toBe('local-error');
+    expect(failedStatus([{ address: '192.0.2.1', result: 'timeout', ms: 5000 }])).toBe('timeout');
+  });
+
+  it('a local-error names the resource and never tells the user to change the firewall', () => {
+    const s = summarise([result({ host: 'a.example', status: 'local-error', localProblem: 'ENOBUFS' })]);
+    expect(s.causes).toEqual([
+      {
+        status: 'local-error',
+        cause: 'this machine ran out of socket buffers (ENOBUFS): these flows could not be tried, which says nothing about the site',
+        fix: 'free that resource on this machine (open files: raise ulimit -n) or check fewer flows at once (--concurrency), then run the check again',
+        flows: ['a.example:443'],
+      },
+    ]);
+  });
+
+  it('the RFC 8305 order: duplicates dropped, IPv6 first, interleaved, a few per family', () => {
+    const a = (address: string) => ({ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 });
+    const { chosen, untried } = attemptOrder([a('192.0.2.1'), a('192.0.2.1'), a('192.0.2.2'), a('192.0.2.3'), a('192.0.2.4'), a('2001:db8::1')], 3);
+    expect(chosen.map((c) => c.address)).toEqual(['2001:db8::1', '192.0.2.1', '192.0.2.2', '192.0.2.3']);
+    expect(untried).toBe(2);
+  });
+
+  it('sorts answers: public and special are usable, sinkhole answers never', () => {
+    const sorted = sortAnswers(['8.8.8.8', '10.1.1.1', '0.0.0.0', '255.255.255.255', '239.1.1.1', '240.1.1.1', '198.18.0.5', '::', 'ff05::2', '::ffff:0.0.0.0', '2001:db8::1'].map((address) => ({ address })));
+    expect(sorted.usable.map((u) => u.address)).toEqual(['8.8.8.8', '10.1.1.1', '198.18.0.5']);
+    expect(sorted.special).toEqual([
+      { address: '10.1.1.1', range: 'private' },
+      { address: '198.18.0.5', range: 'benchmarking' },
+    ]);
+    expect(sorted.sinkhole.map((x) => x.range)).toEqual(['unspecified', 'broadcast', 'multicast', 'reserved', 'unspecified', 'multicast', 'unspecified', 'reserved']);
+  });
+
+  it('warns about a failed family once per resolver and reason, naming IPv6 devices for AAAA', () => {
+    const dns = (host: string, type: 'A' | 'AAAA', reason: string) =>
+      result({ host, dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: 60, special: [], sinkhole: [], failures: [{ type, reason }] } });
+    const s = summarise([dns('a.example', 'AAAA', 'REFUSED'), dns('b.example', 'AAAA', 'REFUSED'), dns('c.example', 'A', 'SERVFAIL')]);
+    expect(s.causes).toEqual([]);
+    expect(s.warnings).toEqual([
+      {
+        cause: 'the resolver 10.0.0.53:53 answers A but fails AAAA for these names (AAAA: REFUSED)',
+        fix: 'IPv4 devices are not affected; make 10.0.0.53:53 answer AAAA for a.example and b.example (an empty answer is fine), or IPv6 and dual-stack devices may wait or fail',
+        flows: ['a.example:443', 'b.example:443'],
+      },
+      {
+        cause: 'the resolver 10.0.0.53:53 answers AAAA but fails A for these names (A: SERVFAIL)',
+        fix: 'make 10.0.0.53:53 answer A for c.example: IPv4-only devices cannot reach them',
+        flows: ['c.example:443'],
+      },
+    ]);
   });
 });

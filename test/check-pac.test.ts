@@ -14,7 +14,7 @@ function fakeResolver(table: Record<string, string[]>): Resolver & { asked: stri
   const resolver = async (host: string): Promise<LookupOutcome> => {
     asked.push(host);
     const addresses = table[host];
-    const finding = { server: 'x', chain: [host], ttl: addresses ? 1 : null, special: [] };
+    const finding = { server: 'x', port: 53, chain: [host], ttl: addresses ? 1 : null, sinkhole: [], failures: [], special: [] };
     if (!addresses) return { ok: false, problem: 'no-such-name', detail: `${host}: NXDOMAIN`, finding, ms: 0 };
     return { ok: true, addresses: addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })), finding, ms: 0 };
   };

@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDnsServer } from '../src/core/site.js';
 import { DnsError, query, resolveName } from '../src/net/dns.js';
 import { resolveHosts } from '../src/net/resolve-hosts.js';
 import { A, AAAA, CNAME, frame, reply, startServer, type TestServer, zone } from './helpers/dns-server.js';
@@ -360,15 +361,16 @@ describe('answers that are not ours', () => {
     }
   });
 
-  it('ignores an over-long UDP datagram even when it matches', async () => {
+  it('reads a UDP answer larger than 4096 bytes that arrives whole without TC', async () => {
     dns.handle((q) => {
       const many = Array.from({ length: 300 }, (_, i) => A(q.name, `198.51.100.${i % 250}`));
       const big = dnsPacket.encode(reply(q, many));
       expect(big.length).toBeGreaterThan(4096);
-      return [big, { delayMs: 20 }, reply(q, [A(q.name, '192.0.2.93')])];
+      return [big];
     });
     const r = await query('huge.example.test', 'A', opts());
-    expect(r.answers.map((a) => a.data)).toEqual(['192.0.2.93']);
+    expect(r.viaTcp).toBe(false);
+    expect(r.answers).toHaveLength(300);
   });
 
   it('times out when only bogus packets arrive', async () => {
@@ -415,11 +417,32 @@ describe('error answers', () => {
     expect(err.message).toContain(rcode);
   });
 
-  it('reports SERVFAIL on one type even when the other type answers', async () => {
-    dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.1')]) : reply(q, [], { rcode: 'SERVFAIL' })));
-    const err = await dnsFailure(resolveName('half.example.test', opts()));
-    expect(err.code).toBe('rcode');
-    expect(err.message).toContain('SERVFAIL');
+  it('keeps the A addresses when AAAA is REFUSED, and names the failed family', async () => {
+    // dnsmasq with --address=/#/127.0.0.1 and no upstream answers A and refuses AAAA.
+    dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.1')]) : reply(q, [], { rcode: 'REFUSED' })));
+    const r = await resolveName('half.example.test', opts());
+    expect(r.addresses).toEqual([{ address: '192.0.2.1', family: 4, ttl: 300 }]);
+    expect(r.failures.map((f) => [f.type, f.error.code, f.error.rcode])).toEqual([['AAAA', 'rcode', 'REFUSED']]);
+  });
+
+  it('keeps the AAAA addresses when A fails with SERVFAIL', async () => {
+    dns.handle((q) => (q.type === 'AAAA' ? reply(q, [AAAA(q.name, '2001:db8::1')]) : reply(q, [], { rcode: 'SERVFAIL' })));
+    const r = await resolveName('half6.example.test', opts());
+    expect(r.addresses.map((a) => a.address)).toEqual(['2001:db8::1']);
+    expect(r.failures.map((f) => [f.type, f.error.rcode])).toEqual([['A', 'SERVFAIL']]);
+  });
+
+  it('keeps the A addresses when AAAA is never answered (the timeout is that family\'s failure)', async () => {
+    dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.2')]) : null));
+    const r = await resolveName('silent6.example.test', opts(300));
+    expect(r.addresses.map((a) => a.address)).toEqual(['192.0.2.2']);
+    expect(r.failures.map((f) => [f.type, f.error.code])).toEqual([['AAAA', 'timeout']]);
+  });
+
+  it('throws the A error when neither family gives an address', async () => {
+    dns.handle((q) => reply(q, [], { rcode: q.type === 'A' ? 'SERVFAIL' : 'REFUSED' }));
+    const err = await dnsFailure(resolveName('down.example.test', opts()));
+    expect([err.code, err.rcode]).toEqual(['rcode', 'SERVFAIL']);
   });
 
   it('reports code network when nothing listens on the UDP port', async () => {
@@ -482,6 +505,7 @@ describe('resolveHosts', () => {
         { address: '2001:db8::101', family: 6, ttl: 100 },
       ],
       error: null,
+      failed: [],
     });
     expect(r.hosts.get('two.example.test')).toEqual({
       addresses: [
@@ -489,8 +513,9 @@ describe('resolveHosts', () => {
         { address: '2001:db8::101', family: 6, ttl: 50 },
       ],
       error: null,
+      failed: [],
     });
-    expect(r.hosts.get('three.example.test')).toEqual({ addresses: [{ address: '192.0.2.103', family: 4, ttl: 300 }], error: null });
+    expect(r.hosts.get('three.example.test')).toEqual({ addresses: [{ address: '192.0.2.103', family: 4, ttl: 300 }], error: null, failed: [] });
     const missing = r.hosts.get('missing.example.test');
     expect(missing?.addresses).toEqual([]);
     expect(missing?.error).toMatch(/NXDOMAIN/);
@@ -503,7 +528,13 @@ describe('resolveHosts', () => {
     const started = Date.now();
     const r = await resolveHosts(hosts, dns.server, 1000, now);
     expect(Date.now() - started).toBeLessThan(900);
-    for (const h of hosts) expect(r.hosts.get(h)).toEqual({ addresses: [{ address: '192.0.2.110', family: 4, ttl: 300 }], error: null });
+    for (const h of hosts) expect(r.hosts.get(h)).toEqual({ addresses: [{ address: '192.0.2.110', family: 4, ttl: 300 }], error: null, failed: [] });
+  });
+
+  it('fills the IPv4 addresses of a host whose AAAA is REFUSED, and says which family failed', async () => {
+    dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.111')]) : reply(q, [], { rcode: 'REFUSED' })));
+    const r = await resolveHosts(['half.example.test'], dns.server, 1000, now);
+    expect(r.hosts.get('half.example.test')).toEqual({ addresses: [{ address: '192.0.2.111', family: 4, ttl: 300 }], error: null, failed: ['AAAA: REFUSED'] });
   });
 
   it('reports a timeout as the host error', async () => {
@@ -519,6 +550,16 @@ describe('resolveHosts', () => {
     expect(r.hosts.size).toBe(0);
     expect(r.at).toBe(now().toISOString());
     expect(dns.asked).toEqual([]);
+  });
+});
+
+describe('a resolver given as an IPv4-mapped IPv6 address', () => {
+  it('[::ffff:127.0.0.1]:port works: answers are matched on the normalised address', async () => {
+    dns.handle(zone([A('mapped.example.test', '192.0.2.140')]));
+    const server = parseDnsServer(`[::ffff:127.0.0.1]:${dns.server.port}`);
+    expect(server.family).toBe(6);
+    const r = await resolveName('mapped.example.test', { server, timeoutMs: 1000 });
+    expect(r.addresses.map((a) => a.address)).toEqual(['192.0.2.140']);
   });
 });
 

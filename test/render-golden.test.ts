@@ -36,13 +36,14 @@ function fixedResolution(hosts: readonly string[]): Promise<Resolution> {
       hosts.map((h, i) => [
         h,
         i === 3
-          ? { addresses: [], error: 'no answer from 192.0.2.53:53 within 3000 ms' }
+          ? { addresses: [], error: 'no answer from 192.0.2.53:53 within 3000 ms', failed: [] }
           : {
               addresses: [
                 { address: `198.51.100.${i + 1}`, family: 4 as const, ttl: 60 },
                 ...(i % 2 === 0 ? [{ address: `2001:db8:100::${(i + 1).toString(16)}`, family: 6 as const, ttl: 300 }] : []),
               ],
               error: null,
+              failed: [],
             },
       ]),
     ),

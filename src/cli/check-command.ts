@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
 import type { Catalogue } from '../core/catalogue.js';
+import { STATUSES } from '../core/check/result.js';
 import { readPacFile } from '../io/pac-file.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { addAgentFlags } from './agent-list.js';
@@ -36,7 +37,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       'after',
       [
         '',
-        'Statuses: ok, dns-error, timeout, refused, tls-untrusted, tls-error, proxy-error.',
+        `Statuses: ${STATUSES.join(', ')}.`,
         'Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input.',
         '',
         'Examples:',

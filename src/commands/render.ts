@@ -40,6 +40,9 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
       ...(target.takesWildcards ? rules.warnings : []),
       ...out.warnings,
       ...unresolved.map(([host, r]) => `${host} not resolved (${r.error ?? ''}); its set stays empty until dnsmasq fills it`),
+      ...[...(resolution?.hosts ?? [])].flatMap(([host, r]) =>
+        r.failed.map((f) => `${host}: the resolver failed ${f}; the sets hold only the other family's addresses until dnsmasq fills them`),
+      ),
     ],
   };
 }

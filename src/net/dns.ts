@@ -6,6 +6,8 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
+import ipaddr from 'ipaddr.js';
+import { isLocalErrorCode } from '../core/check/local.js';
 import type { DnsServer, Family } from '../core/site.js';
 
 export type RecordType = 'A' | 'AAAA';
@@ -37,15 +39,16 @@ export class DnsError extends Error {
   override name = 'DnsError';
   constructor(
     message: string,
-    readonly code: 'timeout' | 'network' | 'rcode' | 'loop',
+    /** `local`: this machine could not send at all (out of sockets or buffers). */
+    readonly code: 'timeout' | 'network' | 'rcode' | 'loop' | 'local',
     /** With code rcode: the server's answer, e.g. NXDOMAIN or SERVFAIL. */
     readonly rcode?: string,
+    /** With code local or network: the system's error code (EMFILE, ECONNREFUSED, ...). */
+    readonly errno?: string,
   ) {
     super(message);
   }
 }
-
-const MAX_UDP = 4096;
 
 /** One question to the server: UDP, and TCP when the UDP answer is truncated. */
 export async function query(name: string, type: RecordType, options: DnsOptions): Promise<DnsAnswer> {
@@ -105,11 +108,11 @@ function exchangeUdp(name: string, type: RecordType, { server, timeoutMs, signal
     const onAbort = () => done(() => reject(aborted(server)));
     if (signal?.aborted) return done(() => reject(aborted(server)));
     signal?.addEventListener('abort', onAbort);
-    socket.on('error', (err) => done(() => reject(new DnsError(`${serverText(server)}: ${err.message}`, 'network'))));
+    socket.on('error', (err) => done(() => reject(socketError(server, err, ''))));
     socket.on('message', (msg, rinfo) => {
-      // connect() filters by peer already; the check stays for clarity and safety.
+      // connect() filters by peer already; the check stays for clarity and safety. An
+      // answer larger than we advertise (no EDNS: 512) is still read when it arrives whole.
       if (rinfo.port !== server.port || normalise(rinfo.address) !== normalise(server.address)) return;
-      if (msg.length > MAX_UDP) return;
       const p = decode(msg);
       if (p && matches(p, id, name, type)) done(() => resolve(p));
     });
@@ -135,7 +138,7 @@ function exchangeTcp(name: string, type: RecordType, { server, timeoutMs, signal
     );
     const onAbort = () => done(() => reject(aborted(server)));
     signal?.addEventListener('abort', onAbort);
-    socket.on('error', (err) => done(() => reject(new DnsError(`${serverText(server)} (TCP): ${err.message}`, 'network'))));
+    socket.on('error', (err) => done(() => reject(socketError(server, err, ' (TCP)'))));
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(packet.length);
@@ -174,24 +177,51 @@ export interface Address {
   ttl: number;
 }
 
+/** A record type that failed (timeout, SERVFAIL, REFUSED, a CNAME loop) while the other may not have. */
+export interface FamilyError {
+  type: RecordType;
+  error: DnsError;
+}
+
 export interface Resolved {
   name: string;
   /** The name, then each CNAME target in order. */
   chain: string[];
   addresses: Address[];
+  /** Families that failed while the other gave addresses: the caller goes on and warns. */
+  failures: FamilyError[];
 }
 
 const MAX_CNAMES = 8;
 
-/** A and AAAA for `name`, following CNAMEs (in the answer, or by asking again). */
+/**
+ * A and AAAA for `name`, following CNAMEs (in the answer, or by asking again). The two
+ * families are independent: a resolver that answers A and refuses AAAA still gives the
+ * A addresses, with the AAAA failure in `failures`. Throws only when there is no address
+ * at all and a reason for it (NXDOMAIN for both, or a family's error, A's first).
+ */
 export async function resolveName(name: string, options: DnsOptions): Promise<Resolved> {
-  const [v4, v6] = await Promise.all([follow(name, 'A', options), follow(name, 'AAAA', options)]);
+  const [v4, v6] = await Promise.all([family(name, 'A', options), family(name, 'AAAA', options)]);
   const chain = v4.chain.length >= v6.chain.length ? v4.chain : v6.chain;
+  const addresses = [...v4.addresses, ...v6.addresses];
+  const failures = [v4, v6].flatMap((r) => (r.error ? [{ type: r.type, error: r.error }] : []));
+  if (addresses.length > 0) return { name, chain, addresses, failures };
   if (v4.rcode === 'NXDOMAIN' && v6.rcode === 'NXDOMAIN') throw new DnsError(`${name}: no such name (NXDOMAIN)`, 'rcode', 'NXDOMAIN');
-  for (const r of [v4, v6]) {
-    if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') throw new DnsError(`${name}: the server answered ${r.rcode}`, 'rcode', r.rcode);
+  const failed = failures[0];
+  if (failed) throw failed.error;
+  return { name, chain, addresses, failures };
+}
+
+/** One family's answer; a DnsError becomes part of the result, anything else is a bug. */
+async function family(name: string, type: RecordType, options: DnsOptions): Promise<{ type: RecordType; rcode: string; chain: string[]; addresses: Address[]; error: DnsError | null }> {
+  try {
+    const r = await follow(name, type, options);
+    const error = r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN' ? null : new DnsError(`${name}: the server answered ${r.rcode} for ${type}`, 'rcode', r.rcode);
+    return { type, ...r, error };
+  } catch (err) {
+    if (!(err instanceof DnsError)) throw err;
+    return { type, rcode: '', chain: [name.toLowerCase().replace(/\.$/, '')], addresses: [], error: err };
   }
-  return { name, chain, addresses: [...v4.addresses, ...v6.addresses] };
 }
 
 async function follow(name: string, type: RecordType, options: DnsOptions) {
@@ -230,8 +260,13 @@ function aborted(server: DnsServer): DnsError {
   return new DnsError(`no answer from ${serverText(server)} in time`, 'timeout');
 }
 
+function socketError(server: DnsServer, err: NodeJS.ErrnoException, transport: string): DnsError {
+  return new DnsError(`${serverText(server)}${transport}: ${err.code ?? err.message}`, isLocalErrorCode(err.code) ? 'local' : 'network', undefined, err.code);
+}
+
+/** One spelling per address: ::ffff:7f00:1, ::ffff:127.0.0.1 and 127.0.0.1 are one peer. */
 function normalise(address: string): string {
-  return address.replace(/^::ffff:/, '').toLowerCase();
+  return ipaddr.isValid(address) ? ipaddr.process(address).toString() : address.toLowerCase();
 }
 
 export function serverText(s: DnsServer): string {

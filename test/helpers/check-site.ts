@@ -43,6 +43,8 @@ export interface SiteOptions {
   ports: readonly number[];
   /** Names the resolver says do not exist (NXDOMAIN). */
   missing?: readonly string[];
+  /** The resolver answers A and REFUSES AAAA for the plain hosts (no --local, no upstream). */
+  refuseAaaa?: boolean;
 }
 
 export class CheckSite {
@@ -96,7 +98,7 @@ export class CheckSite {
       }
     }
     for (const name of missing) extra.push(`--local=/${name}/`);
-    this.dnsmasq = await startDnsmasq({ addresses: plain, netns: this.ns, port: 53, extra });
+    this.dnsmasq = await startDnsmasq({ addresses: plain, netns: this.ns, port: 53, extra, local: options.refuseAaaa !== true });
     const listeners = [...options.hosts].flatMap(([, h]) => {
       if (h.far === 'none') return [];
       const pair = h.far === 'inspected' ? this.pki.inspected : h.far === 'wrong-name' ? this.pki.wrongName : this.pki.site;
@@ -149,7 +151,12 @@ export class CheckSite {
 
   /** The built CLI, inside the namespace, trusting the test CA as a site would its roots. */
   run(args: readonly string[], env: Record<string, string> = {}): CliResult {
-    const r = spawnSync('ip', ['netns', 'exec', this.ns.name, process.execPath, BIN, ...args], {
+    return this.node([BIN, ...args], env);
+  }
+
+  /** Node with these arguments inside the namespace, with the CLI's environment. */
+  node(args: readonly string[], env: Record<string, string> = {}): CliResult {
+    const r = spawnSync('ip', ['netns', 'exec', this.ns.name, process.execPath, ...args], {
       encoding: 'utf8',
       env: { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: this.pki.caFile, NO_COLOR: '1', ...env },
       timeout: 60_000,

@@ -15,6 +15,9 @@ export interface DnsmasqOptions {
   port?: number;
   /** More options, e.g. --conf-file=<snippet> or --server=127.0.0.1#5300. */
   extra?: readonly string[];
+  /** false: no --local for the names, so the other family is forwarded, and with no
+   *  upstream REFUSED (as `--address=/#/127.0.0.1` sites do). Default true. */
+  local?: boolean;
 }
 
 export async function startDnsmasq(options: DnsmasqOptions): Promise<Dnsmasq> {
@@ -31,7 +34,7 @@ export async function startDnsmasq(options: DnsmasqOptions): Promise<Dnsmasq> {
       '--pid-file=',
       '--user=root',
       ...(options.extra?.some((e) => e.startsWith('--server=')) ? [] : ['--no-resolv']),
-      ...[...options.addresses].flatMap(([host, ip]) => [`--address=/${host}/${ip}`, `--local=/${host}/`]),
+      ...[...options.addresses].flatMap(([host, ip]) => [`--address=/${host}/${ip}`, ...(options.local === false ? [] : [`--local=/${host}/`])]),
       ...(options.extra ?? []),
     ];
     const child = options.netns

@@ -14,6 +14,7 @@ export function checkJson(out: CheckOutput): string {
     status: r.status,
     detail: r.detail,
     addresses: r.addresses,
+    untried: r.untried,
     timings: r.timings,
     issuer: r.issuer,
     tlsVersion: r.tls?.version ?? null,
@@ -25,6 +26,7 @@ export function checkJson(out: CheckOutput): string {
     clientCertificate: r.clientCertificate,
     agents: r.agents,
     ...(r.dnsProblem === undefined ? {} : { dnsProblem: r.dnsProblem }),
+    ...(r.localProblem === undefined ? {} : { localProblem: r.localProblem }),
     ...(r.proxyProblem === undefined ? {} : { proxyProblem: r.proxyProblem }),
     ...(r.proxyStatus === undefined ? {} : { proxyStatus: r.proxyStatus }),
   }));

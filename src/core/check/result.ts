@@ -1,21 +1,23 @@
 // What a check of one flow found. Pure data: the net layer fills it, the summary and
 // the outputs read it.
 
-/** The verdict of one flow, worst phase first. */
-export type CheckStatus = 'ok' | 'dns-error' | 'timeout' | 'refused' | 'tls-untrusted' | 'tls-error' | 'proxy-error';
+/** The verdicts of one flow, worst phase first; `local-error` is this machine's own
+ *  trouble (out of sockets or memory), which says nothing about the site. */
+export const STATUSES = ['ok', 'dns-error', 'timeout', 'refused', 'tls-untrusted', 'tls-error', 'proxy-error', 'local-error'] as const;
 
-export const STATUSES: readonly CheckStatus[] = ['ok', 'dns-error', 'timeout', 'refused', 'tls-untrusted', 'tls-error', 'proxy-error'];
+export type CheckStatus = (typeof STATUSES)[number];
 
 /** Why a proxy step failed; picks the fix in the summary. */
 export type ProxyProblem = 'unreachable' | 'auth' | 'denied' | 'upstream' | 'no-answer' | 'pac' | 'unsupported';
 
 /** Why a lookup failed; picks the fix in the summary. */
-export type DnsProblem = 'no-such-name' | 'no-address' | 'no-answer' | 'server-error';
+export type DnsProblem = 'no-such-name' | 'no-address' | 'no-answer' | 'server-error' | 'cname-loop' | 'sinkhole';
 
 /** One TCP connection attempt to one resolved address (or to the proxy). */
 export interface Attempt {
   address: string;
-  result: 'ok' | 'timeout' | 'refused' | 'unreachable' | 'error';
+  /** `local`: this machine could not even try (EMFILE, ENOBUFS, ...). */
+  result: 'ok' | 'timeout' | 'refused' | 'unreachable' | 'error' | 'local';
   ms: number;
   /** The system's error code (ECONNREFUSED, EHOSTUNREACH, ...), where there was one. */
   code?: string;
@@ -27,14 +29,29 @@ export interface SpecialAddress {
   range: string;
 }
 
+/** One record type the resolver did not answer while the other did (e.g. AAAA REFUSED). */
+export interface FamilyFailure {
+  type: 'A' | 'AAAA';
+  /** e.g. "REFUSED", "SERVFAIL", "no answer within 5000 ms", "CNAME loop at x". */
+  reason: string;
+}
+
 export interface DnsFinding {
   /** "127.0.0.53:53", or "platform" when the system's own resolver was used. */
   server: string;
+  /** The resolver's port (for the fix: udp/5390), null for the platform resolver. */
+  port: number | null;
   /** The name, then each CNAME target in order. */
   chain: string[];
   /** Lowest TTL along the chain, seconds; null where the platform resolver gives none. */
   ttl: number | null;
+  /** Answers that work but point at split-horizon DNS (private, loopback, ...): connected to. */
   special: SpecialAddress[];
+  /** Answers no host can be reached at (0.0.0.0, multicast, broadcast, reserved): a sinkhole
+   *  or filter's answer, never connected to. */
+  sinkhole: SpecialAddress[];
+  /** A family that failed while the other gave addresses: the flow goes on, with a warning. */
+  failures: FamilyFailure[];
 }
 
 export interface TlsFinding {
@@ -67,6 +84,8 @@ export interface CheckResult {
   /** "direct", or "proxy host:port" (never with credentials). */
   route: string;
   addresses: string[];
+  /** Addresses the resolver gave that were not tried (only a few per family are). */
+  untried: number;
   dns: DnsFinding | null;
   attempts: Attempt[];
   tls: TlsFinding | null;
@@ -77,6 +96,8 @@ export interface CheckResult {
   clientCertificate: boolean;
   /** Set with status dns-error. */
   dnsProblem?: DnsProblem;
+  /** Set with status local-error: the system's error code (EMFILE, ENOBUFS, ...). */
+  localProblem?: string;
   /** Set with status proxy-error. */
   proxyProblem?: ProxyProblem;
   /** For proxy-error: the proxy's HTTP status, where it answered. */

@@ -1,5 +1,6 @@
 // The verdict over all flows: failures grouped by cause, each with what to change.
 // Pure: the same results always give the same summary, in a stable order.
+import { localResource } from './local.js';
 import { type CheckResult, type CheckStatus, STATUSES } from './result.js';
 
 export interface Cause {
@@ -86,10 +87,23 @@ function causeOf(r: CheckResult): [string, (hosts: string) => string] {
   switch (r.status) {
     case 'dns-error':
       switch (r.dnsProblem) {
-        case 'no-answer':
-          return [`the resolver ${resolver} did not answer`, () => `check the resolver address (--dns-server) and allow udp/53 and tcp/53 to it`];
+        case 'no-answer': {
+          const port = r.dns?.port ?? null;
+          const where = port === null ? 'allow this machine to reach its resolver' : `allow udp/${port} and tcp/${port} to it`;
+          return [`the resolver ${resolver} did not answer`, () => `check the resolver address (--dns-server) and ${where}`];
+        }
         case 'server-error':
           return [`the resolver ${resolver} failed to resolve these names (SERVFAIL or REFUSED)`, (h) => `make ${resolver} able to resolve ${h}: check its forwarders and DNSSEC`];
+        case 'cname-loop':
+          return [
+            `the resolver ${resolver} answers these names with a CNAME loop or an endless CNAME chain`,
+            (h) => `fix the CNAME records ${resolver} gives for ${h}: a local zone, DNS filter or rewrite rule points them in a circle`,
+          ];
+        case 'sinkhole':
+          return [
+            `the resolver ${resolver} answers these names with addresses no host can be reached at (0.0.0.0, multicast, reserved): a DNS filter or sinkhole blocks them`,
+            (h) => `allow ${h} in the DNS filter (sinkhole, RPZ, DNS security service) or make ${resolver} answer them with their public addresses`,
+          ];
         case 'no-address':
           return [`the resolver ${resolver} has no A or AAAA records for these names`, (h) => `make ${resolver} answer ${h} with the public addresses (no local zone or filter)`];
         default:
@@ -111,6 +125,11 @@ function causeOf(r: CheckResult): [string, (hosts: string) => string] {
       return [`the TLS handshake fails: ${r.tls?.error ?? r.detail}`, (h) => `check what answers on ${portOf(r)} for ${h}: a proxy or firewall that breaks or intercepts TLS`];
     case 'proxy-error':
       return proxyCause(r);
+    case 'local-error':
+      return [
+        `this machine ran out of ${localResource(r.localProblem)} (${r.localProblem ?? 'error'}): these flows could not be tried, which says nothing about the site`,
+        () => `free that resource on this machine (open files: raise ulimit -n) or check fewer flows at once (--concurrency), then run the check again`,
+      ];
     case 'ok':
       return ['', () => ''];
   }
@@ -143,6 +162,24 @@ function warningsOf(r: CheckResult): [string, (hosts: string) => string][] {
     out.push([
       `these names resolve to ${range} addresses: a sign of split-horizon DNS or a sinkhole`,
       (h) => `make sure the devices' resolver answers ${h} with the public addresses`,
+    ]);
+  }
+  const resolver = r.dns?.server ?? 'the resolver';
+  for (const f of r.dns?.failures ?? []) {
+    const other = f.type === 'A' ? 'AAAA' : 'A';
+    out.push([
+      `the resolver ${resolver} answers ${other} but fails ${f.type} for these names (${f.type}: ${f.reason})`,
+      (h) =>
+        f.type === 'AAAA'
+          ? `IPv4 devices are not affected; make ${resolver} answer AAAA for ${h} (an empty answer is fine), or IPv6 and dual-stack devices may wait or fail`
+          : `make ${resolver} answer A for ${h}: IPv4-only devices cannot reach them`,
+    ]);
+  }
+  if (r.status !== 'dns-error' && (r.dns?.sinkhole.length ?? 0) > 0) {
+    const shown = [...new Set(r.dns?.sinkhole.map((s) => s.address))].join(', ');
+    out.push([
+      `some answers for these names are addresses no host can be reached at (${shown}): not tried`,
+      (h) => `make ${resolver} answer ${h} with their public addresses only (a DNS filter may answer part of them)`,
     ]);
   }
   if (r.status === 'ok' && r.attempts.some((a) => a.result !== 'ok')) {

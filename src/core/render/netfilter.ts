@@ -41,9 +41,11 @@ export function resolutionNote(d: Destination, family: Family, resolution: Resol
   if (failed.length > 0) parts.push(`not resolved ${when}: ${failed.length === 1 && d.kind === 'host' ? (results[0]?.error ?? '') : failed.join(', ')}`);
   if (failed.length < d.hosts.length) {
     const count = new Set(mine.map((a) => a.address)).size;
+    const type = family === 4 ? 'A' : 'AAAA';
+    const failed = results.flatMap((r) => r?.failed ?? []).find((f) => f.startsWith(`${type}:`));
     parts.push(
       count === 0
-        ? `${resolved} ${when}: no ${family === 4 ? 'A' : 'AAAA'} records`
+        ? `${resolved} ${when}: ${failed === undefined ? `no ${type} records` : `the resolver failed ${failed}`}`
         : `${resolved} ${when}: ${count} address${count > 1 ? 'es' : ''}, ttl ${Math.min(...mine.map((a) => a.ttl))} s`,
     );
   }

@@ -41,7 +41,9 @@ export interface Resolution {
   server: string;
   /** ISO time of the lookups. */
   at: string;
-  hosts: ReadonlyMap<string, { addresses: ResolvedAddress[]; error: string | null }>;
+  /** Per host: its addresses, why there are none (`error`), and the record types that
+   *  failed while the other answered (`failed`, e.g. "AAAA: REFUSED"). */
+  hosts: ReadonlyMap<string, { addresses: ResolvedAddress[]; error: string | null; failed: string[] }>;
 }
 
 export interface Meta {

@@ -61,7 +61,7 @@ async function checkFlow(flow: Flow, settings: CheckSettings, phase: (p: Phase) 
 }
 
 function blank(route: string): Draft {
-  return { status: 'ok', detail: '', route, addresses: [], dns: null, attempts: [], tls: null, timings: { dns: null, connect: null, tls: null } };
+  return { status: 'ok', detail: '', route, addresses: [], untried: 0, dns: null, attempts: [], tls: null, timings: { dns: null, connect: null, tls: null } };
 }
 
 async function checkRoute(flow: Flow, settings: CheckSettings, phase: (p: Phase) => void): Promise<Draft> {
@@ -85,16 +85,22 @@ async function direct(flow: Flow, settings: CheckSettings, phase: (p: Phase) => 
   const looked = await settings.resolver(flow.host);
   draft.timings.dns = looked.ms;
   draft.dns = looked.finding;
-  if (!looked.ok) return { ...draft, status: 'dns-error', dnsProblem: looked.problem, detail: looked.detail };
+  if (!looked.ok) {
+    if (looked.local !== undefined) return { ...draft, status: 'local-error', localProblem: looked.local, detail: looked.detail };
+    return { ...draft, status: 'dns-error', dnsProblem: looked.problem, detail: looked.detail };
+  }
   draft.addresses = looked.addresses.map((a) => a.address);
   phase('connect');
-  const { winner, all } = connectAny(looked.addresses, flow.port, settings.timeoutMs);
+  const { winner, all, untried } = connectAny(looked.addresses, flow.port, settings.timeoutMs);
+  draft.untried = untried;
   const first = await winner;
   if (!first) {
     const attempts = await all;
     draft.attempts = attempts;
     draft.timings.connect = Math.max(...attempts.map((a) => a.ms));
-    return { ...draft, status: failedStatus(attempts), detail: attemptsText(attempts, flow.port, settings.timeoutMs) };
+    const status = failedStatus(attempts);
+    const local = attempts.find((a) => a.result === 'local')?.code;
+    return { ...draft, status, ...(status === 'local-error' ? { localProblem: local ?? 'ERROR' } : {}), detail: attemptsText(attempts, flow.port, settings.timeoutMs) };
   }
   draft.timings.connect = first.attempt.ms;
   // TLS on the first connection while the other addresses finish their attempts.
@@ -112,6 +118,7 @@ async function viaProxy(flow: Flow, proxy: Proxy, settings: CheckSettings, phase
     phase('dns');
     const looked = await settings.resolver(proxy.host);
     draft.timings.dns = looked.ms;
+    if (!looked.ok && looked.local !== undefined) return { ...draft, status: 'local-error', localProblem: looked.local, detail: looked.detail };
     if (!looked.ok) return { ...draft, status: 'proxy-error', proxyProblem: 'unreachable', detail: `cannot resolve the proxy ${proxy.host}: ${looked.detail}` };
     addresses = looked.addresses;
   }
@@ -119,6 +126,8 @@ async function viaProxy(flow: Flow, proxy: Proxy, settings: CheckSettings, phase
   const tunnel = await connectViaProxy(proxy, addresses, flow.host, flow.port, settings.timeoutMs);
   draft.attempts = tunnel.attempts;
   draft.timings.connect = tunnel.ms;
+  const local = tunnel.attempts.find((a) => a.result === 'local')?.code;
+  if (!tunnel.ok && local !== undefined) return { ...draft, status: 'local-error', localProblem: local, detail: tunnel.detail };
   if (!tunnel.ok) {
     return { ...draft, status: 'proxy-error', proxyProblem: tunnel.problem, ...(tunnel.status === undefined ? {} : { proxyStatus: tunnel.status }), detail: tunnel.detail };
   }
