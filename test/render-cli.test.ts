@@ -32,7 +32,7 @@ describe('render output', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'emaint-egress render: --target iptables writes 3 files (emaint-egress.ipset, emaint-egress.rules, emaint-egress.dnsmasq.conf); pass --out DIR\n',
+      'emaint-egress render: --target iptables writes 3 files (emaint-egress.ipset, emaint-egress.rules, emaint-egress.iptables.dnsmasq.conf); pass --out DIR\n',
     );
   });
 
@@ -40,7 +40,7 @@ describe('render output', () => {
     const out = join(tmp(), 'a', 'b');
     const r = await cli('render', '--agents', 'cca', '--target', 'nftables', '--out', out);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['emaint-egress.dnsmasq.conf', 'emaint-egress.nft']);
+    expect(readdirSync(out).sort()).toEqual(['emaint-egress.nft', 'emaint-egress.nftables.dnsmasq.conf']);
     expect(r.stdout).toContain(`Wrote 2 files to ${out}:`);
     expect(r.stdout).toContain('nft -f emaint-egress.nft');
   });
@@ -73,12 +73,12 @@ describe('render output', () => {
       // Root ignores folder permissions; a folder in the way of a file fails the rename instead.
       const out = tmp();
       mkdirSync(join(out, 'emaint-egress.nft'));
-      writeFileSync(join(out, 'emaint-egress.dnsmasq.conf'), 'old');
+      writeFileSync(join(out, 'emaint-egress.nftables.dnsmasq.conf'), 'old');
       const r = await cli('render', '--agents', 'cca', '--target', 'nftables', '--out', out, '--force');
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/emaint-egress\.nft is a folder/);
-      expect(readdirSync(out).sort()).toEqual(['emaint-egress.dnsmasq.conf', 'emaint-egress.nft']);
-      expect(readFileSync(join(out, 'emaint-egress.dnsmasq.conf'), 'utf8')).toBe('old');
+      expect(readdirSync(out).sort()).toEqual(['emaint-egress.nft', 'emaint-egress.nftables.dnsmasq.conf']);
+      expect(readFileSync(join(out, 'emaint-egress.nftables.dnsmasq.conf'), 'utf8')).toBe('old');
       return;
     }
     const out = tmp();
@@ -138,7 +138,12 @@ describe('render: bad input is one line on stderr, exit 2, nothing on stdout', (
     [['--agents', 'cca', '--target', 'pfsense', '--hook', 'output'], /--hook applies to --target iptables or nftables, not pfsense$/],
     [['--agents', 'cca', '--target', 'iptables', '--hook', 'input', '--out', '/nonexistent-never'], /--hook: 'input' is not valid; valid: output, forward$/],
     [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'bridge filter', '--out', '/nonexistent-never'], /--nft-table: 'bridge filter' is not valid; expected "\[inet\|ip\|ip6\] name"/],
-    [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'ip filter', '--source', '2001:db8::/64', '--out', '/nonexistent-never'], /--nft-table ip filter: an ip table cannot hold the address family of --source; use an inet table$/],
+    [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'ip filter', '--source', '2001:db8::/64', '--out', '/nonexistent-never'], /--nft-table ip filter: an ip table cannot hold the IPv6 sources \(2001:db8::\/64\); use an inet table, or leave them out of --source$/],
+    // IPv4 and IPv6 sources with an ip table: the IPv6 ones would be lost without a word.
+    [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'ip filter', '--source', '10.1.0.0/24,2001:db8::/64', '--out', '/nonexistent-never'], /--nft-table ip filter: an ip table cannot hold the IPv6 sources \(2001:db8::\/64\)/],
+    [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'ip6 filter', '--source', '10.1.0.0/24,2001:db8::/64', '--out', '/nonexistent-never'], /--nft-table ip6 filter: an ip6 table cannot hold the IPv4 sources \(10.1.0.0\/24\)/],
+    [['--agents', 'cca', '--target', 'iptables', '--position', 'before:x', '--out', '/nonexistent-never'], /--position: 'before:x' is not valid; valid: top, bottom, before:<an iptables rule number \(iptables -L --line-numbers\)>$/],
+    [['--agents', 'cca', '--target', 'pfsense', '--position', 'top', '--out', '/nonexistent-never'], /--position applies to --target iptables or nftables or panos, not pfsense$/],
     [['--agents', 'cca', '--target', 'pac'], /--target pac needs --proxy host:port/],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'proxy.example.test'], /--proxy: 'proxy\.example\.test' has no port/],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'proxy:99999'], /--proxy: 'proxy:99999' has a bad port; valid: 1 to 65535$/],

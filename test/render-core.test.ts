@@ -172,7 +172,7 @@ describe('renderTarget', () => {
         return Promise.resolve({ server: '127.0.0.1:53', at: '2026-11-21T09:00:00.000Z', hosts: new Map() });
       },
     };
-    const site = { sources: [], label: null, interface: 'lan', hook: null, nftTable: { family: 'inet' as const, name: 'filter' }, proxy: null, pacRoute: 'proxy' as const, fromZone: 'any', toZone: 'any' };
+    const site = { sources: [], label: null, interface: 'lan', hook: null, position: { at: 'top' as const }, nftTable: { family: 'inet' as const, name: 'filter' }, proxy: null, pacRoute: 'proxy' as const, fromZone: 'any', toZone: 'any' };
     const req = { agents: ['rdms'], options: [], mode: 'exact' as const, iotPort: 'both' as const, site, resolve: { address: '127.0.0.1', family: 4 as const, port: 53 }, meta: { tool: 't', toolVersion: '0', generatedAt: '2026-11-21T09:00:00.000Z' } };
     await renderTarget({ ...req, target: 'pfsense' }, catalogue, services);
     expect(asked).toEqual([]);

@@ -90,7 +90,8 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
     const dir = mkdtempSync(join(tmpdir(), `ee-${target}-`));
     dirs.push(dir);
     const r = bin('render', '--agents', 'all', '--cca-activation', '--target', target, '--out', dir, ...args);
-    expect(r.stderr).toBe('');
+    // Wildcard mode warns what each wildcard opens; nothing else may be said.
+    expect(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
     expect(r.code).toBe(0);
     return dir;
   }
@@ -149,10 +150,13 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
   });
 
   // Without --resolve the sets start empty; the dnsmasq snippet fills them as the
-  // devices look names up, which is how the rules stay current on site.
-  for (const target of ['iptables', 'nftables'] as const) {
-    it(`${target}: the dnsmasq snippet fills the sets as names are looked up`, async () => {
-      const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`);
+  // devices look names up, which is how the rules stay current on site. dnsmasq fills
+  // sets only from answers it forwards (not from its own address= lines), so the site's
+  // dnsmasq forwards to an upstream dnsmasq here, as on a real site. In wildcard mode one
+  // set per vendor domain must fill from every name below it.
+  for (const [target, mode] of [['iptables', 'exact'], ['nftables', 'exact'], ['iptables', 'wildcard'], ['nftables', 'wildcard']] as const) {
+    it(`${target}, ${mode} mode: the dnsmasq snippet fills the sets as names are looked up`, async () => {
+      const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`, '--mode', mode);
       const ns = new Netns();
       const listeners = await listen(ns);
       const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300 });
@@ -173,6 +177,8 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
           ].join('\n'));
           ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
         }
+        // In wildcard mode the IoT endpoint's 8883 is open only to it by name; every other
+        // planned flow goes through a vendor-domain set.
         const planned = full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
         // Empty sets: nothing passes yet.
         expect(new Set(probe(ns, planned))).toEqual(new Set(['timeout']));
@@ -180,7 +186,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
           addresses: new Map(),
           netns: ns,
           port: 53,
-          extra: [`--conf-file=${join(dir, 'emaint-egress.dnsmasq.conf')}`, '--server=127.0.0.1#5300'],
+          extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
         });
         try {
           const byName = full.flows.map((f) => ({ host: f.host, port: f.port, from: SOURCE }));
@@ -197,4 +203,105 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       }
     });
   }
+});
+
+describe.skipIf(!ok)("the jump goes where the site's own rules cannot hide it", () => {
+  let resolver: Dnsmasq;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    resolver = await startDnsmasq({ addresses: addressOf });
+  });
+  afterAll(async () => {
+    await resolver?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  function render(target: string, ...args: string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), `ee-${target}-`));
+    dirs.push(dir);
+    const r = bin('render', '--agents', 'all', '--cca-activation', '--target', target, '--out', dir, '--hook', 'output', '--source', `${SOURCE}/32`, '--resolve', '--dns-server', `127.0.0.1:${resolver.port}`, ...args);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return dir;
+  }
+
+  // A site whose output chain ends in a reject (policy accept): a jump appended after it
+  // would never be reached, and every planned flow would be refused.
+  const planned = () => full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
+
+  it('iptables: inserted at the top by default, ahead of the final reject', async () => {
+    const dir = render('iptables');
+    const ns = new Netns();
+    const listeners = await listen(ns);
+    try {
+      ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
+      ns.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+      expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
+      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));
+      expect(ns.exec('iptables', ['-S', 'OUTPUT']).split('\n')[1]).toBe(`-A OUTPUT -s ${SOURCE}/32 -j EMAINT-EGRESS`);
+      // Unplanned traffic still meets the site's reject.
+      expect(probe(ns, [{ host: OUTSIDER, port: 443, from: SOURCE }])).toEqual(['refused']);
+    } finally {
+      listeners.kill();
+      ns.close();
+    }
+  });
+
+  it("iptables: --position bottom appends, and the site's reject hides it (so top is the default)", async () => {
+    const dir = render('iptables', '--position', 'bottom');
+    expect(readFileSync(join(dir, 'emaint-egress.rules'), 'utf8')).toContain('the traffic.');
+    const ns = new Netns();
+    const listeners = await listen(ns);
+    try {
+      ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
+      ns.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
+    } finally {
+      listeners.kill();
+      ns.close();
+    }
+  });
+
+  it("iptables: --position before:N inserts before the site's rule N", async () => {
+    const dir = render('iptables', '--position', 'before:2');
+    const ns = new Netns();
+    const listeners = await listen(ns);
+    try {
+      ns.exec('iptables', ['-A', 'OUTPUT', '-d', '127.0.0.1/32', '-j', 'ACCEPT']);
+      ns.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      const rules = ns.exec('iptables', ['-S', 'OUTPUT']).trimEnd().split('\n');
+      expect(rules.slice(1)).toEqual(['-A OUTPUT -d 127.0.0.1/32 -j ACCEPT', `-A OUTPUT -s ${SOURCE}/32 -j EMAINT-EGRESS`, '-A OUTPUT -p tcp -j REJECT --reject-with tcp-reset']);
+      expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));
+    } finally {
+      listeners.kill();
+      ns.close();
+    }
+  });
+
+  it('nftables: inserted at the top by default, ahead of the final reject', async () => {
+    const dir = render('nftables');
+    const ns = new Netns();
+    const listeners = await listen(ns);
+    try {
+      ns.exec('nft', ['-f', '-'], [
+        'add table inet filter',
+        'add chain inet filter output { type filter hook output priority 0; policy accept; }',
+        'add rule inet filter output ct state established,related accept',
+        'add rule inet filter output meta l4proto tcp reject with tcp reset',
+      ].join('\n'));
+      expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
+      ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
+      expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));
+      expect(probe(ns, [{ host: OUTSIDER, port: 443, from: SOURCE }])).toEqual(['refused']);
+    } finally {
+      listeners.kill();
+      ns.close();
+    }
+  });
 });

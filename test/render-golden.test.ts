@@ -20,6 +20,7 @@ const site: Site = {
   label: 'ACME Utrecht, floor 2',
   interface: 'lan',
   hook: 'forward',
+  position: { at: 'top' },
   nftTable: { family: 'inet', name: 'filter' },
   proxy: parseHostPort('proxy.example.test:3128', '--proxy'),
   pacRoute: 'proxy',

@@ -116,7 +116,7 @@ describe.skipIf(!tools)('hostile input', () => {
         ns.exec('nft', ['-f', '-'], files['emaint-egress.nft']);
         const conf = join(mkdtempSync(join(tmpdir(), 'ee-dnsmasq-')), 'emaint-egress.dnsmasq.conf');
         dirs.push(dirname(conf));
-        writeFileSync(conf, files['emaint-egress.dnsmasq.conf'] ?? '');
+        writeFileSync(conf, files['emaint-egress.nftables.dnsmasq.conf'] ?? '');
         const dnsmasq = spawnSync('dnsmasq', ['--test', `--conf-file=${conf}`], { encoding: 'utf8' });
         expect(dnsmasq.stderr).toMatch(/syntax check OK/);
         return ns.exec('nft', ['list', 'ruleset']);

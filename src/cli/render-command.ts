@@ -48,6 +48,7 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
     .option('--site <name>', 'site name for comments and descriptions, e.g. "ACME Utrecht"')
     .option('--interface <name>', 'pfsense: interface of the pass rules (default: lan)')
     .option('--hook <chain>', 'iptables/nftables: add the jump from this existing chain: output, forward (default: no jump)')
+    .option('--position <where>', 'iptables/nftables: where the --hook jump goes; panos: where the rules go: top, bottom, before:<rule number|handle|rule name> (default: top)')
     .option('--nft-table <table>', 'nftables: the site table to add to, "[inet|ip|ip6] name" (default: "inet filter")')
     .option('--from-zone <zone>', 'panos: source zone of the security rules (default: any)')
     .option('--to-zone <zone>', 'panos: destination zone of the security rules (default: any)')

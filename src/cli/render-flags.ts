@@ -1,6 +1,6 @@
 // Turns the render command's flags into a validated RenderRequest. Every problem is a
 // UsageError or SiteOptionError: one line, naming the valid values, exit code 2.
-import { PAC_ROUTES, type PacRoute, type Site, TARGETS, type TargetId } from '../core/render/target.js';
+import { PAC_ROUTES, type PacRoute, type Position, type Site, TARGETS, type TargetId } from '../core/render/target.js';
 import { IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
 import { type DnsServer, parseDnsServer, parseHostPort, parseLabel, parseName, parseNftTable, parseSources } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
@@ -16,6 +16,7 @@ export interface RenderFlags {
   site?: string;
   interface?: string;
   hook?: string;
+  position?: string;
   nftTable?: string;
   fromZone?: string;
   toZone?: string;
@@ -29,6 +30,7 @@ export interface RenderFlags {
 const ONLY_FOR: Partial<Record<keyof RenderFlags, { flag: string; targets: TargetId[] }>> = {
   interface: { flag: '--interface', targets: ['pfsense'] },
   hook: { flag: '--hook', targets: ['iptables', 'nftables'] },
+  position: { flag: '--position', targets: ['iptables', 'nftables', 'panos'] },
   nftTable: { flag: '--nft-table', targets: ['nftables'] },
   fromZone: { flag: '--from-zone', targets: ['panos'] },
   toZone: { flag: '--to-zone', targets: ['panos'] },
@@ -68,6 +70,7 @@ export function parseRenderFlags(flags: RenderFlags): ParsedRender {
     label: flags.site === undefined ? null : parseLabel(flags.site),
     interface: parseName(flags.interface ?? 'lan', '--interface', /^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a pfSense interface name such as lan, wan or opt1'),
     hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', ['output', 'forward'] as const, 'forward'),
+    position: parsePosition(flags.position, target),
     nftTable: parseNftTable(flags.nftTable ?? 'inet filter'),
     proxy: flags.proxy === undefined ? null : parseHostPort(flags.proxy, '--proxy'),
     pacRoute: choice<PacRoute>(flags.pacRoute, '--pac-route', PAC_ROUTES, 'proxy'),
@@ -81,4 +84,21 @@ export function parseRenderFlags(flags: RenderFlags): ParsedRender {
     site,
     resolve: !flags.resolve ? null : flags.dnsServer === undefined ? 'system' : parseDnsServer(flags.dnsServer),
   };
+}
+
+/** What `before:` names on each platform that takes a position. */
+const ANCHORS: Partial<Record<TargetId, { pattern: RegExp; what: string }>> = {
+  iptables: { pattern: /^[1-9]\d{0,5}$/, what: 'an iptables rule number (iptables -L --line-numbers)' },
+  nftables: { pattern: /^[1-9]\d{0,9}$/, what: 'an nftables rule handle (nft -a list chain)' },
+  panos: { pattern: /^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$/, what: 'the name of an existing PAN-OS security rule' },
+};
+
+/** `--position top|bottom|before:<anchor>`; top by default. */
+function parsePosition(value: string | undefined, target: TargetId): Position {
+  if (value === undefined || value.toLowerCase() === 'top') return { at: 'top' };
+  if (value.toLowerCase() === 'bottom') return { at: 'bottom' };
+  const anchor = ANCHORS[target];
+  const m = /^before:(.+)$/i.exec(value);
+  if (anchor && m?.[1] !== undefined && anchor.pattern.test(m[1])) return { at: 'before', anchor: m[1] };
+  throw new UsageError(`--position: ${quoteValue(value)} is not valid; valid: top, bottom, before:<${anchor?.what ?? 'anchor'}>`);
 }

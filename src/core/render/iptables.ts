@@ -5,22 +5,25 @@ import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, iptablesComment } from './escape.js';
 import {
-  DNSMASQ_APPLY,
-  DNSMASQ_FILE,
-  DNSMASQ_INSTALL,
   addressEscaper,
   dnsName,
+  dnsmasqFile,
   dnsmasqLines,
+  OTHER_CHAINS_NOTE,
   families,
+  placementNote,
   portEscaper,
   resolutionNote,
   setAddresses,
 } from './netfilter.js';
+import { noteLines } from './lines.js';
 import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
 
 const CHAIN = 'EMAINT-EGRESS';
 const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
+
+const DNSMASQ = dnsmasqFile('iptables');
 
 export const iptables: Target = {
   id: 'iptables',
@@ -35,7 +38,7 @@ export const iptables: Target = {
       setlist: identifier(/^em[46]-\d{2}-[a-z0-9-]{1,24}(,em[46]-\d{2}-[a-z0-9-]{1,24})*$/, 'ipset list'),
       word: identifier(/^inet6?$/, 'ipset family'),
       chain: identifier(/^EMAINT-EGRESS$/, 'chain'),
-      rule: identifier(/^-A (OUTPUT|FORWARD)( -s [0-9a-f.:]+\/\d{1,3})? -j EMAINT-EGRESS$/, 'jump rule'),
+      rule: identifier(/^-(A|I) (OUTPUT|FORWARD)( \d{1,6})?( -s [0-9a-f.:]+\/\d{1,3})? -j EMAINT-EGRESS$/, 'jump rule'),
       port: portEscaper,
       address: addressEscaper,
       domain: dnsName,
@@ -45,6 +48,7 @@ export const iptables: Target = {
     const names = rules.destinations.map((d) => d.name);
     const setsOf = new Map<Family, string[]>(present.map((f) => [f, setNames(names, `em${f}-`, '-', 31)]));
     const hookChain = (site.hook ?? 'forward').toUpperCase();
+    const verb = site.position.at === 'bottom' ? `-A ${hookChain}` : site.position.at === 'top' ? `-I ${hookChain}` : `-I ${hookChain} ${site.position.anchor}`;
     const files: RenderedFile[] = [];
     const apply = (f: Family) =>
       `ipset -exist restore < ${setFile(f)} && ${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`;
@@ -70,8 +74,8 @@ export const iptables: Target = {
       const sources = site.sources.filter((s) => s.family === f);
       const jumps =
         site.sources.length === 0
-          ? [`-A ${hookChain} -j ${CHAIN}`]
-          : sources.map((s) => `-A ${hookChain} -s ${s.cidr} -j ${CHAIN}`);
+          ? [`${verb} -j ${CHAIN}`]
+          : sources.map((s) => `${verb} -s ${s.cidr} -j ${CHAIN}`);
       files.push({
         name: ruleFile(f),
         apply: `${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`,
@@ -80,6 +84,7 @@ export const iptables: Target = {
           apply: apply(f),
           hookless: site.hook === null,
           jumps,
+          notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, hookChain, 'rule')]), OTHER_CHAINS_NOTE]),
           chain: CHAIN,
           rules: rules.rules.map((r) => ({
             set: sets[index.get(r.name) ?? -1],
@@ -91,11 +96,11 @@ export const iptables: Target = {
       });
     }
     files.push({
-      name: DNSMASQ_FILE,
-      apply: DNSMASQ_APPLY,
+      name: DNSMASQ.name,
+      apply: DNSMASQ.apply,
       content: engine.render('dnsmasq.conf.hbs', {
         header: headerLines(input),
-        apply: DNSMASQ_INSTALL,
+        apply: DNSMASQ.install,
         lines: dnsmasqLines(rules.destinations, (i) => present.map((f) => setsOf.get(f)?.[i] ?? '').join(',')),
       }),
     });

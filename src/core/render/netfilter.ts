@@ -4,7 +4,7 @@ import type { Destination } from '../rules.js';
 import { type Family, type Source, parseIp } from '../site.js';
 import { quoteValue } from '../text.js';
 import { RenderError } from './engine.js';
-import { BASENAME, type Resolution } from './target.js';
+import { BASENAME, type Position, type Resolution } from './target.js';
 import { why } from './words.js';
 
 /** IPv4 unless only IPv6 sources are given; IPv6 when there are IPv6 sources, or
@@ -52,15 +52,25 @@ export function resolutionNote(d: Destination, family: Family, resolution: Resol
   return `${parts.join('; ')}; dnsmasq adds ${d.kind === 'wildcard' ? 'the addresses of other names' : 'new addresses'} as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up`;
 }
 
-/** dnsmasq's name pattern: `/host/` for a host, `/*.domain/` for a vendor wildcard. */
+/**
+ * dnsmasq's name pattern: `/host/`, and `/domain/` for a vendor wildcard. dnsmasq 2.90
+ * (Debian 12) ignores `/*.domain/` in ipset= and nftset= lines, so a wildcard set would
+ * never fill; `/domain/` matches the domain and every name below it, the apex included.
+ */
 function dnsmasqMatch(d: Destination): string {
-  return d.kind === 'wildcard' ? `*.${d.domain}` : d.name;
+  return d.kind === 'wildcard' ? d.domain : d.name;
 }
 
-/** The snippet's file name and how to install it (the same for both Linux targets). */
-export const DNSMASQ_FILE = `${BASENAME}.dnsmasq.conf`;
-export const DNSMASQ_INSTALL = `cp ${DNSMASQ_FILE} /etc/dnsmasq.d/ && systemctl restart dnsmasq`;
-export const DNSMASQ_APPLY = 'copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)';
+/** The snippet of one Linux target: its own file name (both targets can be written into
+ *  one folder), and how to install it. */
+export function dnsmasqFile(target: 'iptables' | 'nftables'): { name: string; install: string; apply: string } {
+  const name = `${BASENAME}.${target}.dnsmasq.conf`;
+  return {
+    name,
+    install: `cp ${name} /etc/dnsmasq.d/ && systemctl restart dnsmasq`,
+    apply: 'copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)',
+  };
+}
 
 /** One dnsmasq line per destination: its name pattern and the sets (`setsOf(i)`) it fills. */
 export function dnsmasqLines(destinations: readonly Destination[], setsOf: (i: number) => string): { why: string; match: string; sets: string }[] {
@@ -85,3 +95,19 @@ export function portEscaper(v: unknown): string {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) throw new RenderError(`port: ${String(v)} is not a port`);
   return String(v);
 }
+
+/** Where the jump goes, for the file's header: the reason the default is the top. */
+export function placementNote(position: Position, chain: string, anchorWord: string): string {
+  switch (position.at) {
+    case 'top':
+      return `The jump goes first in ${chain}, ahead of the site's own rules, so that a final reject or drop there cannot hide it.`;
+    case 'bottom':
+      return `The jump is appended to ${chain}: it is reached only if no earlier rule of the site rejects or drops the traffic.`;
+    case 'before':
+      return `The jump goes before ${anchorWord} ${position.anchor} of ${chain}.`;
+  }
+}
+
+/** Why an accept here may still not be enough: other base chains decide too. */
+export const OTHER_CHAINS_NOTE =
+  'An accept here ends only this chain\'s say: another base chain on the same hook with policy drop (Docker, ufw, firewalld, another nftables table) still drops what this chain accepts.';

@@ -4,17 +4,18 @@ import { type Family, NFT_NAME, SiteOptionError } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, nftComment } from './escape.js';
 import {
-  DNSMASQ_APPLY,
-  DNSMASQ_FILE,
-  DNSMASQ_INSTALL,
   addressEscaper,
   dnsName,
+  dnsmasqFile,
   dnsmasqLines,
+  OTHER_CHAINS_NOTE,
   families,
+  placementNote,
   portEscaper,
   resolutionNote,
   setAddresses,
 } from './netfilter.js';
+import { chunks, noteLines } from './lines.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
 
@@ -23,6 +24,10 @@ const SET = new RegExp(`^${SET_NAME}$`);
 /** One dnsmasq nftset target: `4#inet#filter#emaint_v4_01_...`. */
 const SPEC = `[46]#(inet|ip|ip6)#${NFT_NAME}#${SET_NAME}`;
 const TABLE = new RegExp(`^(inet|ip|ip6) ${NFT_NAME}$`);
+/** Source networks per `add element` line. */
+const SOURCES_PER_LINE = 20;
+
+const DNSMASQ = dnsmasqFile('nftables');
 
 export const nftables: Target = {
   id: 'nftables',
@@ -37,10 +42,12 @@ export const nftables: Target = {
       table: identifier(TABLE, 'nftables table'),
       name: identifier(SET, 'nftables set name'),
       word: identifier(/^(ipv4_addr|ipv6_addr|ip daddr|ip6 daddr)$/, 'nftables keyword'),
+      source: identifier(/^emaint_src_v[46]$/, 'nftables source set'),
       rule: identifier(
-        new RegExp(`^add rule (inet|ip|ip6) ${NFT_NAME} (output|forward)( ip6? saddr \\{ [0-9a-f.:/, ]+ \\})? jump emaint_egress$`),
+        new RegExp(`^(add|insert) rule (inet|ip|ip6) ${NFT_NAME} (output|forward)( position \\d{1,10})?( ip6? saddr @emaint_src_v[46])? jump emaint_egress$`),
         'nftables jump rule',
       ),
+      cidr: identifier(/^[0-9a-f.:]+\/\d{1,3}$/, 'network'),
       setlist: identifier(new RegExp(`^${SPEC}(,${SPEC})*$`), 'nftset list'),
       port: portEscaper,
       address: addressEscaper,
@@ -48,19 +55,36 @@ export const nftables: Target = {
       nftcomment: nftComment,
     });
     const tableFamilies: Family[] = site.nftTable.family === 'ip' ? [4] : site.nftTable.family === 'ip6' ? [6] : [4, 6];
-    const present = families(site.sources, resolution).filter((f) => tableFamilies.includes(f));
+    // A source the table cannot hold would be dropped without a word: refuse instead.
+    const lost = site.sources.filter((s) => !tableFamilies.includes(s.family));
+    if (lost.length > 0) {
+      throw new SiteOptionError(
+        `--nft-table ${table}: an ${site.nftTable.family} table cannot hold the IPv${lost[0]?.family} sources (${lost.map((s) => s.cidr).slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}); use an inet table, or leave them out of --source`,
+      );
+    }
+    const all = families(site.sources, resolution);
+    const present = all.filter((f) => tableFamilies.includes(f));
     if (present.length === 0) {
       throw new SiteOptionError(`--nft-table ${table}: an ${site.nftTable.family} table cannot hold the address family of --source; use an inet table`);
     }
+    const warnings = all.some((f) => !present.includes(f))
+      ? [`--nft-table ${table}: an ${site.nftTable.family} table filters no IPv${all.find((f) => !present.includes(f))} traffic; the addresses of that family found by --resolve are not used`]
+      : [];
     const names = rules.destinations.map((d) => d.name);
     const setsOf = new Map<Family, string[]>(present.map((f) => [f, setNames(names, `emaint_v${f}_`, '_', 52)]));
     const chain = site.hook ?? 'forward';
-    const jumps: string[] = [];
-    if (site.sources.length === 0) jumps.push(`add rule ${table} ${chain} jump emaint_egress`);
-    for (const f of present) {
+    const verb =
+      site.position.at === 'bottom' ? `add rule ${table} ${chain}` : site.position.at === 'top' ? `insert rule ${table} ${chain}` : `insert rule ${table} ${chain} position ${site.position.anchor}`;
+    // The sources go into named sets, filled a few per line: 500 networks stay readable
+    // and every line short.
+    const sourceSets = present.flatMap((f) => {
       const mine = site.sources.filter((s) => s.family === f).map((s) => s.cidr);
-      if (mine.length > 0) jumps.push(`add rule ${table} ${chain} ${f === 4 ? 'ip' : 'ip6'} saddr { ${mine.join(', ')} } jump emaint_egress`);
-    }
+      return mine.length === 0 ? [] : [{ name: `emaint_src_v${f}`, type: f === 4 ? 'ipv4_addr' : 'ipv6_addr', label: `IPv${f}`, family: f, chunks: chunks(mine, SOURCES_PER_LINE) }];
+    });
+    const jumps =
+      site.sources.length === 0
+        ? [`${verb} jump emaint_egress`]
+        : sourceSets.map((set) => `${verb} ${set.family === 4 ? 'ip' : 'ip6'} saddr @${set.name} jump emaint_egress`);
     const header = headerLines(input);
     const apply = `nft -f ${BASENAME}.nft`;
     const index = new Map(rules.destinations.map((d, i) => [d.name, i]));
@@ -70,6 +94,8 @@ export const nftables: Target = {
       table,
       hookless: site.hook === null,
       jumps,
+      sourceSets,
+      notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, chain, 'the rule with handle')]), OTHER_CHAINS_NOTE]),
       sets: present.flatMap((f) =>
         rules.destinations.map((d, i) => ({
           name: setsOf.get(f)?.[i],
@@ -91,7 +117,7 @@ export const nftables: Target = {
     });
     const dnsmasq = engine.render('dnsmasq.conf.hbs', {
       header,
-      apply: DNSMASQ_INSTALL,
+      apply: DNSMASQ.install,
       lines: dnsmasqLines(rules.destinations, (i) =>
         present.map((f) => `${f}#${site.nftTable.family}#${site.nftTable.name}#${setsOf.get(f)?.[i] ?? ''}`).join(','),
       ),
@@ -99,9 +125,9 @@ export const nftables: Target = {
     return {
       files: [
         { name: `${BASENAME}.nft`, content, apply },
-        { name: DNSMASQ_FILE, content: dnsmasq, apply: DNSMASQ_APPLY },
+        { name: DNSMASQ.name, content: dnsmasq, apply: DNSMASQ.apply },
       ],
-      warnings: [],
+      warnings,
     };
   },
 };

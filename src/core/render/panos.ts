@@ -8,12 +8,17 @@ import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
 import { hashComment, identifier, panosQuoted } from './escape.js';
 import { dnsName, portEscaper } from './netfilter.js';
+import { chunks } from './lines.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { why } from './words.js';
 
 /** PAN-OS object names: at most 63 characters; letters, digits, -, _ and . (no spaces,
  *  so no quoting), starting with a letter or digit. */
 const PANOS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Members per `set address-group ... static [ ... ]` line: `set` adds to a member list,
+ *  so a group of 500 is written in parts and every line stays short. */
+const MEMBERS_PER_LINE = 40;
 
 /** A valid object name from `text`, shortened with a hash suffix when too long. */
 export function panosName(text: string): string {
@@ -76,7 +81,10 @@ export const panos: Target = {
       const suffix = g.ports.join('-');
       return {
         name: `emaint-hosts-tcp-${suffix}`,
-        members: g.destinations.map((d) => addressOf.get(d.name) ?? ''),
+        members: chunks(
+          g.destinations.map((d) => addressOf.get(d.name) ?? ''),
+          MEMBERS_PER_LINE,
+        ),
         descr: `eMaintenance hosts on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${label}`,
         ports: g.ports,
         agents: g.agents,
@@ -100,7 +108,7 @@ export const panos: Target = {
       destination: [g.name],
       services: g.ports.map((p) => `emaint-tcp-${p}`),
       category: 'any',
-      why: `${g.members.length} host(s) on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`,
+      why: `${g.members.flat().length} host(s) on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`,
       descr: `eMaintenance egress${label}: ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${g.clientCertificate ? '; client-certificate TLS: exclude from decryption' : ''}`,
     }));
     if (category) {
@@ -119,6 +127,10 @@ export const panos: Target = {
       header: headerLines(input),
       file,
       sources,
+      sourceChunks: chunks(
+        sources.map((x) => x.name),
+        MEMBERS_PER_LINE,
+      ),
       sourceGroup,
       sourceDescr: `eMaintenance devices and agent hosts${label}`,
       addresses,

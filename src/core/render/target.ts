@@ -3,11 +3,20 @@ import type { Plan } from '../planner.js';
 import type { RuleSet } from '../rules.js';
 import type { Family, HostPort, NftFamily, Source } from '../site.js';
 import type { TemplateSet } from './engine.js';
+import { listLines } from './lines.js';
 
 export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'pac'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
 export type Hook = 'output' | 'forward';
+
+/**
+ * Where the jump (iptables, nftables) or the security rules (PAN-OS) go in the site's
+ * own rulebase. `top` by default: behind a site's final reject or drop they would never
+ * be reached. `before` names an anchor in the platform's terms: an iptables rule number,
+ * an nftables rule handle, a PAN-OS rule name.
+ */
+export type Position = { at: 'top' } | { at: 'bottom' } | { at: 'before'; anchor: string };
 export type PacRoute = 'direct' | 'proxy';
 export const PAC_ROUTES: readonly PacRoute[] = ['proxy', 'direct'];
 
@@ -21,6 +30,8 @@ export interface Site {
   interface: string;
   /** iptables/nftables chain to jump from, or null for none. */
   hook: Hook | null;
+  /** Where the jump or the rules go (iptables, nftables, PAN-OS). */
+  position: Position;
   nftTable: { family: NftFamily; name: string };
   proxy: HostPort | null;
   pacRoute: PacRoute;
@@ -96,7 +107,7 @@ export function headerLines(input: RenderInput, extra: readonly string[] = []): 
   const lines = [
     `${meta.tool} ${meta.toolVersion} — generated — do not edit by hand`,
     `catalogue ${plan.catalogueVersion}; agents: ${plan.agents.join(', ')}${plan.options.length ? ` (options: ${plan.options.join(', ')})` : ''}`,
-    `mode: ${rules.mode}; iot-port: ${rules.iotPort}; sources: ${site.sources.length ? site.sources.map((s) => s.cidr).join(', ') : 'any'}`,
+    ...listLines(`mode: ${rules.mode}; iot-port: ${rules.iotPort}; sources:`, site.sources.length ? site.sources.map((s) => s.cidr) : ['any']),
     `generated: ${meta.generatedAt}`,
   ];
   if (site.label !== null) lines.push(`site: ${site.label}`);
