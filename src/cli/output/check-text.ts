@@ -27,6 +27,8 @@ export function checkJson(out: CheckOutput): string {
     ...(r.dnsProblem === undefined ? {} : { dnsProblem: r.dnsProblem }),
     ...(r.proxyProblem === undefined ? {} : { proxyProblem: r.proxyProblem }),
     ...(r.proxyStatus === undefined ? {} : { proxyStatus: r.proxyStatus }),
+    ...(r.proxyAuthSchemes === undefined ? {} : { proxyAuthSchemes: r.proxyAuthSchemes }),
+    ...(r.tls?.probe === undefined ? {} : { probe: r.tls.probe }),
   }));
   const summary = {
     ...out.summary,
