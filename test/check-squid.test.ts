@@ -110,15 +110,26 @@ describe.skipIf(!ok)('check through a TLS-inspecting Squid that denies a host in
   });
 });
 
-describe.skipIf(!ok)('check through a Squid that offers only NTLM', () => {
+describe.skipIf(!ok)('check through Squids that ask for authentication with a head over 16 KiB', () => {
   let site: CheckSite;
   beforeAll(async () => {
     site = await CheckSite.start({ ports: [443], hosts: siteHosts(plan(catalogue, { agents: ['erds', 'rdms'], options: [] }).hosts) });
-    await site.startSquid({ port: 3131, auth: { ntlm: true } });
+    // 24 KiB of headers: beyond Node's http parser (16 KiB), so the old check said HPE_HEADER_OVERFLOW.
+    await site.startSquid({ port: 3131, auth: { ntlm: true }, padKiB: 24 });
+    await site.startSquid({ port: 3132, auth: { basic: { user: USER, password: PASSWORD } }, padKiB: 24 });
   }, 60_000);
   afterAll(async () => site?.close());
 
-  it('is its own finding: the devices cannot pass it whatever the password; the fix names the agents', () => {
+  it('a 407 with a huge head is an authentication problem, not an unreachable proxy', () => {
+    const none = JSON.parse(site.run(['check', '--agents', 'rdms', '--timeout', '5000', '--json', '--proxy', 'http://127.0.0.1:3132']).stdout) as JsonOut;
+    expect(new Set(none.results.map((x) => `${x.proxyProblem}/${x.proxyStatus}`))).toEqual(new Set(['auth/407']));
+    expect(none.results[0]?.detail).toBe('the proxy 127.0.0.1:3132 wants authentication (give --proxy http://user:password@host:port) (HTTP 407)');
+    const wrong = JSON.parse(site.run(['check', '--agents', 'rdms', '--timeout', '5000', '--json', '--proxy', `http://${USER}:wrong-one@127.0.0.1:3132`]).stdout) as JsonOut;
+    expect(wrong.results[0]?.detail).toBe('the proxy 127.0.0.1:3132 rejected the credentials (HTTP 407)');
+    expect(wrong.summary.causes.map((c) => c.fix)).toEqual(['check the proxy user and password (Basic authentication: the only kind eRDS supports)']);
+  });
+
+  it('one that offers only NTLM is its own finding: the devices cannot pass it whatever the password; the fix names the agents', () => {
     for (const proxy of ['http://127.0.0.1:3131', `http://${USER}:${PASSWORD}@127.0.0.1:3131`]) {
       const r = site.run(['check', '--agents', 'erds,rdms', '--timeout', '5000', '--json', '--proxy', proxy]);
       expect(r.code).toBe(1);
@@ -132,5 +143,37 @@ describe.skipIf(!ok)('check through a Squid that offers only NTLM', () => {
       );
       expect(r.stdout).not.toContain(PASSWORD);
     }
+  });
+});
+
+describe.skipIf(!ok)('check direct, behind a transparent inspecting firewall', () => {
+  let site: CheckSite;
+  const BLOCKED = 'hbp-ec1l.srv.ygles.com';
+  beforeAll(async () => {
+    // A FortiGate-like block page inside the inspected session of one host; the origin's answer behind the other.
+    const blockPage = 'HTTP/1.1 403 Forbidden\r\nServer: FortiGate\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+    site = await CheckSite.start({
+      ports: [443, 8883],
+      hosts: siteHosts(cca.hosts, (h) => (h === BLOCKED ? { far: 'inspected', http: blockPage } : h === ALLOWED || h === IOT ? { far: 'inspected', http: true } : { http: true })),
+    });
+  }, 60_000);
+  afterAll(async () => site?.close());
+
+  it('probes direct flows too: the block page is a denial, the origin\'s answer is not, MQTT gets no HEAD', () => {
+    const r = site.run(['check', '--agents', 'cca', '--timeout', '3000', '--json']);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    expect(result(out, BLOCKED)).toMatchObject({ status: 'tls-untrusted', route: 'direct', probe: { httpStatus: 403, server: 'FortiGate', proxyError: null, denied: true } });
+    expect(result(out, ALLOWED)).toMatchObject({ status: 'tls-untrusted', probe: { httpStatus: 404, denied: false } });
+    // A trusted certificate is no inspection: nothing is sent.
+    expect(result(out, DENIED)).toMatchObject({ status: 'ok' });
+    expect(result(out, DENIED).probe).toBeUndefined();
+    expect(result(out, IOT, 8883).probe).toBeUndefined();
+    expect(result(out, IOT, 443).probe).toBeUndefined();
+    expect(out.summary.causes.filter((c) => c.cause.startsWith('the inspecting proxy/firewall denies')).map((c) => [c.cause, c.flows])).toEqual([
+      ['the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (HTTP 403, Server: FortiGate)', [`${BLOCKED}:443`]],
+    ]);
+    const requests = site.originRequests();
+    expect(requests).toHaveLength(2);
+    expect(requests.every((l) => l.endsWith(' HEAD / HTTP/1.1'))).toBe(true);
   });
 });

@@ -29,8 +29,8 @@ export interface HostSetup {
   /** Offer only these ALPN protocols (the AWS IoT endpoint on 443). */
   alpn?: string[];
   requestCert?: boolean;
-  /** The TLS server is an origin web server: it answers HTTP (404) and logs each request (see originRequests). */
-  http?: boolean;
+  /** The TLS server is a web server: it answers HTTP (404, or this whole answer) and logs each request (see originRequests). */
+  http?: boolean | string;
 }
 
 /** Each host on its own loopback address, 127.0.1.<n> in the given order, with a TLS server
@@ -55,6 +55,8 @@ export interface SquidOptions {
   auth?: { basic: { user: string; password: string } } | { ntlm: true };
   /** Hosts whose requests it denies inside the bumped session (CONNECT to them passes). */
   deny?: readonly string[];
+  /** Pads every answer's head (its 407s too) with this many KiB of headers (reply_header_add). */
+  padKiB?: number;
 }
 
 export interface Squid {
@@ -129,7 +131,7 @@ export class CheckSite {
           ...pair,
           ...(h.alpn ? { alpn: h.alpn } : {}),
           ...(h.requestCert ? { requestCert: true } : {}),
-          ...(h.http ? { httpLog: this.originLog } : {}),
+          ...(h.http ? { httpLog: this.originLog, ...(typeof h.http === 'string' ? { httpAnswer: h.http } : {}) } : {}),
         })),
       );
     });
@@ -223,7 +225,10 @@ export class CheckSite {
     if (options.auth) lines.push('acl authed proxy_auth REQUIRED', 'http_access deny !authed');
     // CONNECT passes, so the denial comes from inside the inspected session, as at the sites.
     if (options.deny && options.deny.length > 0) lines.push('http_access deny denied !CONNECT');
-    lines.push('http_access allow all', '');
+    lines.push('http_access allow all');
+    // Squid reads config lines of up to 2 KiB: the padding is many headers of 1 KiB.
+    for (let i = 0; i < (options.padKiB ?? 0); i += 1) lines.push(`reply_header_add X-Padding-${i} "${'p'.repeat(1024)}" all`);
+    lines.push('');
     writeFileSync(conf, lines.join('\n'));
     // Squid drops to the proxy user: it must reach its folder (and only that) below the site's.
     chmodSync(this.dir, 0o711);

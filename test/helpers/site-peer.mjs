@@ -1,8 +1,9 @@
 // The far ends of the check's flows, run inside a test's network namespace:
 //   node site-peer.mjs '<json>'   -> listens on each entry, prints "ready"
-// Entries: {"host","port","kind":"tls"|"tcp"|"silent","cert","key","alpn":[...],"requestCert":bool,"httpLog":file}
+// Entries: {"host","port","kind":"tls"|"tcp"|"silent","cert","key","alpn":[...],"requestCert":bool,"httpLog":file,"httpAnswer":text}
 //   tls    : a TLS server (the CA decides whether the check trusts it); with httpLog, an
-//            origin that answers each HTTP request 404 and appends "host:port request-line" to the file
+//            origin that answers each HTTP request (404, or httpAnswer) and appends
+//            "host:port request-line" to the file
 //   tcp    : accepts and closes (a port without TLS)
 //   silent : accepts and never answers (an IPS that swallows the handshake)
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -52,6 +53,6 @@ function answerHttp(socket, entry) {
     head += chunk.toString('latin1');
     if (!head.includes('\r\n\r\n') && head.length < 16384) return;
     appendFileSync(entry.httpLog, `${entry.host}:${entry.port} ${head.split('\r\n')[0]}\n`);
-    socket.end('HTTP/1.1 404 Not Found\r\nServer: origin.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    socket.end(entry.httpAnswer ?? 'HTTP/1.1 404 Not Found\r\nServer: origin.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
 }
