@@ -1,15 +1,15 @@
 // A customer site in a network namespace of the test's own, for `check`: dnsmasq as
 // the site's resolver (also in the namespace's /etc/resolv.conf), TLS servers with
-// openssl-made certificates, iptables DROP rules, and tinyproxy as the site's proxy.
+// openssl-made certificates, iptables DROP rules, and tinyproxy or Squid as the site's proxy.
 // The CLI runs inside the namespace; nothing reaches any other network.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, type CliResult } from './cli.js';
 import { type Dnsmasq, startDnsmasq } from './dnsmasq.js';
-import { type Pki, makePki } from './pki.js';
+import { type Pki, ca, makePki } from './pki.js';
 import { Netns } from './system.js';
 
 const PEER = fileURLToPath(new URL('./site-peer.mjs', import.meta.url));
@@ -29,6 +29,8 @@ export interface HostSetup {
   /** Offer only these ALPN protocols (the AWS IoT endpoint on 443). */
   alpn?: string[];
   requestCert?: boolean;
+  /** The TLS server is a web server: it answers HTTP (404, or this whole answer) and logs each request (see originRequests). */
+  http?: boolean | string;
 }
 
 /** Each host on its own loopback address, 127.0.1.<n> in the given order, with a TLS server
@@ -45,6 +47,26 @@ export interface SiteOptions {
   missing?: readonly string[];
   /** The resolver answers A and REFUSES AAAA for the plain hosts (no --local, no upstream). */
   refuseAaaa?: boolean;
+}
+
+export interface SquidOptions {
+  port: number;
+  /** TLS inspection (ssl-bump) with a CA of Squid's own. */
+  bump?: boolean;
+  /** Basic authentication (basic_ncsa_auth and a password file), or NTLM only (ntlm_fake_auth). */
+  auth?: { basic: { user: string; password: string } } | { ntlm: true };
+  /** Hosts whose requests it denies inside the bumped session (CONNECT to them passes). */
+  deny?: readonly string[];
+  /** Pads every answer's head (its 407s too) with this many KiB of headers (reply_header_add). */
+  padKiB?: number;
+}
+
+export interface Squid {
+  dir: string;
+  /** The CN of its inspection CA, with bump. */
+  caIssuer: string | null;
+  /** Its access.log as it is now. */
+  accessLog(): string;
 }
 
 export class CheckSite {
@@ -104,7 +126,15 @@ export class CheckSite {
       const pair = h.far === 'inspected' ? this.pki.inspected : h.far === 'wrong-name' ? this.pki.wrongName : this.pki.site;
       const kind = h.far === 'silent' ? 'silent' : 'tls';
       return [h.v4, ...(h.v6 ? [h.v6] : [])].flatMap((address) =>
-        options.ports.map((port) => ({ host: address, port, kind, ...pair, ...(h.alpn ? { alpn: h.alpn } : {}), ...(h.requestCert ? { requestCert: true } : {}) })),
+        options.ports.map((port) => ({
+          host: address,
+          port,
+          kind,
+          ...pair,
+          ...(h.alpn ? { alpn: h.alpn } : {}),
+          ...(h.requestCert ? { requestCert: true } : {}),
+          ...(h.http ? { httpLog: this.originLog, ...(typeof h.http === 'string' ? { httpAnswer: h.http } : {}) } : {}),
+        })),
       );
     });
     if (listeners.length > 0) await this.background([process.execPath, PEER, JSON.stringify(listeners)], /^ready$/m);
@@ -131,7 +161,85 @@ export class CheckSite {
     await this.background(['tinyproxy', '-d', '-c', conf], /listening on fd/);
   }
 
-  /** Starts a long-running program in the namespace; ready when its output matches. */
+  /** The request lines the origin servers (hosts with `http`) received, as "address:port HEAD / HTTP/1.1". */
+  originRequests(): string[] {
+    return existsSync(this.originLog) ? readFileSync(this.originLog, 'utf8').split('\n').filter((l) => l !== '') : [];
+  }
+
+  private get originLog(): string {
+    return join(this.dir, 'origin-requests.log');
+  }
+
+  /**
+   * Squid (Debian squid-openssl) in the namespace, its pid, logs, certificate database and
+   * CA in a folder of the site's temp dir. With `bump`, it inspects TLS (ssl-bump) with a CA
+   * of its own that the check does not trust, and trusts the site's CA upstream; `deny`
+   * hosts get CONNECT 200 and then its ERR_ACCESS_DENIED page inside the bumped session.
+   */
+  async startSquid(options: SquidOptions): Promise<Squid> {
+    const dir = join(this.dir, `squid-${options.port}`);
+    mkdirSync(dir);
+    const conf = join(dir, 'squid.conf');
+    const lines = [
+      `pid_filename ${join(dir, 'squid.pid')}`,
+      `cache_log ${join(dir, 'cache.log')}`,
+      `access_log stdio:${join(dir, 'access.log')}`,
+      'cache_store_log none',
+      `coredump_dir ${dir}`,
+      'cache deny all',
+      'visible_hostname squid.test',
+      'pinger_enable off',
+      'netdb_filename none',
+      'logfile_rotate 0',
+      'shutdown_lifetime 0 seconds',
+      'dns_nameservers 127.0.0.1',
+      'cache_effective_user proxy',
+      'acl CONNECT method CONNECT',
+    ];
+    let caIssuer: string | null = null;
+    if (options.bump) {
+      caIssuer = 'Squid Inspection CA';
+      const squidCa = ca(dir, 'squid-ca', caIssuer);
+      const db = join(dir, 'ssl_db');
+      execFileSync('/usr/lib/squid/security_file_certgen', ['-c', '-s', db, '-M', '4MB'], { stdio: 'pipe' });
+      copyFileSync(this.pki.caFile, join(dir, 'upstream-ca.pem'));
+      lines.push(
+        `http_port 127.0.0.1:${options.port} ssl-bump tls-cert=${squidCa.cert} tls-key=${squidCa.key} generate-host-certificates=on dynamic_cert_mem_cache_size=4MB`,
+        `sslcrtd_program /usr/lib/squid/security_file_certgen -s ${db} -M 4MB`,
+        'sslcrtd_children 3 startup=1 idle=1',
+        'acl step1 at_step SslBump1',
+        'ssl_bump peek step1',
+        'ssl_bump bump all',
+        `tls_outgoing_options cafile=${join(dir, 'upstream-ca.pem')}`,
+      );
+    } else {
+      lines.push(`http_port 127.0.0.1:${options.port}`);
+    }
+    if (options.auth && 'basic' in options.auth) {
+      const passwd = join(dir, 'passwd');
+      const hash = execFileSync('openssl', ['passwd', '-apr1', '-stdin'], { input: `${options.auth.basic.password}\n`, encoding: 'utf8' }).trim();
+      writeFileSync(passwd, `${options.auth.basic.user}:${hash}\n`);
+      lines.push(`auth_param basic program /usr/lib/squid/basic_ncsa_auth ${passwd}`, 'auth_param basic children 2 startup=1', 'auth_param basic realm emaint-egress test');
+    } else if (options.auth) {
+      lines.push('auth_param ntlm program /usr/lib/squid/ntlm_fake_auth', 'auth_param ntlm children 2 startup=1');
+    }
+    if (options.deny && options.deny.length > 0) lines.push(`acl denied dstdomain ${options.deny.join(' ')}`);
+    if (options.auth) lines.push('acl authed proxy_auth REQUIRED', 'http_access deny !authed');
+    // CONNECT passes, so the denial comes from inside the inspected session, as at the sites.
+    if (options.deny && options.deny.length > 0) lines.push('http_access deny denied !CONNECT');
+    lines.push('http_access allow all');
+    // Squid reads config lines of up to 2 KiB: the padding is many headers of 1 KiB.
+    for (let i = 0; i < (options.padKiB ?? 0); i += 1) lines.push(`reply_header_add X-Padding-${i} "${'p'.repeat(1024)}" all`);
+    lines.push('');
+    writeFileSync(conf, lines.join('\n'));
+    // Squid drops to the proxy user: it must reach its folder (and only that) below the site's.
+    chmodSync(this.dir, 0o711);
+    execFileSync('chown', ['-R', 'proxy:proxy', dir]);
+    await this.background(['squid', '-N', '-d', '1', '-f', conf], /Accepting .*HTTP Socket connections at/);
+    const accessLog = join(dir, 'access.log');
+    return { dir, caIssuer, accessLog: () => (existsSync(accessLog) ? readFileSync(accessLog, 'utf8') : '') };
+  }
+
   /** Starts a long-running program in the namespace; ready when its output matches.
    *  Output goes to a file, not a pipe: while a test waits in spawnSync nobody would
    *  drain a pipe, and a chatty program (tinyproxy) would block on a full one. */

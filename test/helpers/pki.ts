@@ -24,7 +24,8 @@ export interface Pki {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-function ca(dir: string, name: string, cn: string): { cert: string; key: string } {
+/** A CA of its own (e.g. a TLS-inspecting proxy's), written as <dir>/<name>.pem and .key. */
+export function ca(dir: string, name: string, cn: string): Pair {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}.key`);
   execFileSync('openssl', ['req', '-x509', ...EC, '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${cn}/O=emaint-egress tests`], { stdio: 'pipe' });

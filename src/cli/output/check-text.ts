@@ -29,6 +29,8 @@ export function checkJson(out: CheckOutput): string {
     ...(r.localProblem === undefined ? {} : { localProblem: r.localProblem }),
     ...(r.proxyProblem === undefined ? {} : { proxyProblem: r.proxyProblem }),
     ...(r.proxyStatus === undefined ? {} : { proxyStatus: r.proxyStatus }),
+    ...(r.proxyAuthSchemes === undefined ? {} : { proxyAuthSchemes: r.proxyAuthSchemes }),
+    ...(r.tls?.probe === undefined ? {} : { probe: r.tls.probe }),
   }));
   const summary = {
     ...out.summary,

@@ -8,7 +8,9 @@ export const STATUSES = ['ok', 'dns-error', 'timeout', 'refused', 'tls-untrusted
 export type CheckStatus = (typeof STATUSES)[number];
 
 /** Why a proxy step failed; picks the fix in the summary. */
-export type ProxyProblem = 'unreachable' | 'auth' | 'denied' | 'upstream' | 'no-answer' | 'pac' | 'unsupported';
+export type ProxyProblem = 'unreachable' | 'auth' | 'denied' | 'upstream' | 'no-answer' | 'pac' | 'unsupported'
+  /** Its authentication challenges offer no Basic (only NTLM, Negotiate, ...): the devices cannot pass. */
+  | 'auth-scheme';
 
 /** Why a lookup failed; picks the fix in the summary. */
 export type DnsProblem = 'no-such-name' | 'no-address' | 'no-answer' | 'server-error' | 'cname-loop' | 'sinkhole';
@@ -65,6 +67,24 @@ export interface TlsFinding {
   expires: string | null;
   /** Node's verification error code, null when the chain verified. */
   error: string | null;
+  /** Where the chain did not verify (and the flow is plain HTTPS): what answered HEAD / inside the session. */
+  probe?: HttpProbe;
+}
+
+/**
+ * The answer to one HEAD / sent inside a TLS session whose certificate did not verify:
+ * an inspecting proxy or firewall often opens the tunnel and serves its block page there.
+ * Remote text is escaped and cut short.
+ */
+export interface HttpProbe {
+  /** null: nothing answered in HTTP (silence, garbage, a closed connection). */
+  httpStatus: number | null;
+  /** The Server header. */
+  server: string | null;
+  /** A proxy's own error header, as "X-Squid-Error: ERR_ACCESS_DENIED 0". */
+  proxyError: string | null;
+  /** The proxy/firewall answered itself with a denial (403, 407, 451, or its error marks). */
+  denied: boolean;
 }
 
 export interface Timings {
@@ -102,4 +122,6 @@ export interface CheckResult {
   proxyProblem?: ProxyProblem;
   /** For proxy-error: the proxy's HTTP status, where it answered. */
   proxyStatus?: number;
+  /** With proxyProblem auth-scheme: the schemes the proxy offers instead of Basic. */
+  proxyAuthSchemes?: string[];
 }

@@ -34,6 +34,8 @@ export function summarise(results: readonly CheckResult[]): Summary {
   const warnings = new Grouper(false, 5);
   for (const r of results) {
     if (r.status !== 'ok') causes.add(r, ...causeOf(r));
+    // Inspection and a denial are two findings with two fixes, on two different pages of the firewall.
+    if (r.tls?.probe?.denied) causes.add(r, ...deniedCause(r));
     for (const [cause, fix] of warningsOf(r)) warnings.add(r, cause, fix);
   }
   return {
@@ -46,15 +48,18 @@ export function summarise(results: readonly CheckResult[]): Summary {
   };
 }
 
+/** Makes the fix for a group: named hosts, and the group's results where the fix needs more (their agents). */
+type Fix = (hosts: string, results: readonly CheckResult[]) => string;
+
 /** Groups flows under one (status, cause, fix); the fix text names the hosts at the end. */
 class Grouper {
-  private readonly groups = new Map<string, { status: CheckStatus; cause: string; fix: (hosts: string) => string; results: CheckResult[] }>();
+  private readonly groups = new Map<string, { status: CheckStatus; cause: string; fix: Fix; results: CheckResult[] }>();
   constructor(
     private readonly byStatus: boolean,
     private readonly maxHosts = Number.POSITIVE_INFINITY,
   ) {}
-  add(r: CheckResult, cause: string, fix: (hosts: string) => string): void {
-    const key = `${this.byStatus ? r.status : ''}\u0000${cause}\u0000${fix('')}`;
+  add(r: CheckResult, cause: string, fix: Fix): void {
+    const key = `${this.byStatus ? r.status : ''}\u0000${cause}\u0000${fix('', [])}`;
     const g = this.groups.get(key) ?? { status: r.status, cause, fix, results: [] };
     g.results.push(r);
     this.groups.set(key, g);
@@ -63,7 +68,7 @@ class Grouper {
     const order = (s: CheckStatus) => STATUSES.indexOf(s);
     return [...this.groups.values()]
       .sort((a, b) => order(a.status) - order(b.status) || b.results.length - a.results.length || a.cause.localeCompare(b.cause))
-      .map((g) => ({ status: g.status, cause: g.cause, fix: g.fix(hostList(g.results, this.maxHosts)), flows: g.results.map(flowName) }));
+      .map((g) => ({ status: g.status, cause: g.cause, fix: g.fix(hostList(g.results, this.maxHosts), g.results), flows: g.results.map(flowName) }));
   }
 }
 
@@ -82,7 +87,7 @@ function portOf(r: CheckResult): string {
   return `tcp/${r.port}`;
 }
 
-function causeOf(r: CheckResult): [string, (hosts: string) => string] {
+function causeOf(r: CheckResult): [string, Fix] {
   const resolver = r.dns?.server ?? 'the resolver';
   switch (r.status) {
     case 'dns-error':
@@ -135,12 +140,20 @@ function causeOf(r: CheckResult): [string, (hosts: string) => string] {
   }
 }
 
-function proxyCause(r: CheckResult): [string, (hosts: string) => string] {
+function proxyCause(r: CheckResult): [string, Fix] {
   const proxy = r.route.replace(/^proxy /, '');
   const code = r.proxyStatus === undefined ? '' : ` (HTTP ${r.proxyStatus})`;
   switch (r.proxyProblem) {
     case 'auth':
       return [`the proxy ${proxy} wants other credentials${code}`, () => `check the proxy user and password (Basic authentication: the only kind eRDS supports)`];
+    case 'auth-scheme': {
+      const offered = (r.proxyAuthSchemes ?? []).join(', ') || 'another scheme';
+      return [
+        `the proxy ${proxy} offers only ${offered} authentication${code}: eRDS supports only Basic, so the devices cannot pass it whatever the password`,
+        (h, results) =>
+          `enable Basic authentication on ${proxy} for the devices' subnet, or exempt ${h} from proxy authentication (affects ${agentList(results)})`,
+      ];
+    }
     case 'denied':
       return [`the proxy ${proxy} refuses CONNECT to ${portOf(r)}${code}`, (h) => `allow CONNECT to ${h} on ${portOf(r)} on the proxy`];
     case 'upstream':
@@ -154,6 +167,26 @@ function proxyCause(r: CheckResult): [string, (hosts: string) => string] {
     default:
       return [`the proxy ${proxy} is not reachable: ${r.detail}`, () => `check the proxy address and port, and that this network may reach it`];
   }
+}
+
+/** A denial served inside an inspected session: the proxy/firewall's own answer to HEAD /. */
+function deniedCause(r: CheckResult): [string, Fix] {
+  const probe = r.tls?.probe;
+  const marks = [
+    probe?.httpStatus === null || probe?.httpStatus === undefined ? null : `HTTP ${probe.httpStatus}`,
+    probe?.proxyError ?? null,
+    probe?.server ? `Server: ${probe.server}` : null,
+  ].filter((m): m is string => m !== null);
+  return [
+    `the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (${marks.join(', ')})`,
+    (h) => `allow ${h} in the web/URL filter policy of the inspecting proxy/firewall (besides the TLS inspection exemption)`,
+  ];
+}
+
+/** The agents of these flows, each once, in the order they first appear. */
+function agentList(results: readonly CheckResult[]): string {
+  const ids = [...new Set(results.flatMap((r) => r.agents))];
+  return ids.length === 0 ? 'no agent' : `agent${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`;
 }
 
 function warningsOf(r: CheckResult): [string, (hosts: string) => string][] {

@@ -129,7 +129,14 @@ async function viaProxy(flow: Flow, proxy: Proxy, settings: CheckSettings, phase
   const local = tunnel.attempts.find((a) => a.result === 'local')?.code;
   if (!tunnel.ok && local !== undefined) return { ...draft, status: 'local-error', localProblem: local, detail: tunnel.detail };
   if (!tunnel.ok) {
-    return { ...draft, status: 'proxy-error', proxyProblem: tunnel.problem, ...(tunnel.status === undefined ? {} : { proxyStatus: tunnel.status }), detail: tunnel.detail };
+    return {
+      ...draft,
+      status: 'proxy-error',
+      proxyProblem: tunnel.problem,
+      ...(tunnel.status === undefined ? {} : { proxyStatus: tunnel.status }),
+      ...(tunnel.authSchemes === undefined ? {} : { proxyAuthSchemes: tunnel.authSchemes }),
+      detail: tunnel.detail,
+    };
   }
   return withTls(draft, await secure(flow, tunnel.socket, settings, phase), null);
 }
@@ -147,7 +154,7 @@ async function secure(flow: Flow, socket: import('node:net').Socket, settings: C
     return { status: 'ok', detail: 'connected (no TLS on this port)', tls: null, ms: null };
   }
   phase('tls');
-  const t = await handshake(socket, flow.host, flow.alpn, settings.timeoutMs);
+  const t = await handshake(socket, flow.host, flow.alpn, settings.timeoutMs, flow.port);
   return { status: t.status, detail: t.detail, tls: t.finding, ms: t.ms };
 }
 

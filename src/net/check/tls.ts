@@ -1,11 +1,13 @@
 // The TLS phase: a handshake with SNI (and ALPN where the devices offer it), verified
 // against the system's trusted roots (plus NODE_EXTRA_CA_CERTS, which Node reads).
-// An unverifiable chain is the mark of TLS inspection: the issuer is named.
+// An unverifiable chain is the mark of TLS inspection: the issuer is named, and what
+// answers inside the inspected session is asked whether it denies the host (probe.ts).
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { CheckStatus, TlsFinding } from '../../core/check/result.js';
 import { escapeUnsafe, oneLine } from '../../core/text.js';
 import { elapsed } from './elapsed.js';
+import { mayProbe, probe, probeText } from './probe.js';
 
 export interface TlsOutcome {
   status: Extract<CheckStatus, 'ok' | 'tls-untrusted' | 'tls-error'>;
@@ -27,7 +29,12 @@ const UNTRUSTED = new Set([
 
 const EMPTY: TlsFinding = { version: null, alpn: null, issuer: null, subject: null, expires: null, error: null };
 
-export function handshake(socket: net.Socket, host: string, alpn: string | null, timeoutMs: number): Promise<TlsOutcome> {
+/**
+ * `port`, where given, allows the probe: where the chain does not verify (inspection) and the
+ * flow is plain HTTPS, one HEAD / inside the session says whether the inspector also denies
+ * the host. The probe has its own `timeoutMs`.
+ */
+export function handshake(socket: net.Socket, host: string, alpn: string | null, timeoutMs: number, port?: number): Promise<TlsOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const conn = tls.connect({
@@ -38,6 +45,8 @@ export function handshake(socket: net.Socket, host: string, alpn: string | null,
       rejectUnauthorized: false,
     });
     let settled = false;
+    // While the probe reads, the session's own end is the probe's business.
+    let probing = false;
     const finish = (outcome: Omit<TlsOutcome, 'ms'>) => {
       if (settled) return;
       settled = true;
@@ -50,12 +59,23 @@ export function handshake(socket: net.Socket, host: string, alpn: string | null,
       () => finish({ status: 'tls-error', detail: `no TLS answer within ${timeoutMs} ms (an SNI filter or IPS may drop the handshake)`, finding: { ...EMPTY, error: 'timeout' } }),
       timeoutMs,
     );
-    conn.once('secureConnect', () => finish(verdict(conn, host, alpn)));
+    conn.once('secureConnect', () => {
+      const outcome = verdict(conn, host, alpn);
+      if (outcome.status !== 'tls-untrusted' || port === undefined || !mayProbe(port, alpn)) return finish(outcome);
+      probing = true;
+      clearTimeout(timer);
+      void probe(conn, host, port, timeoutMs).then((answer) => {
+        finish({ ...outcome, detail: `${outcome.detail}; ${probeText(answer)}`, finding: { ...outcome.finding, probe: answer } });
+      });
+    });
     conn.on('error', (err: NodeJS.ErrnoException) => {
+      if (probing) return;
       const reason = err.code === 'ECONNRESET' ? 'the connection was reset during the handshake (an SNI filter or IPS may block it)' : oneLine(err.message);
       finish({ status: 'tls-error', detail: `TLS handshake failed: ${reason}`, finding: { ...EMPTY, error: err.code ?? 'handshake' } });
     });
-    conn.on('close', () => finish({ status: 'tls-error', detail: 'the connection closed during the TLS handshake', finding: { ...EMPTY, error: 'closed' } }));
+    conn.on('close', () => {
+      if (!probing) finish({ status: 'tls-error', detail: 'the connection closed during the TLS handshake', finding: { ...EMPTY, error: 'closed' } });
+    });
   });
 }
 
