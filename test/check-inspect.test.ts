@@ -99,6 +99,7 @@ describe('judgeAnswer (HEAD / inside an inspected session)', () => {
       server: 'squid/5.7',
       proxyError: 'X-Squid-Error: ERR_ACCESS_DENIED 0',
       denied: true,
+      marked: true,
     });
   });
 
@@ -118,7 +119,7 @@ describe('judgeAnswer (HEAD / inside an inspected session)', () => {
   });
 
   it('silence, garbage or an unfinished status line is "no HTTP answer", never a denial', () => {
-    const none: HttpProbe = { httpStatus: null, server: null, proxyError: null, denied: false };
+    const none: HttpProbe = { httpStatus: null, server: null, proxyError: null, denied: false, marked: false };
     expect(judgeAnswer({ kind: 'more' })).toEqual(none);
     expect(judgeAnswer(readHead(b('SSH-2.0-x\r\n'), 4096, true))).toEqual(none);
     expect(judgeAnswer(readHead(b(''), 4096, true))).toEqual(none);
@@ -153,6 +154,7 @@ function result(over: Partial<CheckResult> & Pick<CheckResult, 'host'>): CheckRe
     detail: '',
     route: 'direct',
     addresses: [],
+    untried: 0,
     dns: null,
     attempts: [],
     tls: null,
@@ -167,12 +169,12 @@ const TLS = { version: 'TLSv1.3', alpn: null, issuer: 'Corp CA', subject: null, 
 
 describe('summarise: denied inside the inspection, and a proxy without Basic', () => {
   it('a denied host has the inspection cause and a second cause with its own fix', () => {
-    const probe: HttpProbe = { httpStatus: 403, server: 'squid/5.7', proxyError: 'X-Squid-Error: ERR_ACCESS_DENIED 0', denied: true };
+    const probe: HttpProbe = { httpStatus: 403, server: 'squid/5.7', proxyError: 'X-Squid-Error: ERR_ACCESS_DENIED 0', denied: true, marked: true };
     const s = summarise([
       result({ host: 'a.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe } }),
       result({ host: 'b.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe } }),
-      result({ host: 'c.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: { httpStatus: 404, server: 'nginx', proxyError: null, denied: false } } }),
-      result({ host: 'd.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: { httpStatus: null, server: null, proxyError: null, denied: false } } }),
+      result({ host: 'c.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: { httpStatus: 404, server: 'nginx', proxyError: null, denied: false, marked: false } } }),
+      result({ host: 'd.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: { httpStatus: null, server: null, proxyError: null, denied: false, marked: false } } }),
     ]);
     expect(s.failed).toBe(4);
     expect(s.counts['tls-untrusted']).toBe(4);
@@ -190,6 +192,15 @@ describe('summarise: denied inside the inspection, and a proxy without Basic', (
         flows: ['a.example:443', 'b.example:443'],
       },
     ]);
+  });
+
+  it('a bare 403 without a proxy mark is "likely denied", and says the server itself may refuse', () => {
+    const bare: HttpProbe = { httpStatus: 403, server: 'AmazonS3', proxyError: null, denied: true, marked: false };
+    const s = summarise([result({ host: 'a.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: bare } })]);
+    expect(s.causes[1]?.cause).toBe(
+      'the inspecting proxy/firewall likely denies these hosts: it answers HEAD / inside the inspected session itself (HTTP 403, Server: AmazonS3; no proxy mark, so the server itself may refuse a bare HEAD /)',
+    );
+    expect(judgeAnswer(readHead(Buffer.from('HTTP/1.1 403 Forbidden\r\nServer: AmazonS3\r\n\r\n'), 4096, true))).toMatchObject({ denied: true, marked: false });
   });
 
   it('a proxy that offers only NTLM names the scheme, the agents and both fixes', () => {
@@ -316,7 +327,7 @@ describe.skipIf(!hasTool('openssl'))('the probe after an untrusted handshake, ag
     const s = await inspector('HTTP/1.1 451 Unavailable For Legal Reasons\r\nServer: FortiGate\r\n\r\n');
     const t = await check(s.port, 'camapi.srv.ygles.com', null, 443);
     expect(t.status).toBe('tls-untrusted');
-    expect(t.finding.probe).toEqual({ httpStatus: 451, server: 'FortiGate', proxyError: null, denied: true });
+    expect(t.finding.probe).toEqual({ httpStatus: 451, server: 'FortiGate', proxyError: null, denied: true, marked: true });
     expect(t.detail).toMatch(/TLS inspection\?; HEAD \/ inside it: HTTP 451 \(Server: FortiGate\): denied by the inspecting proxy\/firewall$/);
     expect(s.requests).toEqual([probeRequest('camapi.srv.ygles.com', 443)]);
   });
@@ -325,7 +336,7 @@ describe.skipIf(!hasTool('openssl'))('the probe after an untrusted handshake, ag
     const s = await inspector(null);
     const t = await check(s.port, 'camapi.srv.ygles.com', null, 443);
     expect(t.status).toBe('tls-untrusted');
-    expect(t.finding.probe).toEqual({ httpStatus: null, server: null, proxyError: null, denied: false });
+    expect(t.finding.probe).toEqual({ httpStatus: null, server: null, proxyError: null, denied: false, marked: false });
     expect(t.ms).toBeLessThan(10_000);
   });
 

@@ -87,7 +87,7 @@ describe.skipIf(!ok)('check through a TLS-inspecting Squid that denies a host in
 
   it('an allowed host gets the origin\'s answer through Squid: inspection only, not denied', () => {
     const r = result(out, ALLOWED);
-    expect(r.probe).toEqual({ httpStatus: 404, server: 'origin.test', proxyError: null, denied: false });
+    expect(r.probe).toEqual({ httpStatus: 404, server: 'origin.test', proxyError: null, denied: false, marked: false });
     expect(out.summary.causes.filter((c) => c.cause.startsWith('the inspecting proxy/firewall denies')).flatMap((c) => c.flows)).toEqual([`${DENIED}:443`]);
     // The origin saw the HEAD of the allowed host and, without credentials, nothing of the denied one.
     expect(site.originRequests().filter((l) => / HEAD \/ HTTP\/1\.1$/.test(l)).length).toBeGreaterThan(0);
@@ -162,7 +162,7 @@ describe.skipIf(!ok)('check direct, behind a transparent inspecting firewall', (
   it('probes direct flows too: the block page is a denial, the origin\'s answer is not, MQTT gets no HEAD', () => {
     const r = site.run(['check', '--agents', 'cca', '--timeout', '3000', '--json']);
     const out = JSON.parse(r.stdout) as JsonOut;
-    expect(result(out, BLOCKED)).toMatchObject({ status: 'tls-untrusted', route: 'direct', probe: { httpStatus: 403, server: 'FortiGate', proxyError: null, denied: true } });
+    expect(result(out, BLOCKED)).toMatchObject({ status: 'tls-untrusted', route: 'direct', probe: { httpStatus: 403, server: 'FortiGate', proxyError: null, denied: true, marked: true } });
     expect(result(out, ALLOWED)).toMatchObject({ status: 'tls-untrusted', probe: { httpStatus: 404, denied: false } });
     // A trusted certificate is no inspection: nothing is sent.
     expect(result(out, DENIED)).toMatchObject({ status: 'ok' });

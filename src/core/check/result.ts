@@ -85,6 +85,9 @@ export interface HttpProbe {
   proxyError: string | null;
   /** The proxy/firewall answered itself with a denial (403, 407, 451, or its error marks). */
   denied: boolean;
+  /** The answer carries a proxy's own mark (X-Squid-Error, a Server naming a proxy): without
+   *  one, a bare 403 may also be the server itself refusing a HEAD / it does not serve. */
+  marked: boolean;
 }
 
 export interface Timings {

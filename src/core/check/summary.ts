@@ -177,8 +177,11 @@ function deniedCause(r: CheckResult): [string, Fix] {
     probe?.proxyError ?? null,
     probe?.server ? `Server: ${probe.server}` : null,
   ].filter((m): m is string => m !== null);
+  // Without a proxy's mark a 403 is likely, not certain: the server itself may refuse a bare HEAD /.
+  const verdict = probe?.marked ? 'denies these hosts' : 'likely denies these hosts';
+  const caveat = probe?.marked ? '' : '; no proxy mark, so the server itself may refuse a bare HEAD /';
   return [
-    `the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (${marks.join(', ')})`,
+    `the inspecting proxy/firewall ${verdict}: it answers HEAD / inside the inspected session itself (${marks.join(', ')}${caveat})`,
     (h) => `allow ${h} in the web/URL filter policy of the inspecting proxy/firewall (besides the TLS inspection exemption)`,
   ];
 }

@@ -57,7 +57,7 @@ const PROXY_SERVER = /\b(squid|fortigate|fortinet|fortiweb|pan-os|palo ?alto|blu
 /** Statuses that deny, from whoever answers inside an inspected session: forbidden, proxy login, legal block. */
 const DENYING = new Set([403, 407, 451]);
 
-const NO_ANSWER: HttpProbe = { httpStatus: null, server: null, proxyError: null, denied: false };
+const NO_ANSWER: HttpProbe = { httpStatus: null, server: null, proxyError: null, denied: false, marked: false };
 
 /** What an answer means. Silence or garbage is "no HTTP answer", never a denial. */
 export function judgeAnswer(reading: HeadReading): HttpProbe {
@@ -65,12 +65,13 @@ export function judgeAnswer(reading: HeadReading): HttpProbe {
   const { head } = reading;
   const serverValue = headerValues(head, 'server')[0];
   const server = serverValue === undefined ? null : oneLine(serverValue, 100);
-  const marked = PROXY_ERROR_HEADERS.map((name) => [name, headerValues(head, name)[0]] as const).find(([, v]) => v !== undefined);
-  const proxyError = marked ? oneLine(`${marked[0]}: ${marked[1] ?? ''}`, 120) : null;
+  const errorHeader = PROXY_ERROR_HEADERS.map((name) => [name, headerValues(head, name)[0]] as const).find(([, v]) => v !== undefined);
+  const proxyError = errorHeader ? oneLine(`${errorHeader[0]}: ${errorHeader[1] ?? ''}`, 120) : null;
   // A redirect or error that the proxy signs with its own Server is its answer, not the origin's.
   const proxyServer = serverValue !== undefined && PROXY_SERVER.test(serverValue) && head.status >= 300;
-  const denied = DENYING.has(head.status) || proxyError !== null || proxyServer;
-  return { httpStatus: head.status, server, proxyError, denied };
+  const marked = proxyError !== null || proxyServer;
+  const denied = DENYING.has(head.status) || marked;
+  return { httpStatus: head.status, server, proxyError, denied, marked };
 }
 
 /** The probe as a clause of the flow's detail line. */
