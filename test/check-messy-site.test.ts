@@ -15,7 +15,7 @@ const ok = requireSystem('check tests on a messy site in a namespace', ['ip', 'i
 
 const LOW_FD = fileURLToPath(new URL('./helpers/low-fd-cli.mjs', import.meta.url));
 const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
-const [FIRST, SINKHOLED] = full.hosts as [string, string];
+const [FIRST, SINKHOLED, MULTICAST] = full.hosts as [string, string, string];
 
 interface JsonResult {
   host: string;
@@ -41,7 +41,9 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
       refuseAaaa: true,
       // FIRST sits on 127.0.0.1, where a connection to 0.0.0.0 lands on Linux: a check that
       // connected to the sinkhole's answer would find a working TLS server there.
-      hosts: siteHosts(full.hosts, (h) => (h === FIRST ? { v4: '127.0.0.1' } : h === SINKHOLED ? { v4: '0.0.0.0', far: 'none' } : {})),
+      hosts: siteHosts(full.hosts, (h) =>
+        h === FIRST ? { v4: '127.0.0.1' } : h === SINKHOLED ? { v4: '0.0.0.0', far: 'none' } : h === MULTICAST ? { v4: '224.0.0.1', far: 'none' } : {},
+      ),
     });
   }, 30_000);
   afterAll(async () => site?.close());
@@ -54,13 +56,13 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
   });
 
   it('AAAA REFUSED: every flow goes on with its A answer; the failed family is a warning, not a dns-error', () => {
-    const others = out.results.filter((r) => r.host !== SINKHOLED);
+    const others = out.results.filter((r) => r.host !== SINKHOLED && r.host !== MULTICAST);
     expect(others.map((r) => [r.host, r.port, r.status])).toEqual(others.map((r) => [r.host, r.port, 'ok']));
     for (const r of others) expect(r.dns?.failures).toEqual([{ type: 'AAAA', reason: 'REFUSED' }]);
     const warning = out.summary.warnings.find((w) => w.cause.includes('AAAA: REFUSED'));
     expect(warning?.cause).toBe('the resolver 127.0.0.1:53 answers A but fails AAAA for these names (AAAA: REFUSED)');
     expect(warning?.fix).toMatch(/^IPv4 devices are not affected/);
-    const sinkholed = out.results.filter((r) => r.host === SINKHOLED).map((r) => `${r.host}:${r.port}`);
+    const sinkholed = out.results.filter((r) => r.host === SINKHOLED || r.host === MULTICAST).map((r) => `${r.host}:${r.port}`);
     expect(out.summary.causes.filter((c) => c.status === 'dns-error').flatMap((c) => c.flows)).toEqual(sinkholed);
   });
 
@@ -70,7 +72,8 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
     expect(r?.dns?.sinkhole).toEqual([{ address: '0.0.0.0', range: 'unspecified' }]);
     const cause = out.summary.causes.find((c) => c.flows.includes(`${SINKHOLED}:443`));
     expect(cause?.cause).toContain('a DNS filter or sinkhole blocks them');
-    expect(cause?.fix).toBe(`allow ${SINKHOLED} in the DNS filter (sinkhole, RPZ, DNS security service) or make 127.0.0.1:53 answer them with their public addresses`);
+    expect(cause?.fix).toBe(`allow ${SINKHOLED} and ${MULTICAST} in the DNS filter (sinkhole, RPZ, DNS security service) or make 127.0.0.1:53 answer them with their public addresses`);
+    expect(out.results.find((x) => x.host === MULTICAST)?.dns?.sinkhole).toEqual([{ address: '224.0.0.1', range: 'multicast' }]);
   });
 
   it('a resolver given as [::ffff:127.0.0.1]:53 is asked and its answers taken', () => {
@@ -93,7 +96,7 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
     const r = site.node([LOW_FD, '2', 'check', '--agents', 'all', '--cca-activation', '--timeout', '1500', '--json']);
     expect(r.stderr).toBe('');
     const body = JSON.parse(r.stdout) as JsonOut;
-    const statuses = new Set(body.results.filter((x) => x.host !== SINKHOLED).map((x) => x.status));
+    const statuses = new Set(body.results.filter((x) => x.host !== SINKHOLED && x.host !== MULTICAST).map((x) => x.status));
     expect(statuses.has('local-error')).toBe(true);
     expect([...statuses].filter((s) => s !== 'ok' && s !== 'local-error')).toEqual([]);
     for (const x of body.results.filter((y) => y.status === 'local-error')) expect(x.localProblem).toBe('EMFILE');
@@ -116,5 +119,31 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
     }
     expect(ipset).not.toContain('not resolved');
     expect(r.stderr).toMatch(/the resolver failed AAAA: REFUSED/);
+  });
+});
+
+describe.skipIf(!ok)('render --resolve on a site whose resolver answers sinkholes and loopback', () => {
+  let site: CheckSite;
+  beforeAll(async () => {
+    site = await CheckSite.start({
+      ports: [443],
+      hosts: siteHosts(full.hosts, (h) => (h === SINKHOLED ? { v4: '0.0.0.0', far: 'none' } : h === MULTICAST ? { v4: '224.0.0.1', far: 'none' } : {})),
+    });
+  }, 30_000);
+  afterAll(async () => site?.close());
+
+  it('never writes 0.0.0.0 or a multicast answer into a set; loopback answers go in with a warning; ipset restore loads it', () => {
+    const dir = join(site.dir, 'rules-all');
+    const r = site.run(['render', '--agents', 'all', '--cca-activation', '--target', 'iptables', '--hook', 'forward', '--resolve', '--dns-server', '127.0.0.1', '--out', dir]);
+    expect(r.code).toBe(0);
+    const ipset = readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8');
+    expect(ipset).not.toMatch(/^add \S+ (0\.0\.0\.0|224\.0\.0\.1)/m);
+    expect(ipset).toMatch(/warning: 127\.0\.1\.\d+ is loopback: split-horizon DNS\?/);
+    expect(r.stderr).toContain(`${SINKHOLED} not resolved (answered only 0.0.0.0 (unspecified): a DNS filter or sinkhole)`);
+    expect(r.stderr).toContain(`${MULTICAST} not resolved (answered only 224.0.0.1 (multicast): a DNS filter or sinkhole)`);
+    expect(r.stderr).toMatch(/resolves to loopback addresses \(127\.0\.1\.\d+\): split-horizon DNS\?/);
+    // The real tools take the files (0.0.0.0 made "ipset restore" fail: "Null-valued element").
+    site.ns.exec('ipset', ['restore'], ipset);
+    site.ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
   });
 });

@@ -487,10 +487,10 @@ describe('resolveHosts', () => {
   it('resolves several hosts at once and reports a failing one without throwing', async () => {
     dns.handle(
       zone([
-        A('one.example.test', '192.0.2.101', 100),
-        AAAA('one.example.test', '2001:db8::101', 100),
+        A('one.example.test', '10.0.2.101', 100),
+        AAAA('one.example.test', 'fd00::101', 100),
         CNAME('two.example.test', 'one.example.test', 50),
-        A('three.example.test', '192.0.2.103', 300),
+        A('three.example.test', '10.0.2.103', 300),
       ]),
     );
     const hosts = ['one.example.test', 'missing.example.test', 'two.example.test', 'three.example.test'];
@@ -499,23 +499,23 @@ describe('resolveHosts', () => {
     expect(r.at).toBe(now().toISOString());
     expect(r.at).toBe('2024-05-06T07:08:09.123Z');
     expect([...r.hosts.keys()]).toEqual(hosts);
-    expect(r.hosts.get('one.example.test')).toEqual({
+    expect(r.hosts.get('one.example.test')).toMatchObject({
       addresses: [
-        { address: '192.0.2.101', family: 4, ttl: 100 },
-        { address: '2001:db8::101', family: 6, ttl: 100 },
+        { address: '10.0.2.101', family: 4, ttl: 100 },
+        { address: 'fd00::101', family: 6, ttl: 100 },
       ],
       error: null,
       failed: [],
     });
-    expect(r.hosts.get('two.example.test')).toEqual({
+    expect(r.hosts.get('two.example.test')).toMatchObject({
       addresses: [
-        { address: '192.0.2.101', family: 4, ttl: 50 },
-        { address: '2001:db8::101', family: 6, ttl: 50 },
+        { address: '10.0.2.101', family: 4, ttl: 50 },
+        { address: 'fd00::101', family: 6, ttl: 50 },
       ],
       error: null,
       failed: [],
     });
-    expect(r.hosts.get('three.example.test')).toEqual({ addresses: [{ address: '192.0.2.103', family: 4, ttl: 300 }], error: null, failed: [] });
+    expect(r.hosts.get('three.example.test')).toMatchObject({ addresses: [{ address: '10.0.2.103', family: 4, ttl: 300 }], error: null, failed: [] });
     const missing = r.hosts.get('missing.example.test');
     expect(missing?.addresses).toEqual([]);
     expect(missing?.error).toMatch(/NXDOMAIN/);
@@ -523,22 +523,56 @@ describe('resolveHosts', () => {
 
   it('asks for all hosts at once, not one after another', async () => {
     // Each answer is held back 250 ms; four hosts in sequence would take over a second.
-    dns.handle((q) => [{ delayMs: 250 }, reply(q, [A(q.name, '192.0.2.110')])]);
+    dns.handle((q) => [{ delayMs: 250 }, reply(q, [A(q.name, '10.0.2.110')])]);
     const hosts = ['h1.example.test', 'h2.example.test', 'h3.example.test', 'h4.example.test'];
     const started = Date.now();
     const r = await resolveHosts(hosts, dns.server, 1000, now);
     expect(Date.now() - started).toBeLessThan(900);
-    for (const h of hosts) expect(r.hosts.get(h)).toEqual({ addresses: [{ address: '192.0.2.110', family: 4, ttl: 300 }], error: null, failed: [] });
+    for (const h of hosts) expect(r.hosts.get(h)).toMatchObject({ addresses: [{ address: '10.0.2.110', family: 4, ttl: 300 }], error: null, failed: [] });
   });
 
   it('fills the IPv4 addresses of a host whose AAAA is REFUSED, and says which family failed', async () => {
-    dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.111')]) : reply(q, [], { rcode: 'REFUSED' })));
+    dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '10.0.2.111')]) : reply(q, [], { rcode: 'REFUSED' })));
     const r = await resolveHosts(['half.example.test'], dns.server, 1000, now);
-    expect(r.hosts.get('half.example.test')).toEqual({ addresses: [{ address: '192.0.2.111', family: 4, ttl: 300 }], error: null, failed: ['AAAA: REFUSED'] });
+    expect(r.hosts.get('half.example.test')).toMatchObject({ addresses: [{ address: '10.0.2.111', family: 4, ttl: 300 }], error: null, failed: ['AAAA: REFUSED'] });
+  });
+
+  it('never puts a sinkhole answer into a set; keeps private and loopback ones, listed as special', async () => {
+    dns.handle(
+      zone([
+        A('sink.example.test', '0.0.0.0'),
+        AAAA('sink.example.test', '::'),
+        A('mixed.example.test', '224.0.0.1'),
+        A('mixed.example.test', '10.9.9.9'),
+        AAAA('mixed.example.test', 'ff02::1'),
+        A('lan.example.test', '127.0.0.1'),
+      ]),
+    );
+    const r = await resolveHosts(['sink.example.test', 'mixed.example.test', 'lan.example.test'], dns.server, 1000, now);
+    expect(r.hosts.get('sink.example.test')).toMatchObject({ addresses: [], error: 'answered only 0.0.0.0 (unspecified), :: (unspecified): a DNS filter or sinkhole' });
+    expect(r.hosts.get('mixed.example.test')).toMatchObject({
+      addresses: [{ address: '10.9.9.9', family: 4, ttl: 300 }],
+      error: null,
+      special: [{ address: '10.9.9.9', range: 'private' }],
+      sinkhole: [
+        { address: '224.0.0.1', range: 'multicast' },
+        { address: 'ff02::1', range: 'multicast' },
+      ],
+    });
+    expect(r.hosts.get('lan.example.test')).toMatchObject({ addresses: [{ address: '127.0.0.1' }], special: [{ address: '127.0.0.1', range: 'loopback' }] });
+  });
+
+  it("a CNAME to a malformed name (a control character in a label) is that host's one-line error", async () => {
+    dns.handle((q) => (q.name.startsWith('bad') ? reply(q, [CNAME(q.name, 'evil\nname\u0007.example.test')]) : reply(q, [A(q.name, '10.0.2.150')])));
+    const r = await resolveHosts(['bad.example.test', 'good.example.test'], dns.server, 1000, now);
+    expect(r.hosts.get('bad.example.test')).toMatchObject({ addresses: [], error: 'bad.example.test: the server answered a CNAME to a malformed name' });
+    expect(r.hosts.get('good.example.test')?.addresses.map((a) => a.address)).toEqual(['10.0.2.150']);
+    // Never asked for the malformed name.
+    expect(dns.asked.some((q) => q.name.includes('evil'))).toBe(false);
   });
 
   it('reports a timeout as the host error', async () => {
-    dns.handle((q) => (q.name === 'slow.example.test' ? null : reply(q, [A(q.name, '192.0.2.120')])));
+    dns.handle((q) => (q.name === 'slow.example.test' ? null : reply(q, [A(q.name, '10.0.2.120')])));
     const r = await resolveHosts(['slow.example.test', 'fast.example.test'], dns.server, 300, now);
     expect(r.hosts.get('slow.example.test')?.addresses).toEqual([]);
     expect(r.hosts.get('slow.example.test')?.error).toMatch(/no answer from 127\.0\.0\.1:\d+ within 300 ms/);

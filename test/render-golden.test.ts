@@ -37,7 +37,7 @@ function fixedResolution(hosts: readonly string[]): Promise<Resolution> {
       hosts.map((h, i) => [
         h,
         i === 3
-          ? { addresses: [], error: 'no answer from 192.0.2.53:53 within 3000 ms', failed: [] }
+          ? { addresses: [], error: 'no answer from 192.0.2.53:53 within 3000 ms', failed: [], special: [], sinkhole: [] }
           : {
               addresses: [
                 { address: `198.51.100.${i + 1}`, family: 4 as const, ttl: 60 },
@@ -45,6 +45,8 @@ function fixedResolution(hosts: readonly string[]): Promise<Resolution> {
               ],
               error: null,
               failed: [],
+              special: [],
+              sinkhole: [],
             },
       ]),
     ),

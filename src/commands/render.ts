@@ -40,9 +40,13 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
       ...(target.takesWildcards ? rules.warnings : []),
       ...out.warnings,
       ...unresolved.map(([host, r]) => `${host} not resolved (${r.error ?? ''}); its set stays empty until dnsmasq fills it`),
-      ...[...(resolution?.hosts ?? [])].flatMap(([host, r]) =>
-        r.failed.map((f) => `${host}: the resolver failed ${f}; the sets hold only the other family's addresses until dnsmasq fills them`),
-      ),
+      ...[...(resolution?.hosts ?? [])].flatMap(([host, r]) => [
+        ...r.failed.map((f) => `${host}: the resolver failed ${f}; the sets hold only the other family's addresses until dnsmasq fills them`),
+        ...(r.error === null && r.sinkhole.length > 0 ? [`${host}: left out ${r.sinkhole.map((x) => x.address).join(', ')} (${[...new Set(r.sinkhole.map((x) => x.range))].join(', ')}): a DNS filter's answer, not the host`] : []),
+        ...(r.special.length > 0
+          ? [`${host} resolves to ${[...new Set(r.special.map((x) => x.range))].join(', ')} addresses (${r.special.map((x) => x.address).join(', ')}): split-horizon DNS? They are in the sets; check that the devices get the same answers`]
+          : []),
+      ]),
     ],
   };
 }

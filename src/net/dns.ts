@@ -39,8 +39,9 @@ export class DnsError extends Error {
   override name = 'DnsError';
   constructor(
     message: string,
-    /** `local`: this machine could not send at all (out of sockets or buffers). */
-    readonly code: 'timeout' | 'network' | 'rcode' | 'loop' | 'local',
+    /** `local`: this machine could not send at all (out of sockets or buffers);
+     *  `malformed`: a CNAME to something that is not a host name. */
+    readonly code: 'timeout' | 'network' | 'rcode' | 'loop' | 'local' | 'malformed',
     /** With code rcode: the server's answer, e.g. NXDOMAIN or SERVFAIL. */
     readonly rcode?: string,
     /** With code local or network: the system's error code (EMFILE, ECONNREFUSED, ...). */
@@ -194,6 +195,9 @@ export interface Resolved {
 
 const MAX_CNAMES = 8;
 
+/** What a CNAME may point at: LDH labels (and _ as some zones use) of 1-63, 253 in all. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
 /**
  * A and AAAA for `name`, following CNAMEs (in the answer, or by asking again). The two
  * families are independent: a resolver that answers A and refuses AAAA still gives the
@@ -236,6 +240,9 @@ async function follow(name: string, type: RecordType, options: DnsOptions) {
     for (;;) {
       const cname = answer.answers.find((r) => r.type === 'CNAME' && r.name === target);
       if (!cname) break;
+      // Remote text: a name with control characters or over-long labels is never followed,
+      // asked for or quoted (it would break every comment and line it reached).
+      if (!HOST_NAME.test(cname.data)) throw new DnsError(`${name}: the server answered a CNAME to a malformed name`, 'malformed');
       if (chain.includes(cname.data)) throw new DnsError(`${name}: CNAME loop at ${cname.data}`, 'loop');
       ttl = Math.min(ttl, cname.ttl);
       target = cname.data;

@@ -49,6 +49,10 @@ export function resolutionNote(d: Destination, family: Family, resolution: Resol
         : `${resolved} ${when}: ${count} address${count > 1 ? 'es' : ''}, ttl ${Math.min(...mine.map((a) => a.ttl))} s`,
     );
   }
+  const special = results.flatMap((r) => r?.special ?? []).filter((x) => x.address.includes(':') === (family === 6));
+  if (special.length > 0) parts.push(`warning: ${special.map((x) => `${x.address} is ${x.range}`).join(', ')}: split-horizon DNS?`);
+  const sinkhole = results.flatMap((r) => r?.sinkhole ?? []);
+  if (sinkhole.length > 0 && failed.length < d.hosts.length) parts.push(`left out ${[...new Set(sinkhole.map((x) => x.address))].join(', ')}: a DNS filter's answer`);
   return `${parts.join('; ')}; dnsmasq adds ${d.kind === 'wildcard' ? 'the addresses of other names' : 'new addresses'} as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up`;
 }
 

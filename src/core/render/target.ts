@@ -52,9 +52,21 @@ export interface Resolution {
   server: string;
   /** ISO time of the lookups. */
   at: string;
-  /** Per host: its addresses, why there are none (`error`), and the record types that
-   *  failed while the other answered (`failed`, e.g. "AAAA: REFUSED"). */
-  hosts: ReadonlyMap<string, { addresses: ResolvedAddress[]; error: string | null; failed: string[] }>;
+  hosts: ReadonlyMap<string, HostResolution>;
+}
+
+/** What --resolve found for one host. */
+export interface HostResolution {
+  /** The addresses that go into the sets (never a sinkhole answer). */
+  addresses: ResolvedAddress[];
+  /** Why there are none, one safe line; null when the lookup worked. */
+  error: string | null;
+  /** Record types that failed while the other answered, e.g. "AAAA: REFUSED". */
+  failed: string[];
+  /** Answers in the sets that point at split-horizon DNS (private, loopback, ...). */
+  special: { address: string; range: string }[];
+  /** Answers left out: 0.0.0.0, multicast, broadcast, reserved (a DNS filter's answer). */
+  sinkhole: { address: string; range: string }[];
 }
 
 export interface Meta {

@@ -79,6 +79,7 @@ function dnsFailure(err: unknown, shown: string, port: number, timeoutMs: number
     if (err.code === 'timeout') return { problem: 'no-answer', detail: `${shown} did not answer within ${timeoutMs} ms (udp/${port})` };
     if (err.code === 'network') return { problem: 'no-answer', detail: err.message };
     if (err.code === 'loop') return { problem: 'cname-loop', detail: `${shown} answers with ${err.message.replace(/^[^:]*: /, '')}` };
+    if (err.code === 'malformed') return { problem: 'server-error', detail: `${shown} answers with a CNAME to a malformed name` };
     if (err.rcode === 'NXDOMAIN') return { problem: 'no-such-name', detail: `${shown} says the name does not exist (NXDOMAIN)` };
     if (err.code === 'rcode') return { problem: 'server-error', detail: `${shown} answered ${err.rcode ?? 'an error'}` };
     return { problem: 'server-error', detail: err.message };
