@@ -639,7 +639,9 @@ describe('render --profile', () => {
   });
 
   describe('--resolve with the profile\u2019s dnsServer', () => {
-    const servers = serverPair((q: Asked) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.10')]) : reply(q, [])));
+    // A public unicast answer (never contacted: --resolve only writes it down). Documentation
+    // ranges are reserved space, which --resolve leaves out as a sinkhole's answer.
+    const servers = serverPair((q: Asked) => (q.type === 'A' ? reply(q, [A(q.name, '203.0.114.10')]) : reply(q, [])));
     const hosts = [...new Set(plan(catalogue, { agents: ['cca'] }).flows.map((f) => f.host))];
 
     it('asks the profile\u2019s resolver for every host and fills the sets', async () => {
@@ -652,7 +654,7 @@ describe('render --profile', () => {
       expect(servers.other.asked).toEqual([]);
       const nft = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
       expect(nft).toContain(`from 127.0.0.1:${servers.dns.server.port}`);
-      expect(nft).toContain('192.0.2.10');
+      expect(nft).toContain('203.0.114.10');
       expect(traffic.sent).toContain('udp 127.0.0.1');
       expect([...traffic.sent, ...traffic.routed].every((t) => /^udp 127\.0\.0\.1\b/.test(t))).toBe(true);
     });

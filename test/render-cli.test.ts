@@ -134,7 +134,10 @@ describe('render: bad input is one line on stderr, exit 2, nothing on stdout', (
     [['--agents', 'cca', '--target', 'pfsense', '--source', '010.0.0.1'], /--source: '010\.0\.0\.1' is not an address or network; expected IPv4 or IPv6/],
     [['--agents', 'cca', '--target', 'pfsense', '--source', '10.0.0.0/33'], /has a bad prefix length; valid: 0 to 32$/],
     [['--agents', 'cca', '--target', 'pfsense', '--source', '10.0.0.0/8,,'], /--source has an empty item/],
-    [['--agents', 'cca', '--target', 'pfsense', '--interface', 'lan; rm'], /--interface: 'lan; rm' is not valid; expected a pfSense interface name/],
+    [['--agents', 'cca', '--target', 'pfsense', '--interface', 'lan; rm'], /--interface: 'lan; rm' is not valid; expected pfSense's internal interface name: lan, wan or optN/],
+    // A description is not an interface: pfSense's filter code would drop both rules.
+    [['--agents', 'cca', '--target', 'pfsense', '--interface', 'LAN'], /--interface: 'LAN' is not valid; expected pfSense's internal interface name: lan, wan or optN \(Interfaces > Assignments; not the description\)$/],
+    [['--agents', 'cca', '--target', 'pfsense', '--interface', 'opt0'], /--interface: 'opt0' is not valid/],
     [['--agents', 'cca', '--target', 'pfsense', '--hook', 'output'], /--hook applies to --target iptables or nftables, not pfsense$/],
     [['--agents', 'cca', '--target', 'iptables', '--hook', 'input', '--out', '/nonexistent-never'], /--hook: 'input' is not valid; valid: output, forward$/],
     [['--agents', 'cca', '--target', 'nftables', '--nft-table', 'bridge filter', '--out', '/nonexistent-never'], /--nft-table: 'bridge filter' is not valid; expected "\[inet\|ip\|ip6\] name"/],

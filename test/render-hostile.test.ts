@@ -125,7 +125,7 @@ describe.skipIf(!tools)('hostile input', () => {
         const text = files['emaint-egress.set'] ?? '';
         const lines = code(text, /^#/);
         for (const l of lines) {
-          expect(l).toMatch(/^set /);
+          expect(l).toMatch(/^(set |move rulebase security rules \S+ (top|bottom|before ))/);
           // Each description is one quoted token at the end of its line, and holds the label whole.
           const m = /^(set .*? description) ("[^"]*"|'[^']*')$/.exec(l);
           if (l.includes(' description ')) {

@@ -111,6 +111,7 @@ function checkPanos(text: string, want: Expectation): Checked {
   const objects = new Map<string, ObjectDef>();
   const rules = new Map<string, RuleDef>();
   const refs: { name: string; kinds: Kind[]; line: number; where: string }[] = [];
+  const moves: { name: string; where: string }[] = [];
   const lines = text.split('\n');
 
   const define = (kind: Kind, name: Token | undefined, index: number, key: Token | undefined, value: Token | undefined) => {
@@ -124,6 +125,12 @@ function checkPanos(text: string, want: Expectation): Checked {
       def = { kind, name, line: index, props: new Map() };
       objects.set(name, def);
     }
+    // `set ... static [ ... ]` adds to a group's members, so a long group comes in parts.
+    const before = def.props.get(key);
+    if (kind === 'address-group' && key === 'static' && Array.isArray(before) && Array.isArray(value)) {
+      def.props.set(key, [...before, ...value]);
+      return;
+    }
     if (def.props.has(key)) problems.push(`line ${index + 1}: ${kind} ${name} sets ${key} twice`);
     def.props.set(key, value);
   };
@@ -131,6 +138,14 @@ function checkPanos(text: string, want: Expectation): Checked {
   lines.forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
+    // Placement: a move names a rule set above it, to top, bottom or before another rule.
+    const move = /^move rulebase security rules (\S+) (top|bottom|before "[^"]+")$/.exec(raw);
+    if (move) {
+      const rule = rules.get(move[1] ?? '');
+      if (!rule) problems.push(`line ${index + 1} moves ${move[1]}, which is not set above it`);
+      moves.push({ name: move[1] ?? '', where: move[2] ?? '' });
+      return;
+    }
     if (!raw.startsWith('set ')) {
       problems.push(`line ${index + 1} does not start with "set ": ${raw}`);
       return;
@@ -305,6 +320,9 @@ function checkPanos(text: string, want: Expectation): Checked {
   const missing = [...want.pairs].filter((x) => !pairs.has(x));
   if (extra.length) problems.push(`rules open flows the plan does not have: ${extra.join(', ')}`);
   if (missing.length) problems.push(`rules miss planned flows: ${missing.join(', ')}`);
+  // Every rule is placed once (new rules land below any deny-all otherwise).
+  const placed = moves.map((m) => m.name).sort();
+  if (placed.join() !== [...rules.keys()].sort().join()) problems.push(`rules placed: ${placed.join(' ')}; rules set: ${[...rules.keys()].join(' ')}`);
   return { problems, pairs, objects, rules: [...rules.values()] };
 }
 
@@ -428,5 +446,20 @@ describe('render --target panos', () => {
       const dropped = text.replace('*.c-cdsknn.net/ ', '');
       expect(checkPanos(dropped, want('wildcard')).problems.join('\n')).toMatch(/miss planned flows: \*\.c-cdsknn\.net\|443/);
     });
+  });
+});
+
+describe("PAN-OS: rules are moved where the site's deny-all cannot hide them", () => {
+  const moves = (text: string) => text.split('\n').filter((l) => l.startsWith('move '));
+  it('to the top by default, in reverse order so that they keep their own order', async () => {
+    const r = await cli('render', '--agents', 'cca', '--target', 'panos');
+    const rules = r.stdout.split('\n').filter((l) => / description /.test(l) && l.startsWith('set rulebase')).map((l) => l.split(' ')[4]);
+    expect(moves(r.stdout)).toEqual([...rules].reverse().map((n) => `move rulebase security rules ${n} top`));
+  });
+  it('before a named rule, in order; or left at the bottom', async () => {
+    const before = await cli('render', '--agents', 'cca', '--target', 'panos', '--position', 'before:Deny all');
+    expect(moves(before.stdout)).toEqual(['move rulebase security rules emaint-egress-tcp-443 before "Deny all"', 'move rulebase security rules emaint-egress-tcp-443-8883 before "Deny all"']);
+    const bottom = await cli('render', '--agents', 'cca', '--target', 'panos', '--position', 'bottom');
+    expect(moves(bottom.stdout)).toEqual(['move rulebase security rules emaint-egress-tcp-443 bottom', 'move rulebase security rules emaint-egress-tcp-443-8883 bottom']);
   });
 });

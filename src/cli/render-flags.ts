@@ -68,7 +68,9 @@ export function parseRenderFlags(flags: RenderFlags): ParsedRender {
   const site: Site = {
     sources: flags.source === undefined ? [] : parseSources(flags.source),
     label: flags.site === undefined ? null : parseLabel(flags.site),
-    interface: parseName(flags.interface ?? 'lan', '--interface', /^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a pfSense interface name such as lan, wan or opt1'),
+    // pfSense's filter code drops a rule whose interface is not an internal name ("LAN" is
+    // a description): accept only lan, wan and optN, as config.xml spells them.
+    interface: parseName(flags.interface ?? 'lan', '--interface', /^(lan|wan|opt[1-9][0-9]{0,3})$/, "pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)"),
     hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', ['output', 'forward'] as const, 'forward'),
     position: parsePosition(flags.position, target),
     nftTable: parseNftTable(flags.nftTable ?? 'inet filter'),

@@ -52,6 +52,7 @@ export const panos: Target = {
       url: identifier(URL_ENTRY, 'URL list entry'),
       port: portEscaper,
       members,
+      where: identifier(/^(top|bottom)$/, 'PAN-OS rule position'),
     });
     const label = site.label === null ? '' : ` (${site.label})`;
     const warnings: string[] = [];
@@ -122,6 +123,22 @@ export const panos: Target = {
         descr: `eMaintenance egress${label}: vendor wildcard domains on tcp/443 for ${agents.join(', ')}`,
       });
     }
+    // New rules land at the bottom of the rulebase, below any deny-all: move them. Moving
+    // each to the top in reverse order keeps their own order; before an anchor, in order.
+    const position = site.position;
+    const names = ruleViews.map((r) => r.name);
+    const moves =
+      position.at === 'top'
+        ? [...names].reverse().map((name) => ({ name, where: 'top', before: null }))
+        : position.at === 'bottom'
+          ? names.map((name) => ({ name, where: 'bottom', before: null }))
+          : names.map((name) => ({ name, where: null, before: position.anchor }));
+    const placement =
+      position.at === 'top'
+        ? 'New rules land at the bottom, below any deny-all: these move them to the top of the rulebase.'
+        : position.at === 'bottom'
+          ? 'The rules stay at the bottom of the rulebase: a deny-all above them hides them.'
+          : `These move the rules before "${position.anchor}" in the rulebase.`;
     const file = `${BASENAME}.set`;
     const content = engine.render('set.hbs', {
       header: headerLines(input),
@@ -138,10 +155,12 @@ export const panos: Target = {
       services,
       category,
       rules: ruleViews,
+      moves,
+      placement,
       fromZone: site.fromZone,
       toZone: site.toZone,
       source: sourceGroup ? [sourceGroup] : 'any',
     });
-    return { files: [{ name: file, content, apply: `paste the set commands in configure mode, then commit` }], warnings };
+    return { files: [{ name: file, content, apply: `paste the set and move commands in configure mode, then commit` }], warnings };
   },
 };

@@ -80,7 +80,7 @@ export const pfsense: Target = {
       rules: ruleViews,
     });
     return {
-      files: [{ name: `${BASENAME}.xml`, content, apply: 'merge the <alias> and <rule> elements into config.xml (see the comment at its top)' }],
+      files: [{ name: `${BASENAME}.xml`, content, apply: 'merge the <alias> and <rule> elements into a downloaded config.xml, then restore its Aliases and Firewall Rules areas (see the comment at its top)' }],
       warnings,
     };
   },
