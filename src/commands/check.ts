@@ -46,7 +46,8 @@ export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Pro
   return {
     flows: p.flows,
     async run(progress) {
-      const results = await checkFlows(p.flows, { resolver, proxy: req.proxy, pac, timeoutMs: req.timeoutMs, concurrency }, progress);
+      // The PAC's worker threads end with the run (each host is routed once).
+      const results = await checkFlows(p.flows, { resolver, proxy: req.proxy, pac, timeoutMs: req.timeoutMs, concurrency }, progress).finally(() => pac?.close());
       return {
         catalogueVersion: p.catalogueVersion,
         agents: p.agents,

@@ -1,16 +1,14 @@
 // A PAC file, run as the devices would run it, to learn each host's route. The file is
-// somebody else's JavaScript: it runs in a QuickJS sandbox (pac-resolver on
-// quickjs-wasi) with a time and memory limit, and its DNS functions ask the site's
-// resolver, like everything else in the check.
-import ipaddr from 'ipaddr.js';
-import pLimit from 'p-limit';
-import { createPacResolver } from 'pac-resolver';
-import { QuickJS } from 'quickjs-wasi';
-import { type PacRoute, parsePacResult } from '../../core/check/proxy.js';
+// somebody else's JavaScript: it runs in QuickJS (pac-resolver on quickjs-wasi) inside
+// worker threads that are killed when they overrun (see pac-pool.ts), with the engine's
+// memory capped (see pac-engine.ts). Its DNS functions ask the site's resolver, like
+// everything else in the check.
+import { type PacRoute } from '../../core/check/proxy.js';
 import { InputError } from '../../core/errors.js';
-import { oneLine } from '../../core/text.js';
 import type { Resolver } from './lookup.js';
 import { memo } from './memo.js';
+import { MEMORY_LIMIT_MIB, type Verdict, pacEngine } from './pac-engine.js';
+import { PacPool } from './pac-pool.js';
 
 export class PacFileError extends InputError {
   override name = 'PacFileError';
@@ -20,73 +18,59 @@ export type PacAnswer = PacRoute | { kind: 'error'; detail: string };
 
 export interface PacRouter {
   route(host: string, port: number): Promise<PacAnswer>;
+  /** Stops the sandbox's threads (a later route starts them again). */
+  close(): Promise<void>;
 }
 
-const MEMORY_LIMIT = 64 * 1024 * 1024;
-
-/** Compiles the PAC text; a file that does not define FindProxyForURL is bad input. */
-/** `myIp` answers myIpAddress(): this host's address toward the site's network. */
+/**
+ * Compiles the PAC text; a file that does not define FindProxyForURL is bad input.
+ * `myIp` answers myIpAddress(): this host's address toward the site's network.
+ */
 export async function loadPac(text: string, file: string, resolver: Resolver, timeoutMs: number, myIp: string): Promise<PacRouter> {
-  let deadline = Date.now() + timeoutMs;
-  const vm = await QuickJS.create({ memoryLimit: MEMORY_LIMIT, interruptHandler: () => Date.now() > deadline });
-  const firstV4 = async (host: string): Promise<string | null> => {
-    if (ipaddr.IPv4.isValidFourPartDecimal(host)) return host;
-    const r = await resolver(String(host).toLowerCase());
+  const lookup = async (name: string): Promise<string | null> => {
+    const r = await resolver(name);
     return r.ok ? (r.addresses.find((a) => a.family === 4)?.address ?? null) : null;
   };
-  const sandbox = {
-    alert: () => {},
-    dnsResolve: async (host: string) => firstV4(host),
-    isResolvable: async (host: string) => (await firstV4(host)) !== null,
-    isInNet: async (host: string, pattern: string, mask: string) => {
-      const address = await firstV4(host);
-      return address !== null && inNet(address, pattern, mask);
-    },
-    myIpAddress: () => myIp,
-  };
-  let find: (url: string, host: string) => Promise<unknown>;
-  try {
-    find = createPacResolver(vm as never, text, { sandbox, filename: 'proxy.pac' }) as (url: string, host: string) => Promise<unknown>;
-  } catch (err) {
-    throw new PacFileError(`--pac ${file}: not a usable PAC file: ${errorLine(err)}`);
+  const pool = new PacPool(workerEntry(), { engine: await pacEngine(), text, myIp, timeoutMs }, lookup);
+  const loaded = await pool.run({ type: 'load' });
+  if (!loaded.ok) {
+    await pool.close();
+    throw new PacFileError(`--pac ${file}: not a usable PAC file: ${loadProblem(loaded)}`);
   }
-  // One sandbox, one call at a time; each host and port is asked once.
-  const one = pLimit(1);
-  const ask = (host: string, port: number): Promise<PacAnswer> =>
-    one(async () => {
-      deadline = Date.now() + timeoutMs;
-      // The interrupt only stops running JS; an answer that never settles (a pending
-      // promise) is cut off here, so later hosts do not wait behind it.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<PacAnswer>((resolve) => {
-        timer = setTimeout(() => resolve({ kind: 'error', detail: `FindProxyForURL did not answer within ${timeoutMs} ms` }), timeoutMs);
-      });
-      const asked = find(`https://${host}${port === 443 ? '' : `:${port}`}/`, host).then(
-        (answer): PacAnswer => parsePacResult(answer),
-        (err: unknown): PacAnswer => ({ kind: 'error', detail: `FindProxyForURL failed: ${errorLine(err)}` }),
-      );
-      try {
-        return await Promise.race([asked, late]);
-      } finally {
-        clearTimeout(timer);
-      }
-    });
-  const route = memo((key: string) => {
+  // Each host and port is asked once, in a fresh engine with the whole timeout.
+  const route = memo(async (key: string): Promise<PacAnswer> => {
     const colon = key.lastIndexOf(':');
-    return ask(key.slice(0, colon), Number(key.slice(colon + 1)));
+    const host = key.slice(0, colon);
+    const port = Number(key.slice(colon + 1));
+    const v = await pool.run({ type: 'route', url: `https://${host}${port === 443 ? '' : `:${port}`}/`, host });
+    if (v.ok) return v.route ?? { kind: 'unsupported', entry: 'no answer' };
+    return { kind: 'error', detail: routeProblem(v, timeoutMs) };
   });
-  return { route: (host, port) => route(`${host}:${port}`) };
+  return { route: (host, port) => route(`${host}:${port}`), close: () => pool.close() };
 }
 
-/** isInNet(): an IPv4 address against a pattern and a dotted mask. */
-function inNet(address: string, pattern: string, mask: string): boolean {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(String(pattern)) || !ipaddr.IPv4.isValidFourPartDecimal(String(mask))) return false;
-  const a = ipaddr.IPv4.parse(address).toByteArray();
-  const p = ipaddr.IPv4.parse(String(pattern)).toByteArray();
-  const m = ipaddr.IPv4.parse(String(mask)).toByteArray();
-  return a.every((byte, i) => (byte & (m[i] ?? 0)) === ((p[i] ?? 0) & (m[i] ?? 0)));
+type Stopped = Extract<Verdict, { ok: false }>;
+
+function routeProblem(v: Stopped, timeoutMs: number): string {
+  if (v.stop === 'time') return `FindProxyForURL was interrupted: it did not finish within ${timeoutMs} ms`;
+  if (v.stop === 'memory') return `FindProxyForURL was stopped: it used more than ${MEMORY_LIMIT_MIB} MiB`;
+  return `FindProxyForURL failed: ${v.message}`;
 }
 
-function errorLine(err: unknown): string {
-  return oneLine(err instanceof Error ? err.message : String(err));
+function loadProblem(v: Stopped): string {
+  // Worded as before (test/check-cli.test.ts expects exactly "interrupted").
+  if (v.stop === 'time') return 'interrupted';
+  if (v.stop === 'memory') return `its top level used more than ${MEMORY_LIMIT_MIB} MiB`;
+  return v.message;
+}
+
+/**
+ * The worker is its own module, pac-worker.js next to this one (a bundler must emit it
+ * as a separate entry beside this file). Under vitest this module runs from src/*.ts,
+ * and Node 20 cannot start a worker from TypeScript: then the built one in dist/ runs.
+ */
+function workerEntry(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL(here.replace(/\/src\/net\/check\/pac\.ts$/, '/dist/net/check/pac-worker.js'));
+  return new URL('./pac-worker.js', here);
 }
