@@ -1,9 +1,11 @@
 // The PAC workers: threads that can be killed. Each runs one evaluation at a time with
 // its own deadline; one that overruns it is terminated and replaced, so a hostile file
 // costs the host it hangs on and nothing else. The pool starts small (a normal PAC
-// answers in milliseconds) and grows only while every worker is stuck, up to one worker
-// per host of the catalogue, so even a file that hangs on every host ends in about one
-// timeout. Its DNS questions come here: the main thread owns the site's resolver.
+// answers in milliseconds) and grows only while every worker is stuck, up to a few. Each
+// question has the timeout from the moment it is asked, waiting included: a file that
+// hangs on every host keeps the few workers stuck, and the questions behind them end at
+// their own deadline, so the run still ends in about one timeout, with bounded memory.
+// Its DNS questions come here: the main thread owns the site's resolver.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import pLimit from 'p-limit';
@@ -11,8 +13,10 @@ import { type FromWorker, LOOKUPS_PER_EVALUATION, type ToWorker, type Verdict, t
 
 /** Workers kept at hand: a normal file keeps this many busy at most. */
 const BASE_WORKERS = Math.min(4, Math.max(2, availableParallelism()));
-/** The most workers at once: the catalogue has about 22 distinct host:port. */
-export const MAX_WORKERS = 24;
+/** The most workers at once. Each may hold up to ~100 MB (QuickJS's 72 MiB cap and its V8
+ *  heap); more would not end a hostile file sooner, since every question has one timeout
+ *  from when it is asked, and 2 cores busy-looping 22 workers start them late. */
+export const MAX_WORKERS = 8;
 /** A worker busy this long is presumed stuck: the next question gets a new worker. */
 const STUCK_MS = 100;
 /** How long past its deadline a worker may take to report before it is killed. */
@@ -41,6 +45,8 @@ interface Thread {
 
 interface Queued {
   job: Job;
+  /** When it was asked: its deadline is this plus the timeout, waiting included. */
+  at: number;
   done(v: Verdict): void;
 }
 
@@ -59,7 +65,7 @@ export class PacPool {
 
   run(job: Job): Promise<Verdict> {
     return new Promise((done) => {
-      this.queue.push({ job, done });
+      this.queue.push({ job, at: Date.now(), done });
       this.pump();
     });
   }
@@ -75,6 +81,12 @@ export class PacPool {
 
   /** Workers for the queue: idle ones first, then new ones while the others are stuck. */
   private pump(): void {
+    // Questions whose whole time went by in the queue (every worker stuck) end now.
+    const now0 = Date.now();
+    for (const q of this.queue.filter((x) => now0 >= x.at + this.setup.timeoutMs)) {
+      this.queue.splice(this.queue.indexOf(q), 1);
+      q.done({ ok: false, stop: 'time', message: 'interrupted' });
+    }
     for (const t of this.threads) {
       if (this.queue.length === 0) break;
       if (t.ready && !t.job) this.dispatch(t, this.queue.shift() as Queued);
@@ -89,9 +101,12 @@ export class PacPool {
     const room = MAX_WORKERS - all.length;
     const spawn = all.length < BASE_WORKERS ? Math.min(wanted, BASE_WORKERS - all.length) : moving.length === 0 ? Math.min(wanted, room) : 0;
     for (let i = 0; i < spawn; i++) this.spawn();
-    // Look again when the busy workers would count as stuck.
-    const next = Math.min(...all.flatMap((t) => (t.job && now - t.job.since < STUCK_MS ? [t.job.since + STUCK_MS - now] : [])));
-    if (Number.isFinite(next)) this.wake = setTimeout(() => this.pump(), next + 1);
+    // Look again when the busy workers would count as stuck, or a waiting question's time is up.
+    const next = Math.min(
+      ...all.flatMap((t) => (t.job && now - t.job.since < STUCK_MS ? [t.job.since + STUCK_MS - now] : [])),
+      ...this.queue.map((q) => q.at + this.setup.timeoutMs - now),
+    );
+    if (Number.isFinite(next)) this.wake = setTimeout(() => this.pump(), Math.max(0, next) + 1);
   }
 
   private spawn(): void {
@@ -135,7 +150,7 @@ export class PacPool {
       this.drop(t, { ok: false, stop: 'time', message: 'interrupted' });
       void t.worker.terminate();
       this.pump();
-    }, this.setup.timeoutMs + GRACE_MS);
+    }, Math.max(0, q.at + this.setup.timeoutMs - Date.now()) + GRACE_MS);
     t.job = { id, since: Date.now(), names: new Set(), timer, done: q.done };
     t.worker.ref();
     const m: ToWorker = q.job.type === 'load' ? { type: 'load', id } : { type: 'route', id, url: q.job.url, host: q.job.host };
