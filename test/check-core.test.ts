@@ -1,6 +1,7 @@
 // The pure parts of `check`: the --proxy URL and PAC answers, the summary of causes and
 // fixes, the progress reducer and its terminal lines, and the text and JSON verdicts.
 import { describe, expect, it } from 'vitest';
+import { checkResult } from './helpers/check-result.js';
 import { progressLines } from '../src/cli/output/check-progress.js';
 import { checkJson, checkText } from '../src/cli/output/check-text.js';
 import type { CheckOutput } from '../src/core/check/output.js';
@@ -171,25 +172,7 @@ describe('parsePacResult', () => {
 
 // ---------------------------------------------------------------- results and summary
 
-function result(over: Partial<CheckResult> & Pick<CheckResult, 'host'>): CheckResult {
-  return {
-    protocol: 'tcp',
-    port: 443,
-    agents: ['cca'],
-    status: 'ok',
-    detail: 'TLSv1.3, certificate verified',
-    route: 'direct',
-    addresses: ['203.0.113.10'],
-    untried: 0,
-    dns: { server: '10.0.0.53:53', port: 53, chain: [over.host], ttl: 60, sinkhole: [], failures: [], special: [] },
-    attempts: [{ address: '203.0.113.10', result: 'ok', ms: 5 }],
-    tls: null,
-    issuer: null,
-    timings: { dns: 1, connect: 5, tls: 10 },
-    clientCertificate: false,
-    ...over,
-  };
-}
+const result = checkResult;
 
 describe('summarise', () => {
   it('counts every status, and has no causes when everything is ok', () => {

@@ -5,7 +5,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CheckResult, HttpProbe } from '../src/core/check/result.js';
+import { checkResult } from './helpers/check-result.js';
+import type { HttpProbe } from '../src/core/check/result.js';
 import { summarise } from '../src/core/check/summary.js';
 import { authSchemes, readHead } from '../src/net/check/http-head.js';
 import { judgeAnswer, mayProbe, probeRequest, probeText } from '../src/net/check/probe.js';
@@ -145,25 +146,7 @@ describe('judgeAnswer (HEAD / inside an inspected session)', () => {
 
 // ---------------------------------------------------------------- summary
 
-function result(over: Partial<CheckResult> & Pick<CheckResult, 'host'>): CheckResult {
-  return {
-    protocol: 'tcp',
-    port: 443,
-    agents: ['cca'],
-    status: 'ok',
-    detail: '',
-    route: 'direct',
-    addresses: [],
-    untried: 0,
-    dns: null,
-    attempts: [],
-    tls: null,
-    issuer: null,
-    timings: { dns: 1, connect: 5, tls: 10 },
-    clientCertificate: false,
-    ...over,
-  };
-}
+const result = checkResult;
 
 const TLS = { version: 'TLSv1.3', alpn: null, issuer: 'Corp CA', subject: null, expires: null, error: 'SELF_SIGNED_CERT_IN_CHAIN' };
 

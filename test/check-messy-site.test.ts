@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
 import { CheckSite, siteHosts } from './helpers/check-site.js';
+import type { JsonOut } from './helpers/check-json.js';
 import { requireSystem } from './helpers/system.js';
 
 const ok = requireSystem('check tests on a messy site in a namespace', ['ip', 'iptables', 'dnsmasq', 'openssl', 'prlimit'], { netns: true });
@@ -17,21 +18,6 @@ const LOW_FD = fileURLToPath(new URL('./helpers/low-fd-cli.mjs', import.meta.url
 const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
 const [FIRST, SINKHOLED, MULTICAST] = full.hosts as [string, string, string];
 
-interface JsonResult {
-  host: string;
-  port: number;
-  status: string;
-  detail: string;
-  addresses: string[];
-  attempts: { address: string }[];
-  dnsProblem?: string;
-  localProblem?: string;
-  dns: { failures: { type: string; reason: string }[]; sinkhole: { address: string; range: string }[] } | null;
-}
-interface JsonOut {
-  results: JsonResult[];
-  summary: { causes: { status: string; cause: string; fix: string; flows: string[] }[]; warnings: { cause: string; fix: string; flows: string[] }[] };
-}
 
 describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and too few file descriptors', () => {
   let site: CheckSite;

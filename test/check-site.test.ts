@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
 import { CheckSite, type HostSetup, siteHosts } from './helpers/check-site.js';
+import { type JsonOut, resultOf as result } from './helpers/check-json.js';
 import { requireSystem } from './helpers/system.js';
 
 const ok = requireSystem('check tests against a site in a namespace', ['ip', 'iptables', 'ip6tables', 'dnsmasq', 'openssl', 'tinyproxy'], { netns: true });
@@ -22,27 +23,6 @@ const [COGNITO, KINESIS, GDLP, CAM_EC1, CAMAPI, CAMAPI_EC1, CAMAPIS, CAMAPIS_EC1
 // tinyproxy's config takes [-a-z0-9._] in BasicAuth; odd characters are tested on the URL parser.
 const PASSWORD = 'Tr0ub4dor-3.secret';
 
-interface JsonResult {
-  host: string;
-  port: number;
-  status: string;
-  detail: string;
-  addresses: string[];
-  issuer: string | null;
-  alpn: string | null;
-  tlsVersion: string | null;
-  expires: string | null;
-  route: string;
-  dns: { server: string; chain: string[]; ttl: number | null; special: { address: string; range: string }[] } | null;
-  timings: { dns: number | null; connect: number | null; tls: number | null };
-  proxyProblem?: string;
-  proxyStatus?: number;
-  dnsProblem?: string;
-}
-interface JsonOut {
-  results: JsonResult[];
-  summary: { total: number; ok: number; failed: number; resolver: string; causes: { status: string; cause: string; fix: string; flows: string[] }[]; warnings: { cause: string }[] };
-}
 
 function hostsSetup(overrides: Record<string, Partial<HostSetup>>): Map<string, HostSetup> {
   return siteHosts(full.hosts, (h) => overrides[h] ?? {});
@@ -52,11 +32,6 @@ function statusOf(out: JsonOut): Map<string, string> {
   return new Map(out.results.map((r) => [`${r.host}:${r.port}`, r.status]));
 }
 
-function result(out: JsonOut, host: string, port = 443): JsonResult {
-  const r = out.results.find((x) => x.host === host && x.port === port);
-  if (!r) throw new Error(`no result for ${host}:${port}`);
-  return r;
-}
 
 describe.skipIf(!ok)('check: a site where things go wrong', () => {
   let site: CheckSite;

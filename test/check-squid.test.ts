@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
 import { CheckSite, type Squid, siteHosts } from './helpers/check-site.js';
+import { type JsonOut, resultOf as result } from './helpers/check-json.js';
 import { requireSystem } from './helpers/system.js';
 
 const ok = requireSystem('check tests through Squid in a namespace', ['ip', 'dnsmasq', 'openssl', 'squid', '/usr/lib/squid/security_file_certgen', '/usr/lib/squid/basic_ncsa_auth', '/usr/lib/squid/ntlm_fake_auth'], { netns: true });
@@ -16,35 +17,7 @@ const ALLOWED = 'camapi-ec1.srv.ygles.com';
 const USER = 'fieldeng';
 const PASSWORD = 'Squ1d-basic.secret';
 
-interface Probe {
-  httpStatus: number | null;
-  server: string | null;
-  proxyError: string | null;
-  denied: boolean;
-}
-interface JsonResult {
-  host: string;
-  port: number;
-  status: string;
-  detail: string;
-  issuer: string | null;
-  route: string;
-  agents: string[];
-  proxyProblem?: string;
-  proxyStatus?: number;
-  proxyAuthSchemes?: string[];
-  probe?: Probe;
-}
-interface JsonOut {
-  results: JsonResult[];
-  summary: { failed: number; causes: { status: string; cause: string; fix: string; flows: string[] }[] };
-}
 
-function result(out: JsonOut, host: string, port = 443): JsonResult {
-  const r = out.results.find((x) => x.host === host && x.port === port);
-  if (!r) throw new Error(`no result for ${host}:${port}`);
-  return r;
-}
 
 describe.skipIf(!ok)('check through a TLS-inspecting Squid that denies a host inside the tunnel', () => {
   let site: CheckSite;

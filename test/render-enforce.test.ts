@@ -203,35 +203,14 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       }
     });
   }
-});
-
-describe.skipIf(!ok)("the jump goes where the site's own rules cannot hide it", () => {
-  let resolver: Dnsmasq;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    resolver = await startDnsmasq({ addresses: addressOf });
-  });
-  afterAll(async () => {
-    await resolver?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  function render(target: string, ...args: string[]): string {
-    const dir = mkdtempSync(join(tmpdir(), `ee-${target}-`));
-    dirs.push(dir);
-    const r = bin('render', '--agents', 'all', '--cca-activation', '--target', target, '--out', dir, '--hook', 'output', '--source', `${SOURCE}/32`, '--resolve', '--dns-server', `127.0.0.1:${resolver.port}`, ...args);
-    // The test site answers with loopback addresses: a split-horizon warning per host, nothing else.
-    expect(r.stderr.split('\n').filter((l) => l !== '' && !/^warning: \S+ resolves to loopback addresses/.test(l))).toEqual([]);
-    expect(r.code).toBe(0);
-    return dir;
-  }
-
+  // Where the jump goes: the site's own rules cannot hide it.
+  const jumpRender = (target: string, ...args: string[]) => render(target, '--hook', 'output', '--source', `${SOURCE}/32`, ...resolveArgs(), ...args);
   // A site whose output chain ends in a reject (policy accept): a jump appended after it
   // would never be reached, and every planned flow would be refused.
   const planned = () => full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
 
   it('iptables: inserted at the top by default, ahead of the final reject', async () => {
-    const dir = render('iptables');
+    const dir = jumpRender('iptables');
     const ns = new Netns();
     const listeners = await listen(ns);
     try {
@@ -251,7 +230,7 @@ describe.skipIf(!ok)("the jump goes where the site's own rules cannot hide it", 
   });
 
   it("iptables: --position bottom appends, and the site's reject hides it (so top is the default)", async () => {
-    const dir = render('iptables', '--position', 'bottom');
+    const dir = jumpRender('iptables', '--position', 'bottom');
     expect(readFileSync(join(dir, 'emaint-egress.rules'), 'utf8')).toContain('the traffic.');
     const ns = new Netns();
     const listeners = await listen(ns);
@@ -268,7 +247,7 @@ describe.skipIf(!ok)("the jump goes where the site's own rules cannot hide it", 
   });
 
   it("iptables: --position before:N inserts before the site's rule N", async () => {
-    const dir = render('iptables', '--position', 'before:2');
+    const dir = jumpRender('iptables', '--position', 'before:2');
     const ns = new Netns();
     const listeners = await listen(ns);
     try {
@@ -286,7 +265,7 @@ describe.skipIf(!ok)("the jump goes where the site's own rules cannot hide it", 
   });
 
   it('nftables: inserted at the top by default, ahead of the final reject', async () => {
-    const dir = render('nftables');
+    const dir = jumpRender('nftables');
     const ns = new Netns();
     const listeners = await listen(ns);
     try {
