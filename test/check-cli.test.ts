@@ -55,7 +55,7 @@ function expectUsageError(r: CliResult, message: RegExp | string): void {
 describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no traffic', () => {
   const TIMEOUT_VALID = 'expected a whole number of milliseconds per phase from 100 to 120000';
   const CONCURRENCY_VALID = 'expected a whole number of flows at a time from 1 to 1000';
-  const PROXY_VALID = 'expected http://[user:password@]host:port (e.g. http://proxy.example.com:8080)';
+  const PROXY_VALID = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 
   it.each([
     [['--timeout', '0'], `--timeout: '0' is not valid; ${TIMEOUT_VALID}`],
@@ -185,7 +185,7 @@ describe('check --help', () => {
     expect(flat).toContain('1 to 1000 (default: all)');
     expect(r.stdout).toContain('$EMAINT_PROXY_PASSWORD');
     expect(r.stdout).toContain('Statuses: ok, dns-error, timeout, refused, tls-untrusted, tls-error, proxy-error, local-error.');
-    expect(r.stdout).toContain('Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input.');
+    expect(r.stdout).toContain('Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input, 70 for an internal error.');
     expect(traffic.sent).toEqual([]);
   });
 
@@ -213,7 +213,10 @@ describe('check: runs that only reach 127.0.0.1', () => {
     const argv = ['check', '--agents', 'rdms', '--proxy', `http://proxyuser:${SECRET}@${DEAD_PROXY}`, '--timeout', '1000', ...LOOPBACK_DNS];
     const json = await cli(...argv, '--json');
     expect(json.code).toBe(1);
-    expect(json.stderr).toBe('');
+    // A password on the command line shows in ps: said once, without the password.
+    expect(json.stderr).toBe(
+      'warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell\'s history; give http://user@host:port and the password in $EMAINT_PROXY_PASSWORD\n',
+    );
     expect(`${json.stdout}${json.stderr}`).not.toContain(SECRET);
     const out = JSON.parse(json.stdout) as JsonOut;
     expect(out.results.map((r) => `${r.host}:${r.port}`)).toEqual(flows);

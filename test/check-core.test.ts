@@ -56,7 +56,7 @@ describe('parseProxyUrl', () => {
   it.each([
     ['https://p.example:443', /uses 'https'; only http:\/\/ proxies are supported/],
     ['socks5://p.example:1080', /uses 'socks5'; only http:\/\/ proxies/],
-    ['http://p.example', /has no port; expected http:\/\/\[user:password@\]host:port/],
+    ['http://p.example', /has no port; expected http:\/\/\[user@\]host:port/],
     ['http://p.example:8080/path', /has a path, query or fragment/],
     ['http://p.example:8080?x=1', /has a path, query or fragment/],
     ['http://p.example:8080#f', /has a path, query or fragment/],

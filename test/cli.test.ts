@@ -180,7 +180,7 @@ describe('the built executable', () => {
 });
 
 describe('a broken catalogue', () => {
-  it('is one line on stderr and exit 1, with no stack trace', async () => {
+  it('is one line on stderr and exit 70 (a broken installation, not a failing flow), with no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emaint-cli-'));
     const file = join(dir, 'catalogue.json');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(JSON.stringify(catalogue)), version: 'x' }));
@@ -188,7 +188,7 @@ describe('a broken catalogue', () => {
       let stdout = '';
       let stderr = '';
       const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }, { cataloguePath: file });
-      expect(code).toBe(1);
+      expect(code).toBe(70);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^emaint-egress: invalid catalogue at version: .+\n$/);
     }

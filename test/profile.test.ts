@@ -22,7 +22,7 @@ import { tempDirs } from './helpers/tmp.js';
 const VALID_AGENTS = 'cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup';
 const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, out';
 const VALID_TARGETS = 'pfsense, iptables, nftables, panos, pac';
-const PROXY_HINT = 'expected http://[user:password@]host:port (e.g. http://proxy.example.com:8080)';
+const PROXY_HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 const DNS_HINT = 'expected an IP address with an optional port (e.g. 10.0.0.53, 10.0.0.53:5353, [2001:db8::53]:53)';
 /** Anything that could move the cursor, end the line or reorder it, shown raw. */
 const RAW_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

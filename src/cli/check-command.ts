@@ -7,7 +7,7 @@ import { STATUSES } from '../core/check/result.js';
 import { readPacFile } from '../io/pac-file.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { addAgentFlags } from './agent-list.js';
-import { CONCURRENCY, type CheckFlags, PASSWORD_ENV, TIMEOUT_MS, parseCheckFlags } from './check-flags.js';
+import { CONCURRENCY, type CheckFlags, PASSWORD_ENV, TIMEOUT_MS, parseCheckFlags, passwordInUrl } from './check-flags.js';
 import { checkFlagsWithProfile } from './profile-flags.js';
 import { LiveProgress } from './output/check-progress.js';
 import { checkJson, checkText } from './output/check-text.js';
@@ -17,6 +17,7 @@ export interface CheckContext {
   catalogue: Catalogue;
   program: string;
   stdout(text: string): void;
+  stderr(text: string): void;
   /** Terminal size when stdout is a terminal: live progress is drawn only there. */
   terminal: { columns: number; rows: number } | undefined;
   env: NodeJS.ProcessEnv;
@@ -38,7 +39,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       [
         '',
         `Statuses: ${STATUSES.join(', ')}.`,
-        'Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input.',
+        'Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input, 70 for an internal error.',
         '',
         'Examples:',
         `  ${ctx.program} check --agents cca,backup`,
@@ -49,6 +50,9 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
     .action(async (opts: CheckFlags & Record<string, unknown>) => {
       const { agents, options, profile } = agentFlags(opts);
       const flags = parseCheckFlags(checkFlagsWithProfile(opts, profile), ctx.env);
+      if (opts.proxy !== undefined && passwordInUrl(opts.proxy)) {
+        ctx.stderr(`warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; give http://user@host:port and the password in $${PASSWORD_ENV}\n`);
+      }
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };
       const check = await prepareCheck(

@@ -50,3 +50,12 @@ function nonEmpty(text: string, option: string, what: string): string {
   if (text.trim() === '') throw new UsageError(`${option} is empty; expected ${what}`);
   return text;
 }
+
+/** Whether a --proxy URL carries a password itself (and so shows it in `ps`). */
+export function passwordInUrl(text: string): boolean {
+  try {
+    return new URL(text).password !== '';
+  } catch {
+    return false;
+  }
+}

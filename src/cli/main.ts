@@ -1,15 +1,36 @@
 #!/usr/bin/env node
-// The emaint-egress executable.
-import { run } from './program.js';
-import { EXIT_CANCELLED } from './usage-error.js';
+// The emaint-egress executable. Anything unexpected (a module that cannot load, an
+// exception no command caught, a stream error) is one line and exit code 70, never a
+// stack trace; EMAINT_DEBUG=1 adds the stack.
+import { oneLine, redactSecrets } from '../core/text.js';
+import { EXIT_CANCELLED, EXIT_SOFTWARE } from './usage-error.js';
+
+function die(what: string, err: unknown): never {
+  const e = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`emaint-egress: ${what}: ${redactSecrets(oneLine(e.message, 300))}\n`);
+  if (process.env['EMAINT_DEBUG']) process.stderr.write(`${e.stack ?? ''}\n`);
+  process.exit(EXIT_SOFTWARE);
+}
+
+process.on('uncaughtException', (err) => die('internal error', err));
+process.on('unhandledRejection', (err) => die('internal error', err));
 
 // `emaint-egress render ... | head`: a reader that stops early is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
+  die('cannot write to standard output', err);
 });
 
-const code = await run(process.argv.slice(2), {
+// Loaded here rather than imported, so a machine that cannot even load the tool (out of
+// file descriptors, a damaged install) gets one line too.
+let program: typeof import('./program.js');
+try {
+  program = await import('./program.js');
+} catch (err) {
+  die('cannot start', err);
+}
+
+const code = await program.run(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,

@@ -6,7 +6,7 @@ import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
 import { type Catalogue, CatalogueError } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
-import { escapeUnsafe, quoteValue } from '../core/text.js';
+import { escapeUnsafe, oneLine, quoteValue, redactSecrets } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
@@ -14,7 +14,7 @@ import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+import { EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 export const PROGRAM = 'emaint-egress';
 
@@ -87,7 +87,10 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     .version(toolVersion(), '-V, --version', 'print the version')
     // The app's flags (--agents, --profile) belong to it alone, not to the commands after it.
     .enablePositionalOptions()
-    .addHelpText('after', `\nRun '${PROGRAM} <command> --help' for a command's options.`)
+    .addHelpText(
+      'after',
+      `\nRun '${PROGRAM} <command> --help' for a command's options.\n\nExit codes: 0 done (check: every flow ok); 1 check: a flow fails; 2 bad input;\n70 internal error or broken installation; 130 cancelled (Ctrl-C in the app).`,
+    )
     .hook('preAction', (_program, action) => onCommand(action));
 
   configure(program.command('agents'))
@@ -117,6 +120,7 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     catalogue,
     program: PROGRAM,
     stdout: io.stdout,
+    stderr: io.stderr,
     terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
     env: io.env ?? process.env,
     setExitCode,
@@ -150,6 +154,9 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
 
 function report(err: unknown, cmd: Command | undefined, agentsValid: string, io: Io): number {
   const where = cmd ? commandPath(cmd) : PROGRAM;
+  // Every error line leaves through here: a password in any argument it quotes is hidden.
+  const write = io.stderr;
+  io = { ...io, stderr: (s) => write(redactSecrets(s)) };
   if (err instanceof CommanderError) {
     // --help and --version end parsing through the same path, with exit code 0.
     if (err.exitCode === 0) return EXIT_OK;
@@ -162,12 +169,12 @@ function report(err: unknown, cmd: Command | undefined, agentsValid: string, io:
   }
   if (err instanceof CatalogueError) {
     io.stderr(`${PROGRAM}: ${err.message}\n`);
-    return EXIT_FAILURE;
+    return EXIT_SOFTWARE;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  io.stderr(`${PROGRAM}: internal error: ${e.message}\n`);
+  io.stderr(`${PROGRAM}: internal error: ${oneLine(e.message, 300)}\n`);
   if (process.env['EMAINT_DEBUG']) io.stderr(`${e.stack ?? ''}\n`);
-  return EXIT_FAILURE;
+  return EXIT_SOFTWARE;
 }
 
 function commandPath(cmd: Command): string {

@@ -5,8 +5,13 @@ export class UsageError extends InputError {
   override name = 'UsageError';
 }
 
+// Exit codes, each meaning one thing (README and --help list them).
 export const EXIT_OK = 0;
+/** `check`: at least one flow fails. Nothing else exits 1. */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** A bug or a broken installation: an internal error, an unexpected exception, a catalogue
+ *  that does not load (EX_SOFTWARE of sysexits.h). One line on stderr, never a stack trace. */
+export const EXIT_SOFTWARE = 70;
 /** The user quit the app with Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;

@@ -12,7 +12,7 @@ import { TARGETS, type TargetId } from './render/target.js';
 import { IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';
 import { type DnsServer, type Source, parseDnsServer, parseLabel, parseSources } from './site.js';
 import { PlanError, plan } from './planner.js';
-import { escapeUnsafe, quoteValue } from './text.js';
+import { escapeUnsafe, hasUnsafe, quoteValue } from './text.js';
 
 export const PROFILE_FORMAT = 'emaint-egress-profile';
 export const PROFILE_VERSION = 1;
@@ -148,7 +148,7 @@ function choice<T extends string>(value: string | undefined, name: string, valid
 
 function outFolder(text: string, option: string): string {
   // The same characters a site name may not hold: none can be shown safely, or typed in the app.
-  if (text.trim() === '' || /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)) {
+  if (text.trim() === '' || hasUnsafe(text)) {
     throw new ProfileError(`${option}: ${quoteValue(text)} is not a folder path; give a path on one line, e.g. "rules"`);
   }
   return text;

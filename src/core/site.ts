@@ -2,7 +2,7 @@
 // renderers only ever see values they can print. Pure: no I/O.
 import ipaddr from 'ipaddr.js';
 import { InputError } from './errors.js';
-import { quoteValue } from './text.js';
+import { hasUnsafe, quoteValue } from './text.js';
 
 /** A user value that cannot be used; the message is one line and names the valid values. */
 export class SiteOptionError extends InputError {
@@ -165,8 +165,8 @@ export function firstNameserver(resolvConf: string): DnsServer | null {
 export function parseLabel(text: string, option = '--site', max = 80): string {
   const label = text.trim();
   if (label === '') throw new SiteOptionError(`${option} is empty; give a short site name, e.g. "ACME Utrecht, floor 2"`);
-  // Control, line-separator and bidi-override characters cannot be shown safely in any target.
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(label)) {
+  // Control, format (zero-width, bidi) and line-separator characters cannot be shown safely in any target.
+  if (hasUnsafe(label)) {
     throw new SiteOptionError(`${option}: ${quoteValue(label)} contains control characters; use printable text on one line`);
   }
   if ([...label].length > max) throw new SiteOptionError(`${option} is longer than ${max} characters`);

@@ -1,5 +1,6 @@
 import type { AgentsResult } from '../../commands/agents.js';
 import { wrap } from '../../core/table.js';
+import { safeJson } from '../../core/text.js';
 
 const ID_WIDTH = 13;
 
@@ -25,5 +26,5 @@ export function agentsJson({ catalogue, agents }: AgentsResult): string {
       options: (a.options ?? []).map((o) => ({ id: o.id, flag: o.flag, description: o.description })),
     })),
   };
-  return JSON.stringify(body, null, 2) + '\n';
+  return `${safeJson(body)}\n`;
 }

@@ -3,7 +3,7 @@
 import { type CheckOutput, inspectionAdvice, verdictText } from '../../core/check/output.js';
 import type { CheckResult } from '../../core/check/result.js';
 import type { Cause, Warning } from '../../core/check/summary.js';
-import { escapeUnsafe } from '../../core/text.js';
+import { escapeUnsafe, safeJson } from '../../core/text.js';
 import { table, wrap } from '../../core/table.js';
 
 export function checkJson(out: CheckOutput): string {
@@ -42,7 +42,7 @@ export function checkJson(out: CheckOutput): string {
     options: out.options,
     notes: out.notes,
   };
-  return `${JSON.stringify({ results, summary }, null, 2)}\n`;
+  return `${safeJson({ results, summary })}\n`;
 }
 
 export function checkText(out: CheckOutput, columns?: number): string {

@@ -1,6 +1,7 @@
 import type { PlanResult } from '../../commands/plan.js';
 import type { Flow, LanFlow } from '../../core/planner.js';
 import { table, wrap } from '../../core/table.js';
+import { safeJson } from '../../core/text.js';
 
 /** `columns`: the terminal width when printing to one. Table rows then wrap their
  *  last column to fit (piped output keeps one row per line, for grep); prose wraps
@@ -83,5 +84,5 @@ export function planJson({ catalogue, plan, lan }: PlanResult): string {
     hosting: catalogue.hosting.text,
     ...(lan ? { lan } : {}),
   };
-  return JSON.stringify(body, null, 2) + '\n';
+  return `${safeJson(body)}\n`;
 }

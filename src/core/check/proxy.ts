@@ -1,7 +1,7 @@
 // Proxy settings for the check: the --proxy URL and the answers of a PAC file. Pure.
 // A password is kept out of every text this module makes: errors quote the URL with
 // the password masked.
-import { quoteValue } from '../text.js';
+import { hasUnsafe, quoteValue } from '../text.js';
 import { type HostPort, SiteOptionError, parseHostPort } from '../site.js';
 
 export interface Proxy {
@@ -13,7 +13,7 @@ export interface Proxy {
   auth: { user: string; password: string } | null;
 }
 
-const HINT = 'expected http://[user:password@]host:port (e.g. http://proxy.example.com:8080)';
+const HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 
 /** Parses `--proxy http://[user:pass@]host:port`. `envPassword` fills a URL with a user and no password. */
 export function parseProxyUrl(text: string, option = '--proxy', envPassword?: string): Proxy {
@@ -52,8 +52,9 @@ export function parseProxyUrl(text: string, option = '--proxy', envPassword?: st
     }
     if (user === '') throw new SiteOptionError(`${option}: ${shown} has a password but no user; ${HINT}`);
     if (password === '' && envPassword !== undefined) password = envPassword;
-    // A colon in the user or a control character breaks Basic authentication.
-    if (user.includes(':') || /[\u0000-\u001f\u007f]/.test(user + password)) {
+    // A colon in the user or a control character breaks Basic authentication; format
+    // characters (zero-width, bidi) are refused as in every other free-text field.
+    if (user.includes(':') || hasUnsafe(user + password)) {
       throw new SiteOptionError(`${option}: ${shown} has a user or password with ':' or control characters, which Basic authentication cannot carry`);
     }
     auth = { user, password };

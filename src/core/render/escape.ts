@@ -1,10 +1,8 @@
 // Escaping per syntax. Each function returns text that is safe where its name says,
 // or throws RenderError when the value cannot be carried there at all.
-import { quoteValue } from '../text.js';
+import { hasUnsafe, quoteValue } from '../text.js';
 import { RenderError } from './engine.js';
 
-const LINE_BREAKS = /[\r\n\u0085\u2028\u2029]/;
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function text(value: unknown, where: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -15,7 +13,7 @@ function text(value: unknown, where: string): string {
 /** Refuses control characters (line breaks included): they could end a comment or a line. */
 function oneLine(value: unknown, where: string): string {
   const s = text(value, where);
-  if (CONTROLS.test(s) || LINE_BREAKS.test(s)) {
+  if (hasUnsafe(s)) {
     throw new RenderError(`${where}: ${quoteValue(s)} contains a control character or line break`);
   }
   return s;

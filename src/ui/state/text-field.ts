@@ -1,5 +1,6 @@
 // A one-line text field as a pure reducer: the value and the cursor within it.
 // Typed or pasted control characters (escape sequences, newlines) never get in.
+import { UNSAFE_CHARACTERS } from '../../core/text.js';
 
 export interface TextField {
   value: string;
@@ -19,7 +20,8 @@ export type TextAction =
 /** Longer than any subnet list or path a site needs; bounds what a paste can do. */
 export const MAX_FIELD = 1000;
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** What a field drops from typed or pasted text: the characters no free-text field holds. */
+const CONTROL = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
 
 export function textField(value = ''): TextField {
   const clean = [...value.replace(CONTROL, '')].slice(0, MAX_FIELD);
