@@ -241,6 +241,7 @@ describe('addresses per flow and sockets per run are bounded', () => {
     const [r] = await check([flow('wide.example.test')], 500);
     expect(r?.attempts).toHaveLength(2 * PER_FAMILY);
     expect(r?.untried).toBe(1010 - 2 * PER_FAMILY);
+    expect(r?.detail).toMatch(/; 1004 more addresses not tried$/);
     // Interleaved, IPv6 first, each family in the resolver's order.
     // (dns-packet writes the IPv4-mapped answers in hex.)
     expect(r?.attempts.map((a) => a.address)).toEqual(['::ffff:7f08:1', '127.9.0.1', '::ffff:7f08:2', '127.9.0.2', '::ffff:7f08:3', '127.9.0.3']);

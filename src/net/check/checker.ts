@@ -100,7 +100,9 @@ async function direct(flow: Flow, settings: CheckSettings, phase: (p: Phase) => 
     draft.timings.connect = Math.max(...attempts.map((a) => a.ms));
     const status = failedStatus(attempts);
     const local = attempts.find((a) => a.result === 'local')?.code;
-    return { ...draft, status, ...(status === 'local-error' ? { localProblem: local ?? 'ERROR' } : {}), detail: attemptsText(attempts, flow.port, settings.timeoutMs) };
+    // The addresses left untried are said, so nobody reads 6 failures as all of them.
+    const rest = untried > 0 ? `; ${untried} more address${untried === 1 ? '' : 'es'} not tried` : '';
+    return { ...draft, status, ...(status === 'local-error' ? { localProblem: local ?? 'ERROR' } : {}), detail: `${attemptsText(attempts, flow.port, settings.timeoutMs)}${rest}` };
   }
   draft.timings.connect = first.attempt.ms;
   // TLS on the first connection while the other addresses finish their attempts.
