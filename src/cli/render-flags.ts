@@ -1,6 +1,6 @@
 // Turns the render command's flags into a validated RenderRequest. Every problem is a
 // UsageError or SiteOptionError: one line, naming the valid values, exit code 2.
-import { PAC_ROUTES, type PacRoute, type Position, type Site, TARGETS, type TargetId } from '../core/render/target.js';
+import { HOOKS, PAC_ROUTES, type PacRoute, type Position, type Site, TARGETS, type TargetId } from '../core/render/target.js';
 import { IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
 import { type DnsServer, parseDnsServer, parseHostPort, parseLabel, parseName, parseNftTable, parseSources } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
@@ -71,7 +71,7 @@ export function parseRenderFlags(flags: RenderFlags): ParsedRender {
     // pfSense's filter code drops a rule whose interface is not an internal name ("LAN" is
     // a description): accept only lan, wan and optN, as config.xml spells them.
     interface: parseName(flags.interface ?? 'lan', '--interface', /^(lan|wan|opt[1-9][0-9]{0,3})$/, "pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)"),
-    hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', ['output', 'forward'] as const, 'forward'),
+    hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', HOOKS, 'forward'),
     position: parsePosition(flags.position, target),
     nftTable: parseNftTable(flags.nftTable ?? 'inet filter'),
     proxy: flags.proxy === undefined ? null : parseHostPort(flags.proxy, '--proxy'),

@@ -5,10 +5,10 @@ import type { Catalogue } from './catalogue.js';
 import type { Flow, Plan } from './planner.js';
 import { SiteOptionError } from './site.js';
 
-export type Mode = 'exact' | 'wildcard';
-export const MODES: readonly Mode[] = ['exact', 'wildcard'];
-export type IotPort = '443' | '8883' | 'both';
-export const IOT_PORTS: readonly IotPort[] = ['443', '8883', 'both'];
+export const MODES = ['exact', 'wildcard'] as const;
+export type Mode = (typeof MODES)[number];
+export const IOT_PORTS = ['443', '8883', 'both'] as const;
+export type IotPort = (typeof IOT_PORTS)[number];
 
 /** One allowed (name, tcp port) pair. */
 export interface Rule {

@@ -179,13 +179,14 @@ export function parseName(text: string, option: string, pattern: RegExp, describ
   return text;
 }
 
-export type NftFamily = 'inet' | 'ip' | 'ip6';
+export const NFT_FAMILIES = ['inet', 'ip', 'ip6'] as const;
+export type NftFamily = (typeof NFT_FAMILIES)[number];
 /** nftables table (and set) names as we accept them: no quoting needed anywhere. */
 export const NFT_NAME = '[A-Za-z][A-Za-z0-9_]{0,63}';
 
 /** Parses `--nft-table "[inet|ip|ip6] name"`; the family defaults to inet. */
 export function parseNftTable(text: string, option = '--nft-table'): { family: NftFamily; name: string } {
-  const m = new RegExp(`^(?:(inet|ip|ip6)\\s+)?(${NFT_NAME})$`).exec(text.trim());
+  const m = new RegExp(`^(?:(${NFT_FAMILIES.join('|')})\\s+)?(${NFT_NAME})$`).exec(text.trim());
   if (!m) throw new SiteOptionError(`${option}: ${quoteValue(text)} is not valid; expected "[inet|ip|ip6] name", e.g. "inet filter"`);
   return { family: (m[1] ?? 'inet') as NftFamily, name: m[2] as string };
 }

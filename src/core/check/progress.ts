@@ -2,7 +2,8 @@
 // progress lines (and any other view) are drawn from it.
 import type { CheckResult } from './result.js';
 
-export type Phase = 'queued' | 'route' | 'dns' | 'connect' | 'tls' | 'done';
+export const PHASES = ['queued', 'route', 'dns', 'connect', 'tls', 'done'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export interface FlowProgress {
   host: string;

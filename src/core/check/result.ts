@@ -8,12 +8,12 @@ export const STATUSES = ['ok', 'dns-error', 'timeout', 'refused', 'tls-untrusted
 export type CheckStatus = (typeof STATUSES)[number];
 
 /** Why a proxy step failed; picks the fix in the summary. */
-export type ProxyProblem = 'unreachable' | 'auth' | 'denied' | 'upstream' | 'no-answer' | 'pac' | 'unsupported'
-  /** Its authentication challenges offer no Basic (only NTLM, Negotiate, ...): the devices cannot pass. */
-  | 'auth-scheme';
+export const PROXY_PROBLEMS = ['unreachable', 'auth', 'denied', 'upstream', 'no-answer', 'pac', 'unsupported', 'auth-scheme'] as const;
+export type ProxyProblem = (typeof PROXY_PROBLEMS)[number];
 
 /** Why a lookup failed; picks the fix in the summary. */
-export type DnsProblem = 'no-such-name' | 'no-address' | 'no-answer' | 'server-error' | 'cname-loop' | 'sinkhole';
+export const DNS_PROBLEMS = ['no-such-name', 'no-address', 'no-answer', 'server-error', 'cname-loop', 'sinkhole'] as const;
+export type DnsProblem = (typeof DNS_PROBLEMS)[number];
 
 /** One TCP connection attempt to one resolved address (or to the proxy). */
 export interface Attempt {

@@ -8,7 +8,8 @@ import { listLines } from './lines.js';
 export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'pac'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
-export type Hook = 'output' | 'forward';
+export const HOOKS = ['output', 'forward'] as const;
+export type Hook = (typeof HOOKS)[number];
 
 /**
  * Where the jump (iptables, nftables) or the security rules (PAN-OS) go in the site's
@@ -17,8 +18,8 @@ export type Hook = 'output' | 'forward';
  * an nftables rule handle, a PAN-OS rule name.
  */
 export type Position = { at: 'top' } | { at: 'bottom' } | { at: 'before'; anchor: string };
-export type PacRoute = 'direct' | 'proxy';
-export const PAC_ROUTES: readonly PacRoute[] = ['proxy', 'direct'];
+export const PAC_ROUTES = ['proxy', 'direct'] as const;
+export type PacRoute = (typeof PAC_ROUTES)[number];
 
 /** Site details, already validated (see site.ts). */
 export interface Site {
