@@ -349,4 +349,20 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     await expectBack(a, row);
     await expectQuit(a);
   });
+
+  // The app as the terminal's first program, without a job-control shell (here under sh -c):
+  // its process group is orphaned, so the kernel discards its SIGTSTP and nothing could
+  // continue it. It must not stop, nor be left with a cooked terminal.
+  it('Ctrl-Z where nothing could continue the app: it goes on, in raw mode', { timeout: 60_000 }, async () => {
+    const a = start();
+    const screen = await a.waitFor((s) => cursorRow(s).includes('] cca '), 'the agents step');
+    a.keys('C-z');
+    const back = await a.waitFor((s) => s.startsWith('emaint-egress ') && !a.cursorVisible(), 'the app redrawn, the cursor hidden');
+    expectFits(back);
+    expect(cursorRow(back)).toBe(cursorRow(screen));
+    a.keys('Down');
+    const moved = await a.waitFor((s) => cursorRow(s) !== cursorRow(screen) && cursorRow(s) !== '', 'the cursor to move down');
+    expect(moved).not.toContain('^[');
+    await expectCancelled(a);
+  });
 });

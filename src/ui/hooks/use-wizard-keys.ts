@@ -11,7 +11,7 @@ export function useWizardKeys(dispatch: Dispatch<WizardAction>, size: Size, quit
     for (const { input, key } of splitKeys(raw, rawKey)) {
       const app = appKey(input, key);
       if (app?.type === 'quit') return quit();
-      // Returns after `fg`; the keys after it in the same read are still the user's.
+      // suspend() returns once the app runs again; keys after it in the same read are the user's.
       if (app?.type === 'suspend') suspend();
       else dispatch({ type: 'key', input, key, size });
     }
