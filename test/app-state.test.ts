@@ -8,7 +8,7 @@ import { parseProfile, profileJson } from '../src/core/profile.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { agentsReducer, agentsStep } from '../src/ui/state/agents.js';
 import { moveCursor, windowAround } from '../src/ui/state/cursor.js';
-import { type KeyPress, keyAction, splitKeys } from '../src/ui/state/keys.js';
+import { type KeyPress, appKey, keyAction, splitKeys } from '../src/ui/state/keys.js';
 import { checkLines, wrapLines } from '../src/ui/state/lines.js';
 import { checkSite, siteStep } from '../src/ui/state/site.js';
 import { MAX_FIELD, textField, textReducer } from '../src/ui/state/text-field.js';
@@ -171,6 +171,21 @@ describe('the wizard', () => {
     expect(keyAction(inField, 'c', { ...NO_KEY, ctrl: true }, SIZE)).toEqual({ type: 'quit' });
     expect(keyAction(wizard(), 'c', { ...NO_KEY, ctrl: true }, SIZE)).toEqual({ type: 'quit' });
     expect(reduce(inField, text('ACME'), text(' '), text('Utrecht')).site.text.site.value).toBe('ACME Utrecht');
+  });
+
+  it('Ctrl-Z (\\x1a) is suspend everywhere, even inside a text field, and leaves the state alone', () => {
+    const ctrlZ = { ...NO_KEY, ctrl: true };
+    const inField = reduce(wizard({ agents: ['cca'] }), ENTER, text('10.20'));
+    expect(keyAction(inField, 'z', ctrlZ, SIZE)).toEqual({ type: 'suspend' });
+    expect(keyAction(wizard(), 'z', ctrlZ, SIZE)).toEqual({ type: 'suspend' });
+    expect(reduce(inField, key({ ctrl: true }, 'z'))).toBe(inField);
+    // As ink reports a lone \x1a (ctrl, "z"), and within keys that arrive together.
+    expect(splitKeys('x\u001a', NO_KEY)[1]).toEqual({ input: 'z', key: ctrlZ });
+    expect(appKey('z', ctrlZ)).toEqual({ type: 'suspend' });
+    expect(appKey('z', NO_KEY)).toBeNull();
+    expect(appKey('c', ctrlZ)).toEqual({ type: 'quit' });
+    // A plain z is still text in a field.
+    expect(reduce(inField, text('z')).site.text.site.value).toBe('10.20z');
   });
 
   it('a check the user walked away from cannot change the screen', () => {

@@ -7,13 +7,14 @@
 // (NO_COLOR), for the README.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, bin } from './helpers/cli.js';
 import { requireSystem } from './helpers/system.js';
-import { COLUMNS, ROWS, TmuxApp, colourSequences, sttyFlags } from './helpers/tmux.js';
+import { COLUMNS, type Ended, PROMPT, ROWS, TmuxApp, colourSequences, sttyFlags } from './helpers/tmux.js';
 
-const ok = requireSystem('app end-to-end tests in a terminal', ['tmux']);
+const ok = requireSystem('app end-to-end tests in a terminal', ['tmux', 'bash']);
 
 const AGENTS = ['cca', 'erds'];
 const SUBNET = '10.20.0.0/24';
@@ -100,6 +101,74 @@ async function expectCancelled(a: TmuxApp): Promise<void> {
     expect(flags.has(flag), `stty -a after the app shows ${flag}:\n${stty}`).toBe(true);
     expect(flags.has(`-${flag}`), `stty -a after the app shows -${flag}:\n${stty}`).toBe(false);
   }
+  expect(a.cursorVisible(), 'the cursor is visible again').toBe(true);
+  expect(readdirSync(a.cwd)).toEqual([]);
+}
+
+/** The status a shell gives a job stopped by SIGTSTP (Ctrl-Z) or SIGSTOP: 128 + the signal. */
+const STOPPED_TSTP = 128 + constants.signals.SIGTSTP;
+const STOPPED_STOP = 128 + constants.signals.SIGSTOP;
+
+/** The terminal is cooked and sane: line editing, echo and signal keys are on. */
+function expectCooked({ stty }: Ended, when: string): void {
+  const flags = sttyFlags(stty);
+  for (const flag of ['icanon', 'echo', 'isig']) {
+    expect(flags.has(flag), `stty -a ${when} shows ${flag}:\n${stty}`).toBe(true);
+    expect(flags.has(`-${flag}`), `stty -a ${when} shows -${flag}:\n${stty}`).toBe(false);
+  }
+}
+
+/** The app started from the shell in the pane (TmuxApp.inShell), on its agents step. */
+async function startInShell(): Promise<{ a: TmuxApp; screen: string }> {
+  const a = TmuxApp.inShell();
+  app = a;
+  expect((await a.prompt()).code, 'the shell is ready').toBe(0);
+  a.type('emaint-egress');
+  a.keys('Enter');
+  const screen = await a.waitFor((s) => cursorRow(s).includes('] cca '), 'the agents step');
+  expectFits(screen);
+  return { a, screen };
+}
+
+/** The shell has the terminal: its Stopped line and prompt, the cursor shown, cooked. */
+async function expectStopped(a: TmuxApp, code: number): Promise<void> {
+  const stopped = await a.prompt();
+  expect(stopped.code, 'the status the shell found: 128 + the stop signal').toBe(code);
+  expectCooked(stopped, 'in the shell while the app is stopped');
+  const screen = await a.waitFor(/^\[1\]\+ +Stopped.* +emaint-egress\n/m, "the shell's Stopped line");
+  expect(screen.trimEnd().split('\n').at(-1)).toBe(PROMPT.trimEnd());
+  expect(a.cursorVisible(), 'the cursor is shown while the app is stopped').toBe(true);
+}
+
+/**
+ * `fg`: the app's whole screen again (its header on row 1, no shell lines left over), the
+ * cursor on the same row as before, the cursor hidden; Down moves the cursor (raw mode:
+ * no ^[[B echoed).
+ */
+async function expectBack(a: TmuxApp, row: string): Promise<string> {
+  a.type('fg');
+  a.keys('Enter');
+  const back = await a.waitFor((s) => s.startsWith('emaint-egress ') && cursorRow(s) !== '', 'the app redrawn after fg');
+  expectFits(back);
+  expect(back).toContain('[1 Agents]');
+  expect(back).toContain('Which agents are in use?');
+  expect(back).not.toContain('Stopped');
+  expect(back).not.toContain(PROMPT.trimEnd());
+  expect(cursorRow(back)).toBe(row);
+  expect(a.cursorVisible(), 'the app hides the cursor again').toBe(false);
+  a.keys('Down');
+  const moved = await a.waitFor((s) => cursorRow(s) !== row && cursorRow(s) !== '', 'the cursor to move down after fg');
+  expect(moved).not.toContain('^[');
+  expectFits(moved);
+  return cursorRow(moved);
+}
+
+/** Ctrl-C still quits with 130 after a stop, and the shell finds the terminal cooked. */
+async function expectQuit(a: TmuxApp): Promise<void> {
+  a.keys('C-c');
+  const ended = await a.prompt();
+  expect(ended.code).toBe(130);
+  expectCooked(ended, 'after the app');
   expect(a.cursorVisible(), 'the cursor is visible again').toBe(true);
   expect(readdirSync(a.cwd)).toEqual([]);
 }
@@ -247,6 +316,53 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     expect(agents?.split('\n').find((l) => l.includes('› [ ] cca'))).toContain('\x1b[36m');
     expect(site?.split('\n').find((l) => l.includes('✗ subnets'))).toContain('\x1b[31m');
     expect(colourSequences(site ?? '').length).toBeGreaterThan(0);
+    await expectCancelled(a);
+  });
+
+  it('Ctrl-Z stops the app and gives the shell a cooked terminal; fg brings back raw mode and the whole screen', { timeout: 60_000 }, async () => {
+    const { a, screen } = await startInShell();
+    a.keys('Down');
+    const row = cursorRow(await a.waitFor((s) => cursorRow(s) !== cursorRow(screen), 'the cursor to move down'));
+    a.keys('C-z');
+    await expectStopped(a, STOPPED_TSTP);
+    // Twice: the second stop and fg work as the first.
+    let at = await expectBack(a, row);
+    a.keys('C-z');
+    await expectStopped(a, STOPPED_TSTP);
+    at = await expectBack(a, at);
+    expect(at).not.toBe(row);
+    await expectQuit(a);
+  });
+
+  it('kill -TSTP from outside stops it the same way; after kill -STOP, fg takes raw mode back', { timeout: 60_000 }, async () => {
+    const { a, screen } = await startInShell();
+    const pid = await a.appPid();
+    process.kill(pid, 'SIGTSTP');
+    await expectStopped(a, STOPPED_TSTP);
+    const row = await expectBack(a, cursorRow(screen));
+    // SIGSTOP cannot be caught: the app gives nothing back, the shell sets its own cooked
+    // settings, and the app finds them on SIGCONT.
+    process.kill(pid, 'SIGSTOP');
+    const stopped = await a.prompt();
+    expect(stopped.code).toBe(STOPPED_STOP);
+    expectCooked(stopped, 'in the shell after kill -STOP');
+    await expectBack(a, row);
+    await expectQuit(a);
+  });
+
+  // The app as the terminal's first program, without a job-control shell (here under sh -c):
+  // its process group is orphaned, so the kernel discards its SIGTSTP and nothing could
+  // continue it. It must not stop, nor be left with a cooked terminal.
+  it('Ctrl-Z where nothing could continue the app: it goes on, in raw mode', { timeout: 60_000 }, async () => {
+    const a = start();
+    const screen = await a.waitFor((s) => cursorRow(s).includes('] cca '), 'the agents step');
+    a.keys('C-z');
+    const back = await a.waitFor((s) => s.startsWith('emaint-egress ') && !a.cursorVisible(), 'the app redrawn, the cursor hidden');
+    expectFits(back);
+    expect(cursorRow(back)).toBe(cursorRow(screen));
+    a.keys('Down');
+    const moved = await a.waitFor((s) => cursorRow(s) !== cursorRow(screen) && cursorRow(s) !== '', 'the cursor to move down');
+    expect(moved).not.toContain('^[');
     await expectCancelled(a);
   });
 });

@@ -3,9 +3,14 @@
 // runs under `sh`, which records its exit status and the terminal settings after it
 // (`stty -a`) in a folder outside the app's working directory, then keeps the pane open so
 // the test can still ask tmux about the cursor.
+//
+// TmuxApp.inShell runs an interactive bash instead, with job control, as a user's shell:
+// the test types `emaint-egress` at its prompt (a script on its PATH that execs the built
+// CLI, so the job is the app itself), and bash records the status and `stty -a` before each
+// prompt (PROMPT_COMMAND), for prompt().
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +39,9 @@ function quote(s: string): string {
   return `'${s.replaceAll("'", "'\\''")}'`;
 }
 
+/** The shell's prompt in TmuxApp.inShell. */
+export const PROMPT = 'ee$ ';
+
 export class TmuxApp {
   /** The app's working directory (empty at the start). */
   readonly cwd = mkdtempSync(join(tmpdir(), 'ee-app-cwd-'));
@@ -43,13 +51,20 @@ export class TmuxApp {
   /** tmux leaves its socket file behind when the server ends. */
   private socketPath = '';
 
-  private constructor(options: StartOptions) {
+  /** Prompts whose record prompt() has returned (inShell). */
+  private prompts = 0;
+
+  private constructor(options: StartOptions, shell = false) {
     const env = Object.entries({ TERM: 'xterm-256color', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`);
     // Colour and CI variables of the test's own environment must not reach the app.
     // Every variable ink (is-in-ci) reads as CI, whatever this CI machine sets.
     const ciVars = ['CI', 'CONTINUOUS_INTEGRATION', ...Object.keys(process.env).filter((k) => k.startsWith('CI_'))];
     const app = ['env', ...ciVars.flatMap((k) => ['-u', quote(k)]), '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, quote(process.execPath), quote(BIN), ...(options.args ?? []).map(quote)].join(' ');
     const s = quote(this.status);
+    if (shell) {
+      this.startShell(app);
+      return;
+    }
     const script = [
       `cd ${quote(this.cwd)} || exit 99`,
       app,
@@ -72,6 +87,60 @@ export class TmuxApp {
 
   static start(options: StartOptions = {}): TmuxApp {
     return new TmuxApp(options);
+  }
+
+  /** An interactive bash in the pane; type `emaint-egress` at its prompt to run the app. */
+  static inShell(options: StartOptions = {}): TmuxApp {
+    return new TmuxApp(options, true);
+  }
+
+  private startShell(app: string): void {
+    const bin = join(this.status, 'bin');
+    mkdirSync(bin);
+    // exec: the shell's job is the app's own process; its pid is noted for kill().
+    writeFileSync(join(bin, 'emaint-egress'), `#!/bin/sh\necho $$ > ${quote(join(this.status, 'pid'))}\nexec ${app}\n`);
+    chmodSync(join(bin, 'emaint-egress'), 0o755);
+    const s = quote(this.status);
+    // Before each prompt: the last status and the terminal settings, as record n.
+    const record = `code=$?; n=$((n+1)); stty -a > ${s}/stty.$n; echo $code > ${s}/exit.tmp && mv ${s}/exit.tmp ${s}/exit.$n`;
+    const shellEnv = { PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, PS1: PROMPT, PROMPT_COMMAND: record, HISTFILE: '/dev/null', TERM: 'xterm-256color' };
+    try {
+      this.tmux(
+        '-f', '/dev/null', 'new-session', '-d', '-s', SESSION, '-x', String(COLUMNS), '-y', String(ROWS), '-c', this.cwd, '--',
+        'env', ...Object.entries(shellEnv).map(([k, v]) => `${k}=${v}`), 'bash', '--norc', '--noprofile', '-i',
+      );
+      this.socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  /**
+   * inShell: waits for the shell's next prompt (the first one, or the one after the app
+   * stopped or ended); the status it found and `stty -a` at that moment.
+   */
+  async prompt(timeoutMs = DEADLINE_MS): Promise<Ended> {
+    const n = this.prompts + 1;
+    const file = join(this.status, `exit.${n}`);
+    const deadline = Date.now() + timeoutMs;
+    while (!existsSync(file)) {
+      if (Date.now() > deadline) throw new Error(`no shell prompt (${n}) within ${timeoutMs} ms; the screen:\n${this.screen()}`);
+      await sleep(POLL_MS);
+    }
+    this.prompts = n;
+    return { code: Number(readFileSync(file, 'utf8').trim()), stty: readFileSync(join(this.status, `stty.${n}`), 'utf8') };
+  }
+
+  /** inShell: the app's process id, once the shell has started it. */
+  async appPid(timeoutMs = DEADLINE_MS): Promise<number> {
+    const file = join(this.status, 'pid');
+    const deadline = Date.now() + timeoutMs;
+    while (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') {
+      if (Date.now() > deadline) throw new Error(`the shell did not start the app within ${timeoutMs} ms; the screen:\n${this.screen()}`);
+      await sleep(POLL_MS);
+    }
+    return Number(readFileSync(file, 'utf8').trim());
   }
 
   /** Runs a tmux command on this test's server; throws with its stderr on failure. */

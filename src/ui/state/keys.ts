@@ -26,16 +26,29 @@ export interface KeyPress {
   meta: boolean;
 }
 
-export type KeyResult = WizardAction | { type: 'quit' } | null;
+/** Keys for the app itself rather than the step: the hook (use-wizard-keys.ts) performs them. */
+export type AppKey = { type: 'quit' } | { type: 'suspend' };
+
+export type KeyResult = WizardAction | AppKey | null;
 
 export interface Size {
   columns: number;
   rows: number;
 }
 
-export function keyAction(state: WizardState, input: string, key: KeyPress, size: Size): KeyResult {
-  // Ctrl-C quits from anywhere, even from inside a text field.
+/**
+ * Ctrl-C quits and Ctrl-Z suspends from anywhere, even from inside a text field. In raw mode
+ * the terminal sends them as the bytes \x03 and \x1a instead of SIGINT and SIGTSTP.
+ */
+export function appKey(input: string, key: KeyPress): AppKey | null {
   if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (key.ctrl && input === 'z') return { type: 'suspend' };
+  return null;
+}
+
+export function keyAction(state: WizardState, input: string, key: KeyPress, size: Size): KeyResult {
+  const app = appKey(input, key);
+  if (app) return app;
   if (key.escape) return { type: 'back' };
   if (key.return) return { type: 'next' };
   const move = moveOf(key);

@@ -118,7 +118,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, done: doneReducer(state.done, action.action) };
     case 'key': {
       const mapped = keyAction(state, action.input, action.key, action.size);
-      return mapped === null || mapped.type === 'quit' ? state : wizardReducer(state, mapped);
+      return mapped === null || mapped.type === 'quit' || mapped.type === 'suspend' ? state : wizardReducer(state, mapped);
     }
   }
 }

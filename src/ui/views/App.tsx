@@ -29,9 +29,12 @@ export interface AppProps {
   version: string;
   /** Told how the app ended, just before it unmounts. */
   onExit?: (outcome: Outcome) => void;
+  /** Ctrl-Z: gives the terminal back and stops the process until `fg` (start.tsx). Without
+   *  it (tests that render the app in-process) Ctrl-Z does nothing. */
+  onSuspend?: () => void;
 }
 
-export function App({ services, initial, size, version, onExit }: AppProps) {
+export function App({ services, initial, size, version, onExit, onSuspend }: AppProps) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
   const app = useApp();
   const exit = useCallback(
@@ -41,7 +44,7 @@ export function App({ services, initial, size, version, onExit }: AppProps) {
     },
     [app, onExit],
   );
-  useWizardKeys(dispatch, size, () => exit('cancelled'));
+  useWizardKeys(dispatch, size, () => exit('cancelled'), () => onSuspend?.());
   useCheckRun(state, dispatch, services);
   useRulesWrite(state, dispatch, services);
   useProfileSave(state, dispatch, services);
