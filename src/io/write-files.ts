@@ -122,7 +122,7 @@ function replaceSet(dir: string, files: readonly FileToWrite[], force: boolean, 
 
 /** Clears and reports what a killed run left; runs only while holding the lock. */
 function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: boolean, notify: (note: WriteNote) => void): void {
-  if (lock.staleFrom !== null) notify({ level: 'note', text: `took over the lock a run that did not finish (pid ${lock.staleFrom}) left in ${dir}` });
+  if (lock.staleFrom !== null) notify({ level: 'note', text: `${dir} was locked by a run that ended without finishing (pid ${lock.staleFrom}); lock taken over` });
   const cut = readInterrupted(dir);
   const folders = new Set([dir, ...files.map((f) => dirname(join(dir, f.name)))]);
   if (cut !== null && !('unreadable' in cut)) for (const n of [...cut.fresh, ...cut.stale]) folders.add(dirname(join(dir, n)));
