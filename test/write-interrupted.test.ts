@@ -6,6 +6,9 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { appServices } from '../src/cli/app-command.js';
+import { toolVersion } from '../src/cli/program.js';
+import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { writeFilesAtomically, type WriteNote } from '../src/io/write-files.js';
 import { bin } from './helpers/cli.js';
 import { tempDirs } from './helpers/tmp.js';
@@ -118,5 +121,31 @@ describe('a manifest the tool did not write', () => {
     writeFilesAtomically(join(dir), [{ name: 'a.txt', content: 'a' }], false, undefined, (n) => notes.push(n));
     expect(notes).toEqual([{ level: 'warning', text: `${join(dir, '.emaint-egress.manifest.json')} cannot be read: an earlier write to ${dir} may have been interrupted; check its files` }]);
     expect(readdirSync(dir).sort()).toEqual(['a.txt', 'inner']);
+  });
+});
+
+describe('the app\u2019s writes', () => {
+  const services = appServices({ catalogue: loadCatalogue(), program: 'emaint-egress', toolVersion: toolVersion(), env: {}, now: () => new Date(0) }, { defaultResolver: null });
+  const files = [
+    { name: 'pfsense/emaint-egress.xml', content: 'one' },
+    { name: 'iptables/emaint-egress.rules', content: 'two' },
+  ];
+
+  it('clear what a killed run left in a target\u2019s subfolder and hand the note to the app', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'iptables'));
+    // A temporary file of a process that cannot exist (above the kernel's largest pid).
+    writeFileSync(join(dir, 'iptables', `.emaint-egress.rules.${2 ** 22 + 1}-0123abcd.tmp`), 'half');
+    const { paths, notes } = services.writeFiles(dir, files);
+    expect(paths).toEqual(files.map((f) => join(dir, f.name)));
+    expect(notes).toEqual([`removed 1 temporary file of an interrupted run (pid ${2 ** 22 + 1}) from ${dir}`]);
+    expect(readdirSync(join(dir, 'iptables'))).toEqual(['emaint-egress.rules']);
+  });
+
+  it('take the lock of the folder the user chose, so a render there at the same time cannot mix in', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, '.emaint-egress.lock'), JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n', procStart: null }));
+    expect(() => services.writeFiles(dir, files)).toThrow(`another emaint-egress run (pid ${process.pid}) is writing to ${dir}; try again when it has finished`);
+    expect(readdirSync(dir)).toEqual(['.emaint-egress.lock']);
   });
 });

@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, rena
 import { basename, dirname, join } from 'node:path';
 import { escapeUnsafe } from '../core/text.js';
 import { OutputError } from './write-errors.js';
-import { type Lock, pidAlive, takeLock } from './write-lock.js';
+import { LOCK_NAME, type Lock, pidAlive, takeLock } from './write-lock.js';
 import { MANIFEST_NAME, readInterrupted, removeManifest, runTag, sha256, writeManifest } from './write-manifest.js';
 
 export { OutputError } from './write-errors.js';
@@ -121,7 +121,9 @@ function replaceSet(dir: string, files: readonly FileToWrite[], force: boolean, 
 }
 
 /** Clears and reports what a killed run left; runs only while holding the lock. */
-function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: boolean, notify: (note: WriteNote) => void): void {
+function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: boolean, report: (note: WriteNote) => void): void {
+  // Folder and file names come from the user and the disk: one visible line each.
+  const notify = (n: WriteNote) => report({ level: n.level, text: escapeUnsafe(n.text) });
   if (lock.staleFrom !== null) notify({ level: 'note', text: `${dir} was locked by a run that ended without finishing (pid ${lock.staleFrom}); lock taken over` });
   const cut = readInterrupted(dir);
   const folders = new Set([dir, ...files.map((f) => dirname(join(dir, f.name)))]);
@@ -134,6 +136,8 @@ function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: 
       // A live pid may be another kind of writer (a profile being saved): left alone.
       if (pid !== lock.staleFrom && pidAlive(pid)) continue;
       rmSync(join(folder, entry), { force: true });
+      // A run that lost the race for the lock can leave its attempt: not part of any set.
+      if (entry.startsWith(`${LOCK_NAME}.`)) continue;
       removed.set(pid, (removed.get(pid) ?? 0) + 1);
     }
   }
@@ -147,7 +151,7 @@ function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: 
     notify({ level: 'warning', text: `${join(dir, MANIFEST_NAME)} cannot be read: an earlier write to ${dir} may have been interrupted; check its files` });
     return;
   }
-  const names = (list: string[]) => list.map(escapeUnsafe).join(', ');
+  const names = (list: string[]) => list.join(', ');
   if (cut.fresh.length > 0 && cut.stale.length > 0) {
     const verb = cut.fresh.length === 1 ? 'is' : 'are';
     const fix = force ? '' : '; pass --force to write a whole set';
