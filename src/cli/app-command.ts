@@ -118,7 +118,11 @@ export function appServices(
       });
     },
     existing: (dir, names) => names.map((n) => join(dir, n)).filter((p) => existsSync(p)),
-    writeFiles: (dir, files) => writeFilesAtomically(dir, files, true, `folder ${dir}`),
+    writeFiles(dir, files) {
+      const notes: string[] = [];
+      const paths = writeFilesAtomically(dir, files, true, `folder ${dir}`, (n) => notes.push(n.text));
+      return { paths, notes };
+    },
     profileExists: (path) => existsSync(path),
     saveProfile: (path, answers) => writeProfile(path, answers),
   };

@@ -96,7 +96,7 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
         ctx.stdout(only.content);
         return;
       }
-      const paths = writeFilesAtomically(opts.out, out.files, opts.force === true);
+      const paths = writeFilesAtomically(opts.out, out.files, opts.force === true, undefined, (n) => ctx.stderr(`${n.level}: ${n.text}\n`));
       for (const w of out.warnings) ctx.stderr(`warning: ${w}\n`);
       const lines = [`Wrote ${paths.length} file${paths.length === 1 ? '' : 's'} to ${opts.out}:`];
       out.files.forEach((f, i) => lines.push(`  ${paths[i]}`, `      ${f.apply}`));

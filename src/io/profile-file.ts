@@ -5,7 +5,7 @@ import type { Catalogue } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
 import { ProfileError, type SiteAnswers, parseProfile, profileJson } from '../core/profile.js';
 import { escapeUnsafe } from '../core/text.js';
-import { writeFilesAtomically } from './write-files.js';
+import { writeFileAtomically } from './write-files.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -41,6 +41,6 @@ export function readProfile(path: string, catalogue: Catalogue): SiteAnswers {
 
 /** Writes the profile atomically (a temporary file, then a rename); replaces an existing one. */
 export function writeProfile(path: string, answers: SiteAnswers): string {
-  const [written] = writeFilesAtomically(dirname(path), [{ name: basename(path), content: profileJson(answers) }], true, `profile ${escapeUnsafe(path)}`);
-  return written ?? path;
+  // Not the folder's lock: one file is replaced by one rename, whole or not at all.
+  return writeFileAtomically(dirname(path), { name: basename(path), content: profileJson(answers) }, `profile ${escapeUnsafe(path)}`);
 }

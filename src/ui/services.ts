@@ -29,8 +29,9 @@ export interface AppServices {
   render(answers: SiteAnswers, target: TargetId): Promise<RenderOutput>;
   /** The paths of these file names that already exist in the folder. */
   existing(dir: string, names: readonly string[]): string[];
-  /** Writes all files or none; returns their paths. */
-  writeFiles(dir: string, files: readonly { name: string; content: string }[]): string[];
+  /** Writes all files or none; returns their paths and what the user should know about the
+   *  folder (what an interrupted earlier write left there). */
+  writeFiles(dir: string, files: readonly { name: string; content: string }[]): { paths: string[]; notes: string[] };
   profileExists(path: string): boolean;
   saveProfile(path: string, answers: SiteAnswers): string;
 }

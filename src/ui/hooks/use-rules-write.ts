@@ -30,8 +30,8 @@ export function useRulesWrite(state: WizardState, dispatch: Dispatch<WizardActio
           dispatch({ type: 'rules', action: { type: 'exists', paths: existing } });
           return;
         }
-        const paths = services.writeFiles(dir, files);
-        dispatch({ type: 'written', written: { dir, files: files.map((f, i) => ({ path: paths[i] ?? f.name, apply: f.apply })), warnings } });
+        const { paths, notes } = services.writeFiles(dir, files);
+        dispatch({ type: 'written', written: { dir, files: files.map((f, i) => ({ path: paths[i] ?? f.name, apply: f.apply })), warnings: [...warnings, ...notes] } });
       } catch (err) {
         if (!live) return;
         // Bad input (a target that needs a proxy, a folder in the way) is the user's to fix.
