@@ -18,8 +18,22 @@ import { makeTheme } from '../src/ui/theme.js';
 const catalogue = loadCatalogue();
 const SIZE = { columns: 80, rows: 24 };
 const NO_KEY: KeyPress = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
 };
 const key = (k: Partial<KeyPress>, input = ''): WizardAction => ({ type: 'key', input, key: { ...NO_KEY, ...k }, size: SIZE });
 const text = (input: string): WizardAction => ({ type: 'key', input, key: NO_KEY, size: SIZE });
@@ -102,7 +116,10 @@ describe('site details', () => {
   };
 
   it('empty fields are valid and mean any source, direct, the default resolver', () => {
-    expect(checkSite(site({}), ctx)).toEqual({ ok: true, values: { site: null, sources: [], proxy: null, proxyText: null, dnsServer: null, mode: 'exact', iotPort: 'both' } });
+    expect(checkSite(site({}), ctx)).toEqual({
+      ok: true,
+      values: { site: null, sources: [], proxy: null, proxyText: null, dnsServer: null, mode: 'exact', iotPort: 'both' },
+    });
   });
 
   it.each([
@@ -226,8 +243,8 @@ describe('the wizard', () => {
       ENTER,
     );
     const answers = answersOf(s);
-    expect(answers).not.toBeNull();
-    const json = profileJson(answers!);
+    if (answers === null) throw new Error('the wizard gave no answers');
+    const json = profileJson(answers);
     expect(json).not.toContain('pw');
     expect(parseProfile(JSON.parse(json), catalogue)).toEqual(answers);
   });
@@ -236,8 +253,21 @@ describe('the wizard', () => {
 describe('layout', () => {
   it('the check verdict wraps within the width; remote text is escaped', () => {
     const bad: CheckResult = {
-      host: 'a02.c-cdsknn.net', protocol: 'tcp', port: 443, agents: ['rdms'], status: 'tls-untrusted', detail: 'issuer "Evil\u001b[2J CA"', route: 'direct',
-      addresses: [], untried: 0, dns: null, attempts: [], tls: null, issuer: 'Evil\u001b[2J Corp Inspection CA with a very long name that goes on and on', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: false,
+      host: 'a02.c-cdsknn.net',
+      protocol: 'tcp',
+      port: 443,
+      agents: ['rdms'],
+      status: 'tls-untrusted',
+      detail: 'issuer "Evil\u001b[2J CA"',
+      route: 'direct',
+      addresses: [],
+      untried: 0,
+      dns: null,
+      attempts: [],
+      tls: null,
+      issuer: 'Evil\u001b[2J Corp Inspection CA with a very long name that goes on and on',
+      timings: { dns: 1, connect: 1, tls: 1 },
+      clientCertificate: false,
     };
     for (const width of [80, 50]) {
       const lines = checkLines(output([bad]), width);
@@ -248,13 +278,35 @@ describe('layout', () => {
 
   it('the verdict keeps working client-certificate hosts out of TLS inspection, as `check` says it', () => {
     const iot: CheckResult = {
-      host: 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com', protocol: 'tcp', port: 8883, agents: ['cca'], status: 'ok', detail: 'TLSv1.3', route: 'direct',
-      addresses: ['127.0.0.1'], untried: 0, dns: null, attempts: [], tls: null, issuer: 'Amazon', timings: { dns: 1, connect: 1, tls: 1 }, clientCertificate: true,
+      host: 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com',
+      protocol: 'tcp',
+      port: 8883,
+      agents: ['cca'],
+      status: 'ok',
+      detail: 'TLSv1.3',
+      route: 'direct',
+      addresses: ['127.0.0.1'],
+      untried: 0,
+      dns: null,
+      attempts: [],
+      tls: null,
+      issuer: 'Amazon',
+      timings: { dns: 1, connect: 1, tls: 1 },
+      clientCertificate: true,
     };
-    const text = checkLines(output([iot]), 80).map((l) => l.text).join(' ').replace(/\s+/g, ' ');
+    const text = checkLines(output([iot]), 80)
+      .map((l) => l.text)
+      .join(' ')
+      .replace(/\s+/g, ' ');
     expect(text).toContain('All 1 flows get out (resolver 127.0.0.1:53).');
-    expect(text).toContain('! Keep a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com out of any TLS inspection: the devices authenticate there with client certificates');
-    expect(checkLines(output([{ ...iot, clientCertificate: false }]), 80).map((l) => l.text).join(' ')).not.toContain('TLS inspection');
+    expect(text).toContain(
+      '! Keep a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com out of any TLS inspection: the devices authenticate there with client certificates',
+    );
+    expect(
+      checkLines(output([{ ...iot, clientCertificate: false }]), 80)
+        .map((l) => l.text)
+        .join(' '),
+    ).not.toContain('TLS inspection');
   });
 
   it('wrapLines cuts and marks what does not fit', () => {
@@ -274,5 +326,15 @@ describe('layout', () => {
 });
 
 function output(results: CheckResult[]): CheckOutput {
-  return { catalogueVersion: '1', agents: ['rdms'], options: [], resolver: '127.0.0.1:53', timeoutMs: 1000, concurrency: 1, results, summary: summarise(results), notes: [] };
+  return {
+    catalogueVersion: '1',
+    agents: ['rdms'],
+    options: [],
+    resolver: '127.0.0.1:53',
+    timeoutMs: 1000,
+    concurrency: 1,
+    results,
+    summary: summarise(results),
+    notes: [],
+  };
 }

@@ -32,14 +32,20 @@ const apps: Driven[] = [];
 beforeAll(async () => {
   dns = await startServer();
   // The default resolver is the loopback one too, so no path of the app can leave this host.
-  services = appServices({ catalogue, program: 'emaint-egress', toolVersion: toolVersion(), env: {}, now: () => NOW }, { timeoutMs: 3000, defaultResolver: dns.server });
+  services = appServices(
+    { catalogue, program: 'emaint-egress', toolVersion: toolVersion(), env: {}, now: () => NOW },
+    { timeoutMs: 3000, defaultResolver: dns.server },
+  );
 });
 afterAll(async () => {
   await dns.close();
 });
 afterEach(() => {
   for (const a of apps.splice(0)) a.unmount();
-  expect(traffic.sent.every((t) => /^(tcp|udp) 127\./.test(t)), traffic.sent.join(', ')).toBe(true);
+  expect(
+    traffic.sent.every((t) => /^(tcp|udp) 127\./.test(t)),
+    traffic.sent.join(', '),
+  ).toBe(true);
 });
 
 function start(answers: WizardStart['answers'] = null, loadedProfile: string | null = null): Driven {
@@ -106,7 +112,8 @@ describe('the whole wizard, by keystrokes', () => {
     // 3. The plan
     const plan = await app.waitFor('The plan: 3 flows to 3 hosts, all outbound tcp (exact mode)');
     expectFits(plan);
-    for (const host of ['a02.c-cdsknn.net', 'device.c-cdsknn.net', 'device02.c-cdsknn.net']) expect(plan).toMatch(new RegExp(`${host.replace(/\./g, '\\.')} +tcp/443 +rdms`));
+    for (const host of ['a02.c-cdsknn.net', 'device.c-cdsknn.net', 'device02.c-cdsknn.net'])
+      expect(plan).toMatch(new RegExp(`${host.replace(/\./g, '\\.')} +tcp/443 +rdms`));
     expect(plan).toContain('Needed by: rdms');
     await app.press(KEY.enter);
 
@@ -184,7 +191,19 @@ describe('answers from a profile', () => {
     const file = join(dir, 'site.json');
     writeFileSync(
       file,
-      JSON.stringify({ format: 'emaint-egress-profile', version: 1, site: 'Depot', agents: ['erds'], options: ['cca-activation'], sources: ['192.0.2.0/24'], proxy: 'http://svc@127.0.0.1:3128', mode: 'wildcard', iotPort: '443', targets: ['pac'], out: join(dir, 'out') }),
+      JSON.stringify({
+        format: 'emaint-egress-profile',
+        version: 1,
+        site: 'Depot',
+        agents: ['erds'],
+        options: ['cca-activation'],
+        sources: ['192.0.2.0/24'],
+        proxy: 'http://svc@127.0.0.1:3128',
+        mode: 'wildcard',
+        iotPort: '443',
+        targets: ['pac'],
+        out: join(dir, 'out'),
+      }),
     );
     const app = start(readProfile(file, catalogue), file);
     const agents = await app.waitFor('(1 chosen)');
@@ -209,7 +228,13 @@ describe('answers from a profile', () => {
     await app.press(KEY.enter);
     await app.waitFor('Saved.');
     expect(await app.ended()).toBe('finished');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ agents: ['erds'], options: ['cca-activation'], proxy: 'http://svc@127.0.0.1:3128', mode: 'wildcard', iotPort: '443' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      agents: ['erds'],
+      options: ['cca-activation'],
+      proxy: 'http://svc@127.0.0.1:3128',
+      mode: 'wildcard',
+      iotPort: '443',
+    });
   });
 });
 
@@ -231,7 +256,7 @@ describe('nothing is replaced or half-written without the user saying so', () =>
     expect(asking).toContain(`  ${existing}`);
     expect(asking).toContain('enter replace · esc keep the files as they are');
     await app.press(KEY.escape);
-    await app.waitFor(/Rules: choose targets[^]*↑↓ move/);
+    await app.waitFor(/Rules: choose targets[\s\S]*↑↓ move/);
     expect(readFileSync(existing, 'utf8')).toBe('the site’s own edits\n');
     await app.press(KEY.enter);
     await app.waitFor('Replace it?');
@@ -268,28 +293,43 @@ describe('nothing is replaced or half-written without the user saying so', () =>
 
   const steps: [string, (app: Driven) => Promise<void>][] = [
     ['agents', async (app) => void (await app.waitFor('Which agents'))],
-    ['a site text field', async (app) => {
-      await app.press(KEY.enter);
-      await app.waitFor('Site details');
-      await app.type('half-typed');
-    }],
-    ['the plan', async (app) => {
-      await app.press(KEY.enter, KEY.enter);
-      await app.waitFor('The plan');
-    }],
-    ['a running check', async (app) => {
-      dns.handle(() => new Promise(() => {}));
-      await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
-      await app.waitFor('Checking: 0 of 3 done');
-    }],
-    ['the rules', async (app) => {
-      await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
-      await app.waitFor('Rules');
-    }],
-    ['the profile prompt', async (app) => {
-      await app.press(KEY.enter, KEY.enter, KEY.enter, 's', KEY.enter);
-      await app.waitFor('Wrote 1 file');
-    }],
+    [
+      'a site text field',
+      async (app) => {
+        await app.press(KEY.enter);
+        await app.waitFor('Site details');
+        await app.type('half-typed');
+      },
+    ],
+    [
+      'the plan',
+      async (app) => {
+        await app.press(KEY.enter, KEY.enter);
+        await app.waitFor('The plan');
+      },
+    ],
+    [
+      'a running check',
+      async (app) => {
+        dns.handle(() => new Promise(() => {}));
+        await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+        await app.waitFor('Checking: 0 of 3 done');
+      },
+    ],
+    [
+      'the rules',
+      async (app) => {
+        await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+        await app.waitFor('Rules');
+      },
+    ],
+    [
+      'the profile prompt',
+      async (app) => {
+        await app.press(KEY.enter, KEY.enter, KEY.enter, 's', KEY.enter);
+        await app.waitFor('Wrote 1 file');
+      },
+    ],
   ];
   it.each(steps)('Ctrl-C at %s ends the app at once, with no profile written and no temporary file left', async (_name, reach) => {
     const out = tmp();

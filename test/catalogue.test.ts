@@ -6,6 +6,7 @@ import { CatalogueError, parseCatalogue } from '../src/core/catalogue.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { catalogue, catalogueJson } from './helpers/catalogue.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests break the catalogue's JSON on purpose, field by field
 type Json = Record<string, any>;
 
 function broken(edit: (c: Json) => void): () => unknown {

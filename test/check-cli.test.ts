@@ -3,7 +3,7 @@
 // go further send traffic only to 127.0.0.1: a guard refuses any other address.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
@@ -80,7 +80,10 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
     [['--pac', '/nonexistent/site.pac'], '--pac /nonexistent/site.pac: cannot read it (ENOENT)'],
     [['--agents', 'nope'], `--agents: unknown agent 'nope'; ${AGENTS_VALID}`],
     [['--agents', ''], `--agents is empty; ${AGENTS_VALID}`],
-    [['--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --dns-server, --proxy, --pac, --timeout, --concurrency, --json$/],
+    [
+      ['--bogus'],
+      /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --dns-server, --proxy, --pac, --timeout, --concurrency, --json$/,
+    ],
     [['--timeout'], /option '--timeout <ms>' argument missing$/],
     [['extra'], /unexpected argument 'extra'; check takes only options: --agents/],
   ])('check --agents cca %j', async (argv, message) => {
@@ -95,7 +98,10 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
   });
 
   it('--agents nope names the valid agents, whatever else is given', async () => {
-    expectUsageError(await cli('check', '--agents', 'nope', '--proxy', `http://u:${SECRET}@${DEAD_PROXY}`), `${PREFIX}--agents: unknown agent 'nope'; ${AGENTS_VALID}`);
+    expectUsageError(
+      await cli('check', '--agents', 'nope', '--proxy', `http://u:${SECRET}@${DEAD_PROXY}`),
+      `${PREFIX}--agents: unknown agent 'nope'; ${AGENTS_VALID}`,
+    );
   });
 
   it('a proxy URL without a port does not show the password', async () => {
@@ -176,7 +182,17 @@ describe('check --help', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Usage: emaint-egress check \[options\]/);
-    for (const option of ['--agents <ids>', '--cca-activation', '--dns-server <ip[:port]>', '--proxy <url>', '--pac <file>', '--timeout <ms>', '--concurrency <n>', '--json', '-h, --help']) {
+    for (const option of [
+      '--agents <ids>',
+      '--cca-activation',
+      '--dns-server <ip[:port]>',
+      '--proxy <url>',
+      '--pac <file>',
+      '--timeout <ms>',
+      '--concurrency <n>',
+      '--json',
+      '-h, --help',
+    ]) {
       expect(r.stdout).toContain(option);
     }
     // Commander wraps the descriptions: compare with the spaces folded.
@@ -199,7 +215,15 @@ describe('check --help', () => {
 
 interface JsonOut {
   results: { host: string; port: number; status: string; route: string; detail: string; proxyProblem?: string; proxyStatus?: number }[];
-  summary: { total: number; ok: number; failed: number; causes: { status: string; cause: string; fix: string; flows: string[] }[]; notes: string[]; timeoutMs: number; concurrency: number };
+  summary: {
+    total: number;
+    ok: number;
+    failed: number;
+    causes: { status: string; cause: string; fix: string; flows: string[] }[];
+    notes: string[];
+    timeoutMs: number;
+    concurrency: number;
+  };
 }
 
 async function rdmsFlows(): Promise<string[]> {
@@ -215,7 +239,7 @@ describe('check: runs that only reach 127.0.0.1', () => {
     expect(json.code).toBe(1);
     // A password on the command line shows in ps: said once, without the password.
     expect(json.stderr).toBe(
-      'warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell\'s history; give http://user@host:port and the password in $EMAINT_PROXY_PASSWORD\n',
+      "warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; give http://user@host:port and the password in $EMAINT_PROXY_PASSWORD\n",
     );
     expect(`${json.stdout}${json.stderr}`).not.toContain(SECRET);
     const out = JSON.parse(json.stdout) as JsonOut;
@@ -248,7 +272,18 @@ describe('check: runs that only reach 127.0.0.1', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as net.AddressInfo;
-      const r = await cliEnv({ EMAINT_PROXY_PASSWORD: SECRET }, 'check', '--agents', 'rdms', '--proxy', `http://proxyuser@127.0.0.1:${port}`, '--timeout', '2000', ...LOOPBACK_DNS, '--json');
+      const r = await cliEnv(
+        { EMAINT_PROXY_PASSWORD: SECRET },
+        'check',
+        '--agents',
+        'rdms',
+        '--proxy',
+        `http://proxyuser@127.0.0.1:${port}`,
+        '--timeout',
+        '2000',
+        ...LOOPBACK_DNS,
+        '--json',
+      );
       expect(r.code).toBe(1);
       expect(r.stderr).toBe('');
       expect(r.stdout).not.toContain(SECRET);
@@ -276,7 +311,12 @@ describe('check: runs that only reach 127.0.0.1', () => {
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as JsonOut;
     const by = new Map(out.results.map((x) => [x.host, x]));
-    expect(by.get(first ?? '')).toMatchObject({ status: 'proxy-error', proxyProblem: 'unsupported', route: 'pac', detail: 'the PAC file answers SOCKS 127.0.0.1:1080' });
+    expect(by.get(first ?? '')).toMatchObject({
+      status: 'proxy-error',
+      proxyProblem: 'unsupported',
+      route: 'pac',
+      detail: 'the PAC file answers SOCKS 127.0.0.1:1080',
+    });
     expect(by.get(second ?? '')).toMatchObject({ status: 'proxy-error', proxyProblem: 'pac', route: 'pac', detail: expect.stringMatching(/interrupted/) });
     expect(by.get(third ?? '')).toMatchObject({ status: 'proxy-error', proxyProblem: 'unreachable', route: `proxy ${DEAD_PROXY}` });
     expect(out.summary.notes.join('\n')).toContain(`routes from the PAC file ${file}`);

@@ -209,10 +209,7 @@ describe('summarise', () => {
   });
 
   it('names two hosts with "and", and a host on two ports once', () => {
-    const s = summarise([
-      result({ host: 'a.example', status: 'refused' }),
-      result({ host: 'b.example', status: 'refused' }),
-    ]);
+    const s = summarise([result({ host: 'a.example', status: 'refused' }), result({ host: 'b.example', status: 'refused' })]);
     expect(s.causes[0]?.fix).toBe('allow tcp/443 to a.example and b.example on the firewall, or check that DNS gives their real addresses');
     const oneHost = summarise([
       result({ host: 'x.example', status: 'proxy-error', route: 'proxy p.example:8080', proxyProblem: 'upstream', proxyStatus: 502 }),
@@ -242,8 +239,20 @@ describe('summarise', () => {
 
   it('gives each DNS problem its own cause and fix, naming the resolver', () => {
     const dns = (host: string, dnsProblem: CheckResult['dnsProblem']) =>
-      result({ host, status: 'dns-error', ...(dnsProblem ? { dnsProblem } : {}), addresses: [], attempts: [], dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: null, sinkhole: [], failures: [], special: [] } });
-    const s = summarise([dns('nx.example', 'no-such-name'), dns('na.example', 'no-address'), dns('sf.example', 'server-error'), dns('to.example', 'no-answer')]);
+      result({
+        host,
+        status: 'dns-error',
+        ...(dnsProblem ? { dnsProblem } : {}),
+        addresses: [],
+        attempts: [],
+        dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: null, sinkhole: [], failures: [], special: [] },
+      });
+    const s = summarise([
+      dns('nx.example', 'no-such-name'),
+      dns('na.example', 'no-address'),
+      dns('sf.example', 'server-error'),
+      dns('to.example', 'no-answer'),
+    ]);
     const by = new Map(s.causes.map((c) => [c.flows[0], c]));
     expect(by.get('nx.example:443')).toMatchObject({
       cause: 'the resolver 10.0.0.53:53 says these names do not exist (NXDOMAIN)',
@@ -288,7 +297,10 @@ describe('summarise', () => {
       proxy('gone.example', { proxyProblem: 'unreachable', detail: 'cannot reach the proxy p.example:8080' }),
     ]);
     const by = new Map(s.causes.map((c) => [c.flows[0], c]));
-    expect(by.get('auth.example:443')).toMatchObject({ cause: 'the proxy p.example:8080 wants other credentials (HTTP 407)', fix: expect.stringContaining('Basic') });
+    expect(by.get('auth.example:443')).toMatchObject({
+      cause: 'the proxy p.example:8080 wants other credentials (HTTP 407)',
+      fix: expect.stringContaining('Basic'),
+    });
     expect(by.get('denied.example:443')).toMatchObject({
       cause: 'the proxy p.example:8080 refuses CONNECT to tcp/443 (HTTP 403)',
       fix: 'allow CONNECT to denied.example on tcp/443 on the proxy',
@@ -300,12 +312,31 @@ describe('summarise', () => {
 
   it('warns about answers in special ranges, once per range, for working and failing flows alike', () => {
     const special = (host: string, address: string, range: string, over: Partial<CheckResult> = {}) =>
-      result({ host, addresses: [address], dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: 60, sinkhole: [], failures: [], special: [{ address, range }] }, ...over });
+      result({
+        host,
+        addresses: [address],
+        dns: { server: '10.0.0.53:53', port: 53, chain: [host], ttl: 60, sinkhole: [], failures: [], special: [{ address, range }] },
+        ...over,
+      });
     const s = summarise([
       special('a.example', '10.9.9.9', 'private'),
       special('b.example', '10.9.9.8', 'private', { status: 'timeout' }),
       special('c.example', '0.0.0.0', 'unspecified', { status: 'refused' }),
-      result({ host: 'd.example', dns: { server: '10.0.0.53:53', port: 53, chain: ['d.example'], ttl: 60, sinkhole: [], failures: [], special: [{ address: '10.1.1.1', range: 'private' }, { address: '10.1.1.2', range: 'private' }] } }),
+      result({
+        host: 'd.example',
+        dns: {
+          server: '10.0.0.53:53',
+          port: 53,
+          chain: ['d.example'],
+          ttl: 60,
+          sinkhole: [],
+          failures: [],
+          special: [
+            { address: '10.1.1.1', range: 'private' },
+            { address: '10.1.1.2', range: 'private' },
+          ],
+        },
+      }),
     ]);
     expect(s.causes.map((c) => c.flows)).toEqual([['b.example:443'], ['c.example:443']]);
     expect(s.warnings).toEqual([
@@ -324,9 +355,18 @@ describe('summarise', () => {
 
   it('names a few hosts in a warning fix, and lists every flow', () => {
     const hosts = Array.from({ length: 8 }, (_, i) => `h${i}.example`);
-    const s = summarise(hosts.map((host) => result({ host, dns: { server: 'platform', port: null, chain: [host], ttl: null, sinkhole: [], failures: [], special: [{ address: '127.0.0.1', range: 'loopback' }] } })));
+    const s = summarise(
+      hosts.map((host) =>
+        result({
+          host,
+          dns: { server: 'platform', port: null, chain: [host], ttl: null, sinkhole: [], failures: [], special: [{ address: '127.0.0.1', range: 'loopback' }] },
+        }),
+      ),
+    );
     expect(s.warnings).toHaveLength(1);
-    expect(s.warnings[0]?.fix).toBe("make sure the devices' resolver answers h0.example, h1.example, h2.example, h3.example, h4.example and 3 more with the public addresses");
+    expect(s.warnings[0]?.fix).toBe(
+      "make sure the devices' resolver answers h0.example, h1.example, h2.example, h3.example, h4.example and 3 more with the public addresses",
+    );
     expect(s.warnings[0]?.flows).toEqual(hosts.map((h) => `${h}:443`));
   });
 
@@ -479,7 +519,18 @@ describe('checkText', () => {
       output([
         result({ host: 'a.example', status: 'timeout', detail: 'no answer within 5000 ms' }),
         result({ host: 'b.example', status: 'timeout', detail: 'no answer within 5000 ms' }),
-        result({ host: 'c.example', dns: { server: '10.0.0.53:53', port: 53, chain: ['c.example'], ttl: 5, sinkhole: [], failures: [], special: [{ address: '10.0.0.9', range: 'private' }] } }),
+        result({
+          host: 'c.example',
+          dns: {
+            server: '10.0.0.53:53',
+            port: 53,
+            chain: ['c.example'],
+            ttl: 5,
+            sinkhole: [],
+            failures: [],
+            special: [{ address: '10.0.0.9', range: 'private' }],
+          },
+        }),
       ]),
     );
     expect(text).toContain('2 of 3 flows fail (resolver 10.0.0.53:53, timeout 5000 ms per phase).');
@@ -502,7 +553,9 @@ describe('checkText', () => {
 
   it('says which working hosts must stay out of TLS inspection, and prints the notes', () => {
     const text = checkText(
-      output([result({ host: 'iot.example', clientCertificate: true }), result({ host: 'web.example' })], { notes: ['every flow through the proxy p.example:8080'] }),
+      output([result({ host: 'iot.example', clientCertificate: true }), result({ host: 'web.example' })], {
+        notes: ['every flow through the proxy p.example:8080'],
+      }),
     );
     expect(text).toContain('Keep iot.example out of any TLS inspection');
     expect(text).not.toMatch(/Keep .*web\.example/);
@@ -522,7 +575,13 @@ describe('checkText', () => {
     const text = checkText(
       output([
         result({ host: 'a.example', status: 'tls-untrusted', detail: `certificate issued by ${evil}`, issuer: evil }),
-        result({ host: 'b.example', status: 'proxy-error', route: 'pac', proxyProblem: 'unsupported', detail: 'the PAC file answers SOCKS \u001b]0;title\u0007x' }),
+        result({
+          host: 'b.example',
+          status: 'proxy-error',
+          route: 'pac',
+          proxyProblem: 'unsupported',
+          detail: 'the PAC file answers SOCKS \u001b]0;title\u0007x',
+        }),
       ]),
     );
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
@@ -534,9 +593,19 @@ describe('checkText', () => {
   it('wraps the causes, fixes and notes to a terminal width when given one', () => {
     const long = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
     const text = checkText(
-      output([result({ host: 'a.example', status: 'tls-error', detail: long, tls: { version: null, alpn: null, issuer: null, subject: null, expires: null, error: long } })], {
-        notes: [long],
-      }),
+      output(
+        [
+          result({
+            host: 'a.example',
+            status: 'tls-error',
+            detail: long,
+            tls: { version: null, alpn: null, issuer: null, subject: null, expires: null, error: long },
+          }),
+        ],
+        {
+          notes: [long],
+        },
+      ),
       60,
     );
     const after = text.slice(text.indexOf('Causes and fixes:')).split('\n');
@@ -549,11 +618,25 @@ describe('checkText', () => {
 
 describe('checkJson', () => {
   it('gives each result and the summary with the run settings', () => {
-    const tls = { version: 'TLSv1.3', alpn: 'h2', issuer: 'Amazon RSA 2048 M02, Amazon', subject: 'a.example', expires: '2027-01-01T00:00:00.000Z', error: null };
+    const tls = {
+      version: 'TLSv1.3',
+      alpn: 'h2',
+      issuer: 'Amazon RSA 2048 M02, Amazon',
+      subject: 'a.example',
+      expires: '2027-01-01T00:00:00.000Z',
+      error: null,
+    };
     const out = output(
       [
         result({ host: 'a.example', tls, issuer: tls.issuer, clientCertificate: true }),
-        result({ host: 'b.example', status: 'proxy-error', route: 'proxy p.example:8080', proxyProblem: 'auth', proxyStatus: 407, detail: 'the proxy p.example:8080 rejected the credentials (HTTP 407)' }),
+        result({
+          host: 'b.example',
+          status: 'proxy-error',
+          route: 'proxy p.example:8080',
+          proxyProblem: 'auth',
+          proxyStatus: 407,
+          detail: 'the proxy p.example:8080 rejected the credentials (HTTP 407)',
+        }),
         result({ host: 'c.example', status: 'dns-error', dnsProblem: 'no-such-name', addresses: [], attempts: [] }),
       ],
       { notes: ['a note'], options: ['cca-activation'] },
@@ -608,7 +691,12 @@ describe('local errors and new DNS causes', () => {
       expect(errorResult(Object.assign(new Error(code), { code }))).toEqual(['local', code]);
     }
     expect(errorResult(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toEqual(['refused', 'ECONNREFUSED']);
-    expect(failedStatus([{ address: '192.0.2.1', result: 'timeout', ms: 5000 }, { address: '192.0.2.2', result: 'local', ms: 1, code: 'EMFILE' }])).toBe('local-error');
+    expect(
+      failedStatus([
+        { address: '192.0.2.1', result: 'timeout', ms: 5000 },
+        { address: '192.0.2.2', result: 'local', ms: 1, code: 'EMFILE' },
+      ]),
+    ).toBe('local-error');
     expect(failedStatus([{ address: '192.0.2.1', result: 'timeout', ms: 5000 }])).toBe('timeout');
   });
 
@@ -632,13 +720,26 @@ describe('local errors and new DNS causes', () => {
   });
 
   it('sorts answers: public and special are usable, sinkhole answers never', () => {
-    const sorted = sortAnswers(['8.8.8.8', '10.1.1.1', '0.0.0.0', '255.255.255.255', '239.1.1.1', '240.1.1.1', '198.18.0.5', '::', 'ff05::2', '::ffff:0.0.0.0', '2001:db8::1'].map((address) => ({ address })));
+    const sorted = sortAnswers(
+      ['8.8.8.8', '10.1.1.1', '0.0.0.0', '255.255.255.255', '239.1.1.1', '240.1.1.1', '198.18.0.5', '::', 'ff05::2', '::ffff:0.0.0.0', '2001:db8::1'].map(
+        (address) => ({ address }),
+      ),
+    );
     expect(sorted.usable.map((u) => u.address)).toEqual(['8.8.8.8', '10.1.1.1', '198.18.0.5']);
     expect(sorted.special).toEqual([
       { address: '10.1.1.1', range: 'private' },
       { address: '198.18.0.5', range: 'benchmarking' },
     ]);
-    expect(sorted.sinkhole.map((x) => x.range)).toEqual(['unspecified', 'broadcast', 'multicast', 'reserved', 'unspecified', 'multicast', 'unspecified', 'reserved']);
+    expect(sorted.sinkhole.map((x) => x.range)).toEqual([
+      'unspecified',
+      'broadcast',
+      'multicast',
+      'reserved',
+      'unspecified',
+      'multicast',
+      'unspecified',
+      'reserved',
+    ]);
   });
 
   it('warns about a failed family once per resolver and reason, naming IPv6 devices for AAAA', () => {

@@ -29,7 +29,20 @@ afterEach(() => dns.close());
 
 /** A flow to `host` on the loopback listener's port (not a TLS port: TCP only). */
 function flow(host: string, p = port): Flow {
-  return { host, protocol: 'tcp', port: p, portStated: true, agents: ['cca'], options: [], wildcard: null, service: null, clientCertificate: false, alpn: null, notes: [], provenance: [] };
+  return {
+    host,
+    protocol: 'tcp',
+    port: p,
+    portStated: true,
+    agents: ['cca'],
+    options: [],
+    wildcard: null,
+    service: null,
+    clientCertificate: false,
+    alpn: null,
+    notes: [],
+    provenance: [],
+  };
 }
 
 function check(flows: Flow[], timeoutMs = 800) {
@@ -203,7 +216,9 @@ describe('sinkhole and impossible answers', () => {
     expect(results[0]).toMatchObject({ status: 'ok', addresses: ['127.0.0.1'] });
     expect(results[0]?.attempts.map((a) => a.address)).toEqual(['127.0.0.1']);
     expect(connections).toBe(1);
-    expect(summarise(results).warnings.map((w) => w.cause)).toContain('some answers for these names are addresses no host can be reached at (0.0.0.0): not tried');
+    expect(summarise(results).warnings.map((w) => w.cause)).toContain(
+      'some answers for these names are addresses no host can be reached at (0.0.0.0): not tried',
+    );
   });
 
   it('loopback and private answers keep their warning and are connected to', async () => {

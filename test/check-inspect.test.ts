@@ -22,7 +22,18 @@ const b = (text: string) => Buffer.from(text, 'latin1');
 describe('readHead', () => {
   it('reads a status line and headers, and keeps what follows the blank line', () => {
     const r = readHead(b('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="x"\r\nX-Long:  a\r\n  folded\r\n\r\nbody'), 1024);
-    expect(r).toEqual({ kind: 'head', head: { status: 407, headers: [['proxy-authenticate', 'Basic realm="x"'], ['x-long', 'a folded']], complete: true, rest: b('body') } });
+    expect(r).toEqual({
+      kind: 'head',
+      head: {
+        status: 407,
+        headers: [
+          ['proxy-authenticate', 'Basic realm="x"'],
+          ['x-long', 'a folded'],
+        ],
+        complete: true,
+        rest: b('body'),
+      },
+    });
   });
 
   it('takes bare LF line ends, and a status line without a reason', () => {
@@ -41,7 +52,10 @@ describe('readHead', () => {
   });
 
   it('when no more will come, a whole status line is enough', () => {
-    expect(readHead(b('HTTP/1.1 403 Forbidden\r\nServer: squid'), 1024, true)).toMatchObject({ kind: 'head', head: { status: 403, complete: false, headers: [] } });
+    expect(readHead(b('HTTP/1.1 403 Forbidden\r\nServer: squid'), 1024, true)).toMatchObject({
+      kind: 'head',
+      head: { status: 403, complete: false, headers: [] },
+    });
     expect(readHead(b('HTTP/1.1 40'), 1024, true)).toEqual({ kind: 'garbage' });
   });
 
@@ -52,10 +66,20 @@ describe('readHead', () => {
   });
 
   it('garbage is garbage, at once', () => {
-    for (const bad of ['SSH-2.0-OpenSSH_9.2\r\n', '\u0016\u0003\u0001\u0000', 'HTTP/1.1 2000 OK\r\n\r\n', 'HTTP/1.1 OK 200\r\n\r\n', 'http/1.1 200 OK\r\n\r\n', 'HTTP/1.1 099 x\r\n\r\n', '<html>']) {
+    for (const bad of [
+      'SSH-2.0-OpenSSH_9.2\r\n',
+      '\u0016\u0003\u0001\u0000',
+      'HTTP/1.1 2000 OK\r\n\r\n',
+      'HTTP/1.1 OK 200\r\n\r\n',
+      'http/1.1 200 OK\r\n\r\n',
+      'HTTP/1.1 099 x\r\n\r\n',
+      '<html>',
+    ]) {
       expect(readHead(b(bad), 1024), JSON.stringify(bad)).toEqual({ kind: 'garbage' });
     }
-    expect(readHead(Buffer.from([0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e, 0x31, 0x20, 0x32, 0x30, 0x30, 0xff, 0x0a, 0x0a]), 1024)).toEqual({ kind: 'garbage' });
+    expect(readHead(Buffer.from([0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e, 0x31, 0x20, 0x32, 0x30, 0x30, 0xff, 0x0a, 0x0a]), 1024)).toEqual({
+      kind: 'garbage',
+    });
   });
 
   it('a status line longer than the limit is garbage, not a wait forever', () => {
@@ -113,7 +137,12 @@ describe('judgeAnswer (HEAD / inside an inspected session)', () => {
 
   it("an origin's ordinary answer is not a denial", () => {
     for (const status of [200, 204, 301, 302, 400, 404, 405, 500, 503]) {
-      expect(answer(`HTTP/1.1 ${status} x\r\nServer: nginx\r\nVia: 1.1 proxy (squid/5.7)\r\n\r\n`), String(status)).toMatchObject({ httpStatus: status, server: 'nginx', proxyError: null, denied: false });
+      expect(answer(`HTTP/1.1 ${status} x\r\nServer: nginx\r\nVia: 1.1 proxy (squid/5.7)\r\n\r\n`), String(status)).toMatchObject({
+        httpStatus: status,
+        server: 'nginx',
+        proxyError: null,
+        denied: false,
+      });
     }
     // The proxy's name on a success is the origin's page passed on, not a block.
     expect(answer('HTTP/1.1 200 OK\r\nServer: squid\r\n\r\n').denied).toBe(false);
@@ -135,7 +164,9 @@ describe('judgeAnswer (HEAD / inside an inspected session)', () => {
   });
 
   it('the request carries no credentials, and MQTT flows get none', () => {
-    expect(probeRequest('camapi.srv.ygles.com', 443)).toBe('HEAD / HTTP/1.1\r\nHost: camapi.srv.ygles.com\r\nUser-Agent: emaint-egress-check\r\nAccept: */*\r\nConnection: close\r\n\r\n');
+    expect(probeRequest('camapi.srv.ygles.com', 443)).toBe(
+      'HEAD / HTTP/1.1\r\nHost: camapi.srv.ygles.com\r\nUser-Agent: emaint-egress-check\r\nAccept: */*\r\nConnection: close\r\n\r\n',
+    );
     expect(probeRequest('h.example', 8443)).toContain('\r\nHost: h.example:8443\r\n');
     expect(mayProbe(443, null)).toBe(true);
     expect(mayProbe(8443, null)).toBe(true);
@@ -156,8 +187,18 @@ describe('summarise: denied inside the inspection, and a proxy without Basic', (
     const s = summarise([
       result({ host: 'a.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe } }),
       result({ host: 'b.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe } }),
-      result({ host: 'c.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: { httpStatus: 404, server: 'nginx', proxyError: null, denied: false, marked: false } } }),
-      result({ host: 'd.example', status: 'tls-untrusted', issuer: 'Corp CA', tls: { ...TLS, probe: { httpStatus: null, server: null, proxyError: null, denied: false, marked: false } } }),
+      result({
+        host: 'c.example',
+        status: 'tls-untrusted',
+        issuer: 'Corp CA',
+        tls: { ...TLS, probe: { httpStatus: 404, server: 'nginx', proxyError: null, denied: false, marked: false } },
+      }),
+      result({
+        host: 'd.example',
+        status: 'tls-untrusted',
+        issuer: 'Corp CA',
+        tls: { ...TLS, probe: { httpStatus: null, server: null, proxyError: null, denied: false, marked: false } },
+      }),
     ]);
     expect(s.failed).toBe(4);
     expect(s.counts['tls-untrusted']).toBe(4);
@@ -170,7 +211,8 @@ describe('summarise: denied inside the inspection, and a proxy without Basic', (
       },
       {
         status: 'tls-untrusted',
-        cause: 'the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (HTTP 403, X-Squid-Error: ERR_ACCESS_DENIED 0, Server: squid/5.7)',
+        cause:
+          'the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (HTTP 403, X-Squid-Error: ERR_ACCESS_DENIED 0, Server: squid/5.7)',
         fix: 'allow a.example and b.example in the web/URL filter policy of the inspecting proxy/firewall (besides the TLS inspection exemption)',
         flows: ['a.example:443', 'b.example:443'],
       },
@@ -188,12 +230,21 @@ describe('summarise: denied inside the inspection, and a proxy without Basic', (
 
   it('a proxy that offers only NTLM names the scheme, the agents and both fixes', () => {
     const r = (host: string, agents: string[]) =>
-      result({ host, agents, status: 'proxy-error', route: 'proxy p.example:8080', proxyProblem: 'auth-scheme', proxyStatus: 407, proxyAuthSchemes: ['Negotiate', 'NTLM'] });
+      result({
+        host,
+        agents,
+        status: 'proxy-error',
+        route: 'proxy p.example:8080',
+        proxyProblem: 'auth-scheme',
+        proxyStatus: 407,
+        proxyAuthSchemes: ['Negotiate', 'NTLM'],
+      });
     const s = summarise([r('a.example', ['erds']), r('b.example', ['erds', 'cca']), r('c.example', ['rdms'])]);
     expect(s.causes).toEqual([
       {
         status: 'proxy-error',
-        cause: 'the proxy p.example:8080 offers only Negotiate, NTLM authentication (HTTP 407): eRDS supports only Basic, so the devices cannot pass it whatever the password',
+        cause:
+          'the proxy p.example:8080 offers only Negotiate, NTLM authentication (HTTP 407): eRDS supports only Basic, so the devices cannot pass it whatever the password',
         fix: "enable Basic authentication on p.example:8080 for the devices' subnet, or exempt a.example, b.example and c.example from proxy authentication (affects agents erds, cca, rdms)",
         flows: ['a.example:443', 'b.example:443', 'c.example:443'],
       },
@@ -224,7 +275,13 @@ async function fakeProxy(answer: string[], after: 'close' | 'hold' = 'close'): P
 
 async function viaFake(answer: string[], after: 'close' | 'hold' = 'close', auth: { user: string; password: string } | null = null) {
   const port = await fakeProxy(answer, after);
-  return connectViaProxy({ host: '127.0.0.1', port, text: `127.0.0.1:${port}`, auth }, [{ address: '127.0.0.1', family: 4 }], 'camapi.srv.ygles.com', 443, 1500);
+  return connectViaProxy(
+    { host: '127.0.0.1', port, text: `127.0.0.1:${port}`, auth },
+    [{ address: '127.0.0.1', family: 4 }],
+    'camapi.srv.ygles.com',
+    443,
+    1500,
+  );
 }
 
 describe('CONNECT through a fake proxy on 127.0.0.1', () => {
@@ -250,16 +307,29 @@ describe('CONNECT through a fake proxy on 127.0.0.1', () => {
   });
 
   it('a 407 that offers only NTLM, even with a huge header after, is auth-scheme', async () => {
-    const t = await viaFake([`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\n${padding}\r\n`], 'close', { user: 'u', password: 'p' });
+    const t = await viaFake(
+      [`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\n${padding}\r\n`],
+      'close',
+      { user: 'u', password: 'p' },
+    );
     expect(t).toMatchObject({ ok: false, problem: 'auth-scheme', status: 407, authSchemes: ['NTLM', 'Negotiate'] });
     expect(t.ok === false && t.detail).toMatch(/^the proxy 127\.0\.0\.1:\d+ offers only NTLM or Negotiate authentication, not Basic \(HTTP 407\)$/);
   });
 
   it('garbage, silence and a closed connection are the proxy failing, in words', async () => {
-    expect(await viaFake(['SSH-2.0-OpenSSH\r\n'])).toMatchObject({ problem: 'unreachable', detail: expect.stringMatching(/failed: its answer to CONNECT is not HTTP$/) });
-    expect(await viaFake([])).toMatchObject({ problem: 'unreachable', detail: expect.stringMatching(/failed: it closed the connection without answering CONNECT$/) });
+    expect(await viaFake(['SSH-2.0-OpenSSH\r\n'])).toMatchObject({
+      problem: 'unreachable',
+      detail: expect.stringMatching(/failed: its answer to CONNECT is not HTTP$/),
+    });
+    expect(await viaFake([])).toMatchObject({
+      problem: 'unreachable',
+      detail: expect.stringMatching(/failed: it closed the connection without answering CONNECT$/),
+    });
     expect(await viaFake([], 'hold')).toMatchObject({ problem: 'no-answer' });
-    expect(await viaFake(['HTTP/1.1 200 OK\r\n\r\nSSH-2.0-x\r\n'], 'hold')).toMatchObject({ problem: 'unreachable', detail: expect.stringMatching(/data arrived before the TLS handshake$/) });
+    expect(await viaFake(['HTTP/1.1 200 OK\r\n\r\nSSH-2.0-x\r\n'], 'hold')).toMatchObject({
+      problem: 'unreachable',
+      detail: expect.stringMatching(/data arrived before the TLS handshake$/),
+    });
   });
 
   it('a 200 opens the tunnel, and the proxy sees Basic credentials only in the CONNECT', async () => {
@@ -274,7 +344,13 @@ describe('CONNECT through a fake proxy on 127.0.0.1', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
-    const t = await connectViaProxy({ host: '127.0.0.1', port, text: `127.0.0.1:${port}`, auth: { user: 'u', password: 'pw' } }, [{ address: '127.0.0.1', family: 4 }], 'h.example', 443, 1500);
+    const t = await connectViaProxy(
+      { host: '127.0.0.1', port, text: `127.0.0.1:${port}`, auth: { user: 'u', password: 'pw' } },
+      [{ address: '127.0.0.1', family: 4 }],
+      'h.example',
+      443,
+      1500,
+    );
     expect(t.ok).toBe(true);
     if (t.ok) t.socket.destroy();
     expect(seen).toBe(`CONNECT h.example:443 HTTP/1.1\r\nHost: h.example:443\r\nProxy-Authorization: Basic ${Buffer.from('u:pw').toString('base64')}\r\n\r\n`);
@@ -287,13 +363,16 @@ describe.skipIf(!hasTool('openssl'))('the probe after an untrusted handshake, ag
   async function inspector(answer: string | null): Promise<{ port: number; requests: string[] }> {
     const pki = makePki(pkiDir(), ['camapi.srv.ygles.com', 'iot.example']);
     const requests: string[] = [];
-    const server = tls.createServer({ cert: readFileSync(pki.inspected.cert), key: readFileSync(pki.inspected.key), ALPNProtocols: ['x-amzn-mqtt-ca'] }, (s) => {
-      s.on('error', () => {});
-      s.on('data', (d) => {
-        requests.push(d.toString('latin1'));
-        if (answer !== null) s.end(answer);
-      });
-    });
+    const server = tls.createServer(
+      { cert: readFileSync(pki.inspected.cert), key: readFileSync(pki.inspected.key), ALPNProtocols: ['x-amzn-mqtt-ca'] },
+      (s) => {
+        s.on('error', () => {});
+        s.on('data', (d) => {
+          requests.push(d.toString('latin1'));
+          if (answer !== null) s.end(answer);
+        });
+      },
+    );
     server.on('tlsClientError', () => {});
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -18,7 +18,6 @@ const LOW_FD = fileURLToPath(new URL('./helpers/low-fd-cli.mjs', import.meta.url
 const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
 const [FIRST, SINKHOLED, MULTICAST] = full.hosts as [string, string, string];
 
-
 describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and too few file descriptors', () => {
   let site: CheckSite;
   beforeAll(async () => {
@@ -58,7 +57,9 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
     expect(r?.dns?.sinkhole).toEqual([{ address: '0.0.0.0', range: 'unspecified' }]);
     const cause = out.summary.causes.find((c) => c.flows.includes(`${SINKHOLED}:443`));
     expect(cause?.cause).toContain('a DNS filter or sinkhole blocks them');
-    expect(cause?.fix).toBe(`allow ${SINKHOLED} and ${MULTICAST} in the DNS filter (sinkhole, RPZ, DNS security service) or make 127.0.0.1:53 answer them with their public addresses`);
+    expect(cause?.fix).toBe(
+      `allow ${SINKHOLED} and ${MULTICAST} in the DNS filter (sinkhole, RPZ, DNS security service) or make 127.0.0.1:53 answer them with their public addresses`,
+    );
     expect(out.results.find((x) => x.host === MULTICAST)?.dns?.sinkhole).toEqual([{ address: '224.0.0.1', range: 'multicast' }]);
   });
 
@@ -87,7 +88,9 @@ describe.skipIf(!ok)('check: a resolver that refuses AAAA, a DNS sinkhole, and t
     expect([...statuses].filter((s) => s !== 'ok' && s !== 'local-error')).toEqual([]);
     for (const x of body.results.filter((y) => y.status === 'local-error')) expect(x.localProblem).toBe('EMFILE');
     const cause = body.summary.causes.find((c) => c.status === 'local-error');
-    expect(cause?.cause).toBe('this machine ran out of open files for this process (EMFILE): these flows could not be tried, which says nothing about the site');
+    expect(cause?.cause).toBe(
+      'this machine ran out of open files for this process (EMFILE): these flows could not be tried, which says nothing about the site',
+    );
     expect(cause?.fix).toContain('raise ulimit -n');
     const text = site.node([LOW_FD, '2', 'check', '--agents', 'all', '--timeout', '1500']);
     expect(text.stdout).toContain('LOCAL-ERROR');
@@ -120,7 +123,21 @@ describe.skipIf(!ok)('render --resolve on a site whose resolver answers sinkhole
 
   it('never writes 0.0.0.0 or a multicast answer into a set; loopback answers go in with a warning; ipset restore loads it', () => {
     const dir = join(site.dir, 'rules-all');
-    const r = site.run(['render', '--agents', 'all', '--cca-activation', '--target', 'iptables', '--hook', 'forward', '--resolve', '--dns-server', '127.0.0.1', '--out', dir]);
+    const r = site.run([
+      'render',
+      '--agents',
+      'all',
+      '--cca-activation',
+      '--target',
+      'iptables',
+      '--hook',
+      'forward',
+      '--resolve',
+      '--dns-server',
+      '127.0.0.1',
+      '--out',
+      dir,
+    ]);
     expect(r.code).toBe(0);
     const ipset = readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8');
     expect(ipset).not.toMatch(/^add \S+ (0\.0\.0\.0|224\.0\.0\.1)/m);

@@ -15,7 +15,13 @@ import { A, type TestServer, reply, startServer } from './helpers/dns-server.js'
 import { guardTraffic } from './helpers/traffic-guard.js';
 import { tempDirs } from './helpers/tmp.js';
 
-const NO_DNS: Resolver = async (host) => ({ ok: false, problem: 'no-such-name', detail: 'NXDOMAIN', finding: { server: 'x', port: 53, chain: [host], ttl: null, special: [], sinkhole: [], failures: [] }, ms: 0 });
+const NO_DNS: Resolver = async (host) => ({
+  ok: false,
+  problem: 'no-such-name',
+  detail: 'NXDOMAIN',
+  finding: { server: 'x', port: 53, chain: [host], ttl: null, special: [], sinkhole: [], failures: [] },
+  ms: 0,
+});
 const TIMEOUT_MS = 2000;
 /** The old sandbox took 9 to 16 s and 2 to 3.4 GB on the loops below; the bound is far from that. */
 const MARGIN_MS = 3000;
@@ -66,9 +72,13 @@ describe('hard limits: memory bombs end as an error within the deadline, and the
   ])('%s', async (name, body) => {
     const router = await pac(`if (host === "bomb.example") { ${body} } return "DIRECT";`);
     const { answer, ms } = await timed(router.route('bomb.example', 443));
-    console.log(`PAC bomb ${name}: ${answer.kind === 'error' ? answer.detail : answer.kind} after ${ms} ms; this process peaked at ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+    console.log(
+      `PAC bomb ${name}: ${answer.kind === 'error' ? answer.detail : answer.kind} after ${ms} ms; this process peaked at ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+    );
     expect(answer.kind).toBe('error');
-    expect(answer.kind === 'error' && answer.detail).toMatch(/^FindProxyForURL (was stopped: it used more than 64 MiB|was interrupted: it did not finish within 2000 ms|failed: invalid array buffer length)$/);
+    expect(answer.kind === 'error' && answer.detail).toMatch(
+      /^FindProxyForURL (was stopped: it used more than 64 MiB|was interrupted: it did not finish within 2000 ms|failed: invalid array buffer length)$/,
+    );
     expect(ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
     // The next host routes, in the same process.
     expect(await router.route('next.example', 443)).toEqual({ kind: 'direct' });
@@ -79,7 +89,10 @@ describe('hard limits: memory bombs end as an error within the deadline, and the
 
 describe("one host's hang costs that host only", () => {
   it('a hang the engine cannot interrupt, on one host: the others route at once, and the hung one ends near the deadline', async () => {
-    const router = await pac(`if (host === "hang.example") { var a = []; a.length = 4294967295; a.lastIndexOf(1); } return "PROXY p.example:" + host.length;`, 1000);
+    const router = await pac(
+      `if (host === "hang.example") { var a = []; a.length = 4294967295; a.lastIndexOf(1); } return "PROXY p.example:" + host.length;`,
+      1000,
+    );
     const hosts = ['hang.example', 'a.example', 'bb.example', 'ccc.example', 'dddd.example', 'eeeee.example'];
     const started = performance.now();
     const answers = await Promise.all(hosts.map(async (h) => ({ h, ...(await timed(router.route(h, 443))) })));
@@ -110,7 +123,12 @@ describe("one host's hang costs that host only", () => {
     const out = JSON.parse(r.stdout) as JsonOut;
     expect(out.results).toHaveLength(FLOWS.length);
     for (const res of out.results) {
-      expect(res).toMatchObject({ status: 'proxy-error', proxyProblem: 'pac', route: 'pac', detail: `FindProxyForURL was interrupted: it did not finish within ${TIMEOUT_MS} ms` });
+      expect(res).toMatchObject({
+        status: 'proxy-error',
+        proxyProblem: 'pac',
+        route: 'pac',
+        detail: `FindProxyForURL was interrupted: it did not finish within ${TIMEOUT_MS} ms`,
+      });
     }
     // The old sandbox took flows x timeout (44 s); Node's start is in the bound too.
     expect(ms).toBeLessThan(2 * TIMEOUT_MS + 1500);
@@ -170,7 +188,10 @@ describe("PAC lookups are bounded and do not starve the check's own", () => {
     // The flood's own host is that host's PAC error (20,000 host calls take the engine
     // longer than the timeout); every other flow went direct, resolved and was refused.
     for (const res of out.results) {
-      const expected = res.host === first ? { route: 'pac', status: 'proxy-error', detail: `FindProxyForURL was interrupted: it did not finish within ${TIMEOUT_MS} ms` } : { route: 'direct', status: 'refused' };
+      const expected =
+        res.host === first
+          ? { route: 'pac', status: 'proxy-error', detail: `FindProxyForURL was interrupted: it did not finish within ${TIMEOUT_MS} ms` }
+          : { route: 'direct', status: 'refused' };
       expect({ host: res.host, route: res.route, status: res.status, detail: res.detail }).toMatchObject(expected);
     }
     const flood = server.asked.filter((q) => q.name.endsWith('.flood.example'));

@@ -58,7 +58,12 @@ describe('loadPac: routes', () => {
       if (shExpMatch(host, "*.amazonaws.com")) return "PROXY proxy.example:8080; DIRECT";
       return "PROXY other.example:3128";`);
     expect(await router.route('a.direct.example', 443)).toEqual({ kind: 'direct' });
-    expect(await router.route('kinesis.eu-central-1.amazonaws.com', 443)).toEqual({ kind: 'proxy', host: 'proxy.example', port: 8080, text: 'proxy.example:8080' });
+    expect(await router.route('kinesis.eu-central-1.amazonaws.com', 443)).toEqual({
+      kind: 'proxy',
+      host: 'proxy.example',
+      port: 8080,
+      text: 'proxy.example:8080',
+    });
     expect(await router.route('x.example', 443)).toEqual({ kind: 'proxy', host: 'other.example', port: 3128, text: 'other.example:3128' });
   });
 
@@ -89,7 +94,11 @@ describe('loadPac: bad files are bad input', () => {
     ['no FindProxyForURL', 'var x = 1;', /^--pac site\.pac: not a usable PAC file: .*FindProxyForURL/],
     ['FindProxyForURL not a function', 'var FindProxyForURL = 5;', /^--pac site\.pac: not a usable PAC file: .*FindProxyForURL/],
     ['an empty file', '', /^--pac site\.pac: not a usable PAC file: .*FindProxyForURL/],
-    ['an error at the top level', 'throw new Error("top\\u001b[2J"); function FindProxyForURL() { return "DIRECT"; }', /^--pac site\.pac: not a usable PAC file: top\\u001b\[2J$/],
+    [
+      'an error at the top level',
+      'throw new Error("top\\u001b[2J"); function FindProxyForURL() { return "DIRECT"; }',
+      /^--pac site\.pac: not a usable PAC file: top\\u001b\[2J$/,
+    ],
   ])('%s', async (_, text, message) => {
     const err = await loadError(text);
     expect(err).toBeInstanceOf(PacFileError);
@@ -136,13 +145,21 @@ describe('loadPac: the time and memory limits', () => {
   // WebAssembly memory does.
   it('stops a file that takes more than the 64 MiB memory limit, array storage included', async () => {
     // About 130 MB of arrays, twice the limit, well inside the timeout.
-    const router = await pac(`if (host === "big.example") { var a = []; for (var i = 0; i < 120; i++) a.push(new Array(100000).fill(i)); } return "DIRECT";`, NO_DNS, 20_000);
+    const router = await pac(
+      `if (host === "big.example") { var a = []; for (var i = 0; i < 120; i++) a.push(new Array(100000).fill(i)); } return "DIRECT";`,
+      NO_DNS,
+      20_000,
+    );
     expect(await router.route('big.example', 443)).toEqual({ kind: 'error', detail: 'FindProxyForURL was stopped: it used more than 64 MiB' });
     expect(await router.route('small.example', 443)).toEqual({ kind: 'direct' });
   });
 
   it('starts each host in a fresh engine: what one host keeps does not reach the next', async () => {
-    const router = await pac(`if (typeof kept === "undefined") kept = []; kept.push(new Array(3000000).fill(host)); return "PROXY p.example:" + kept.length;`, NO_DNS, 20_000);
+    const router = await pac(
+      `if (typeof kept === "undefined") kept = []; kept.push(new Array(3000000).fill(host)); return "PROXY p.example:" + kept.length;`,
+      NO_DNS,
+      20_000,
+    );
     for (const host of ['a.example', 'b.example', 'c.example', 'd.example']) {
       expect(await router.route(host, 443)).toMatchObject({ kind: 'proxy', text: 'p.example:1' });
     }
@@ -242,7 +259,10 @@ describe('loadPac: the file cannot reach Node', () => {
       var F = (function () {}).constructor;
       var viaFunction = F("return typeof process");
       return "SOCKS " + [typeof require, typeof process, typeof globalThis.process, typeof Buffer, typeof fetch, typeof module, viaFunction()].join(",");`);
-    expect(await router.route('a.example', 443)).toEqual({ kind: 'unsupported', entry: 'SOCKS undefined,undefined,undefined,undefined,undefined,undefined,undefined' });
+    expect(await router.route('a.example', 443)).toEqual({
+      kind: 'unsupported',
+      entry: 'SOCKS undefined,undefined,undefined,undefined,undefined,undefined,undefined',
+    });
   });
 });
 

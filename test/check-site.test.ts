@@ -19,10 +19,18 @@ function hostAt(i: number): string {
   if (h === undefined) throw new Error(`the plan has no host ${i}`);
   return h;
 }
-const [COGNITO, KINESIS, GDLP, CAM_EC1, CAMAPI, CAMAPI_EC1, CAMAPIS, CAMAPIS_EC1] = [0, 2, 3, 4, 5, 6, 7, 8].map(hostAt) as [string, string, string, string, string, string, string, string];
+const [COGNITO, KINESIS, GDLP, CAM_EC1, CAMAPI, CAMAPI_EC1, CAMAPIS, CAMAPIS_EC1] = [0, 2, 3, 4, 5, 6, 7, 8].map(hostAt) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 // tinyproxy's config takes [-a-z0-9._] in BasicAuth; odd characters are tested on the URL parser.
 const PASSWORD = 'Tr0ub4dor-3.secret';
-
 
 function hostsSetup(overrides: Record<string, Partial<HostSetup>>): Map<string, HostSetup> {
   return siteHosts(full.hosts, (h) => overrides[h] ?? {});
@@ -31,7 +39,6 @@ function hostsSetup(overrides: Record<string, Partial<HostSetup>>): Map<string, 
 function statusOf(out: JsonOut): Map<string, string> {
   return new Map(out.results.map((r) => [`${r.host}:${r.port}`, r.status]));
 }
-
 
 describe.skipIf(!ok)('check: a site where things go wrong', () => {
   let site: CheckSite;
@@ -82,7 +89,10 @@ describe.skipIf(!ok)('check: a site where things go wrong', () => {
     expect(r.issuer).toBe(`${site.pki.inspectionIssuer}, emaint-egress tests`);
     expect(r.detail).toContain('not trusted');
     const causes = out.summary.causes.filter((c) => c.status === 'tls-untrusted');
-    expect(causes.map((c) => c.cause)).toEqual([`certificates issued by "${r.issuer}", which the system does not trust: TLS inspection`, `certificates issued by "${r.issuer}", which the system does not trust: TLS inspection`]);
+    expect(causes.map((c) => c.cause)).toEqual([
+      `certificates issued by "${r.issuer}", which the system does not trust: TLS inspection`,
+      `certificates issued by "${r.issuer}", which the system does not trust: TLS inspection`,
+    ]);
     const iot = causes.find((c) => c.flows.includes(`${IOT}:443`));
     expect(iot?.fix).toBe(`exempt ${IOT} from TLS inspection: the devices authenticate there with client certificates, so inspection breaks the agent`);
     expect(iot?.flows).toEqual([`${IOT}:443`, `${IOT}:8883`]);
@@ -93,7 +103,12 @@ describe.skipIf(!ok)('check: a site where things go wrong', () => {
     expect(result(out, CAMAPI).detail).toBe('127.0.1.6:443: no answer within 1500 ms');
     expect(result(out, CAMAPI).timings.connect).toBeGreaterThanOrEqual(1400);
     expect(result(out, CAM_EC1).detail).toBe('127.0.1.5:443: refused (ECONNREFUSED)');
-    expect(out.summary.causes).toContainEqual({ status: 'timeout', cause: 'tcp/443 is silently dropped (no answer within the timeout)', fix: `allow tcp/443 to ${CAMAPI} on the firewall`, flows: [`${CAMAPI}:443`] });
+    expect(out.summary.causes).toContainEqual({
+      status: 'timeout',
+      cause: 'tcp/443 is silently dropped (no answer within the timeout)',
+      fix: `allow tcp/443 to ${CAMAPI} on the firewall`,
+      flows: [`${CAMAPI}:443`],
+    });
     expect(out.summary.causes.find((c) => c.status === 'refused')?.flows).toEqual([`${CAM_EC1}:443`]);
   });
 
@@ -130,7 +145,11 @@ describe.skipIf(!ok)('check: the IoT endpoint behind something that drops ALPN',
   it('a server that does not take x-amzn-mqtt-ca is a TLS error: MQTT on 443 would fail', () => {
     const r = site.run(['check', '--agents', 'cca', '--json', '--timeout', '2000']);
     const out = JSON.parse(r.stdout) as JsonOut;
-    expect(result(out, IOT)).toMatchObject({ status: 'tls-error', alpn: null, detail: 'the server did not accept ALPN x-amzn-mqtt-ca, which the devices need here (a middlebox may strip it)' });
+    expect(result(out, IOT)).toMatchObject({
+      status: 'tls-error',
+      alpn: null,
+      detail: 'the server did not accept ALPN x-amzn-mqtt-ca, which the devices need here (a middlebox may strip it)',
+    });
   });
 });
 
@@ -156,7 +175,11 @@ describe.skipIf(!ok)('check: a healthy site, direct and through proxies', () => 
     const r = site.run(['check', ...agents, '--timeout', '3000', '--json', ...args]);
     // A password typed into --proxy is visible in ps: that one warning, and nothing else.
     const typed = args.some((a) => /^http:\/\/[^@/]*:[^@/]+@/.test(a));
-    expect(r.stderr).toBe(typed ? "warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; give http://user@host:port and the password in $EMAINT_PROXY_PASSWORD\n" : '');
+    expect(r.stderr).toBe(
+      typed
+        ? "warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; give http://user@host:port and the password in $EMAINT_PROXY_PASSWORD\n"
+        : '',
+    );
     return { code: r.code, out: JSON.parse(r.stdout) as JsonOut, raw: r.stdout + r.stderr };
   }
 
@@ -224,7 +247,9 @@ describe.skipIf(!ok)('check: a healthy site, direct and through proxies', () => 
     const r = site.run(['check', '--agents', 'rdms', '--json', '--proxy', 'http://127.0.0.1:3129']);
     const out = JSON.parse(r.stdout) as JsonOut;
     expect(r.code).toBe(1);
-    expect(out.results[0]?.detail).toMatch(/^the proxy 127\.0\.0\.1:3129 wants authentication \(give --proxy http:\/\/user:password@host:port\) \(HTTP 40[17]\)$/);
+    expect(out.results[0]?.detail).toMatch(
+      /^the proxy 127\.0\.0\.1:3129 wants authentication \(give --proxy http:\/\/user:password@host:port\) \(HTTP 40[17]\)$/,
+    );
   });
 
   it('a proxy that is not there is a proxy-error', () => {
@@ -252,7 +277,9 @@ describe.skipIf(!ok)('check: a healthy site, direct and through proxies', () => 
     expect(routes.get(IOT)).toBe('direct');
     expect(result(out, CAMAPI).status).toBe('ok');
     expect(result(out, GDLP)).toMatchObject({ status: 'proxy-error', proxyProblem: 'unsupported', detail: 'the PAC file answers SOCKS5 127.0.0.1:1080' });
-    expect(out.results.filter((r) => r.status !== 'ok').map((r) => `${r.host} ${r.status} ${r.detail}`)).toEqual([`${GDLP} proxy-error the PAC file answers SOCKS5 127.0.0.1:1080`]);
+    expect(out.results.filter((r) => r.status !== 'ok').map((r) => `${r.host} ${r.status} ${r.detail}`)).toEqual([
+      `${GDLP} proxy-error the PAC file answers SOCKS5 127.0.0.1:1080`,
+    ]);
   });
 
   it('uses the first nameserver of /etc/resolv.conf when no --dns-server is given', () => {

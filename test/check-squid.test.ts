@@ -8,7 +8,11 @@ import { CheckSite, type Squid, siteHosts } from './helpers/check-site.js';
 import { type JsonOut, resultOf as result } from './helpers/check-json.js';
 import { requireSystem } from './helpers/system.js';
 
-const ok = requireSystem('check tests through Squid in a namespace', ['ip', 'dnsmasq', 'openssl', 'squid', '/usr/lib/squid/security_file_certgen', '/usr/lib/squid/basic_ncsa_auth', '/usr/lib/squid/ntlm_fake_auth'], { netns: true });
+const ok = requireSystem(
+  'check tests through Squid in a namespace',
+  ['ip', 'dnsmasq', 'openssl', 'squid', '/usr/lib/squid/security_file_certgen', '/usr/lib/squid/basic_ncsa_auth', '/usr/lib/squid/ntlm_fake_auth'],
+  { netns: true },
+);
 
 const cca = plan(catalogue, { agents: ['cca'], options: [] });
 const IOT = 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com';
@@ -16,8 +20,6 @@ const DENIED = 'camapi.srv.ygles.com';
 const ALLOWED = 'camapi-ec1.srv.ygles.com';
 const USER = 'fieldeng';
 const PASSWORD = 'Squ1d-basic.secret';
-
-
 
 describe.skipIf(!ok)('check through a TLS-inspecting Squid that denies a host inside the tunnel', () => {
   let site: CheckSite;
@@ -38,7 +40,7 @@ describe.skipIf(!ok)('check through a TLS-inspecting Squid that denies a host in
   }, 90_000);
   afterAll(async () => site?.close());
 
-  it('every flow is inspected: tls-untrusted, issued by Squid\'s CA', () => {
+  it("every flow is inspected: tls-untrusted, issued by Squid's CA", () => {
     expect(new Set(out.results.map((r) => r.status))).toEqual(new Set(['tls-untrusted']));
     expect(new Set(out.results.map((r) => r.issuer))).toEqual(new Set([`${squid.caIssuer}, emaint-egress tests`]));
   });
@@ -58,7 +60,7 @@ describe.skipIf(!ok)('check through a TLS-inspecting Squid that denies a host in
     expect(text).toContain(`fix: allow ${DENIED} in the web/URL filter policy`);
   });
 
-  it('an allowed host gets the origin\'s answer through Squid: inspection only, not denied', () => {
+  it("an allowed host gets the origin's answer through Squid: inspection only, not denied", () => {
     const r = result(out, ALLOWED);
     expect(r.probe).toEqual({ httpStatus: 404, server: 'origin.test', proxyError: null, denied: false, marked: false });
     expect(out.summary.causes.filter((c) => c.cause.startsWith('the inspecting proxy/firewall denies')).flatMap((c) => c.flows)).toEqual([`${DENIED}:443`]);
@@ -97,7 +99,9 @@ describe.skipIf(!ok)('check through Squids that ask for authentication with a he
     const none = JSON.parse(site.run(['check', '--agents', 'rdms', '--timeout', '5000', '--json', '--proxy', 'http://127.0.0.1:3132']).stdout) as JsonOut;
     expect(new Set(none.results.map((x) => `${x.proxyProblem}/${x.proxyStatus}`))).toEqual(new Set(['auth/407']));
     expect(none.results[0]?.detail).toBe('the proxy 127.0.0.1:3132 wants authentication (give --proxy http://user:password@host:port) (HTTP 407)');
-    const wrong = JSON.parse(site.run(['check', '--agents', 'rdms', '--timeout', '5000', '--json', '--proxy', `http://${USER}:wrong-one@127.0.0.1:3132`]).stdout) as JsonOut;
+    const wrong = JSON.parse(
+      site.run(['check', '--agents', 'rdms', '--timeout', '5000', '--json', '--proxy', `http://${USER}:wrong-one@127.0.0.1:3132`]).stdout,
+    ) as JsonOut;
     expect(wrong.results[0]?.detail).toBe('the proxy 127.0.0.1:3132 rejected the credentials (HTTP 407)');
     expect(wrong.summary.causes.map((c) => c.fix)).toEqual(['check the proxy user and password (Basic authentication: the only kind eRDS supports)']);
   });
@@ -107,12 +111,16 @@ describe.skipIf(!ok)('check through Squids that ask for authentication with a he
       const r = site.run(['check', '--agents', 'erds,rdms', '--timeout', '5000', '--json', '--proxy', proxy]);
       expect(r.code).toBe(1);
       const out = JSON.parse(r.stdout) as JsonOut;
-      expect(new Set(out.results.map((x) => `${x.status}/${x.proxyProblem}/${x.proxyStatus}/${x.proxyAuthSchemes?.join(',')}`))).toEqual(new Set(['proxy-error/auth-scheme/407/NTLM']));
+      expect(new Set(out.results.map((x) => `${x.status}/${x.proxyProblem}/${x.proxyStatus}/${x.proxyAuthSchemes?.join(',')}`))).toEqual(
+        new Set(['proxy-error/auth-scheme/407/NTLM']),
+      );
       expect(out.results[0]?.detail).toBe('the proxy 127.0.0.1:3131 offers only NTLM authentication, not Basic (HTTP 407)');
       expect(out.summary.causes).toHaveLength(1);
-      expect(out.summary.causes[0]?.cause).toBe('the proxy 127.0.0.1:3131 offers only NTLM authentication (HTTP 407): eRDS supports only Basic, so the devices cannot pass it whatever the password');
+      expect(out.summary.causes[0]?.cause).toBe(
+        'the proxy 127.0.0.1:3131 offers only NTLM authentication (HTTP 407): eRDS supports only Basic, so the devices cannot pass it whatever the password',
+      );
       expect(out.summary.causes[0]?.fix).toBe(
-        'enable Basic authentication on 127.0.0.1:3131 for the devices\' subnet, or exempt a02.c-cdsknn.net, device.c-cdsknn.net, device02.c-cdsknn.net, a01.ugwdevice.net and b01.ugwdevice.net from proxy authentication (affects agents rdms, erds)',
+        "enable Basic authentication on 127.0.0.1:3131 for the devices' subnet, or exempt a02.c-cdsknn.net, device.c-cdsknn.net, device02.c-cdsknn.net, a01.ugwdevice.net and b01.ugwdevice.net from proxy authentication (affects agents rdms, erds)",
       );
       expect(r.stdout).not.toContain(PASSWORD);
     }
@@ -127,15 +135,21 @@ describe.skipIf(!ok)('check direct, behind a transparent inspecting firewall', (
     const blockPage = 'HTTP/1.1 403 Forbidden\r\nServer: FortiGate\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
     site = await CheckSite.start({
       ports: [443, 8883],
-      hosts: siteHosts(cca.hosts, (h) => (h === BLOCKED ? { far: 'inspected', http: blockPage } : h === ALLOWED || h === IOT ? { far: 'inspected', http: true } : { http: true })),
+      hosts: siteHosts(cca.hosts, (h) =>
+        h === BLOCKED ? { far: 'inspected', http: blockPage } : h === ALLOWED || h === IOT ? { far: 'inspected', http: true } : { http: true },
+      ),
     });
   }, 60_000);
   afterAll(async () => site?.close());
 
-  it('probes direct flows too: the block page is a denial, the origin\'s answer is not, MQTT gets no HEAD', () => {
+  it("probes direct flows too: the block page is a denial, the origin's answer is not, MQTT gets no HEAD", () => {
     const r = site.run(['check', '--agents', 'cca', '--timeout', '3000', '--json']);
     const out = JSON.parse(r.stdout) as JsonOut;
-    expect(result(out, BLOCKED)).toMatchObject({ status: 'tls-untrusted', route: 'direct', probe: { httpStatus: 403, server: 'FortiGate', proxyError: null, denied: true, marked: true } });
+    expect(result(out, BLOCKED)).toMatchObject({
+      status: 'tls-untrusted',
+      route: 'direct',
+      probe: { httpStatus: 403, server: 'FortiGate', proxyError: null, denied: true, marked: true },
+    });
     expect(result(out, ALLOWED)).toMatchObject({ status: 'tls-untrusted', probe: { httpStatus: 404, denied: false } });
     // A trusted certificate is no inspection: nothing is sent.
     expect(result(out, DENIED)).toMatchObject({ status: 'ok' });
@@ -143,7 +157,10 @@ describe.skipIf(!ok)('check direct, behind a transparent inspecting firewall', (
     expect(result(out, IOT, 8883).probe).toBeUndefined();
     expect(result(out, IOT, 443).probe).toBeUndefined();
     expect(out.summary.causes.filter((c) => c.cause.startsWith('the inspecting proxy/firewall denies')).map((c) => [c.cause, c.flows])).toEqual([
-      ['the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (HTTP 403, Server: FortiGate)', [`${BLOCKED}:443`]],
+      [
+        'the inspecting proxy/firewall denies these hosts: it answers HEAD / inside the inspected session itself (HTTP 403, Server: FortiGate)',
+        [`${BLOCKED}:443`],
+      ],
     ]);
     const requests = site.originRequests();
     expect(requests).toHaveLength(2);

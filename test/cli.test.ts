@@ -109,7 +109,10 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
     [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --lan, --json$/],
     [['plan', '--agents', 'cca', 'extra'], /unexpected argument 'extra'; plan takes only options: --agents/],
     [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, check, render$/],
-    [['plan', '--agents', 'rdms', '--cca-activation'], /^emaint-egress plan: --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation$/],
+    [
+      ['plan', '--agents', 'rdms', '--cca-activation'],
+      /^emaint-egress plan: --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation$/,
+    ],
     [['agents', '--x'], /unknown option '--x'; valid options: --json$/],
   ])('%j', async (argv, message) => {
     const r = await cli(...argv);
@@ -145,7 +148,9 @@ describe('help and version', () => {
     const r = await cli();
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^emaint-egress: the app needs a terminal \(stdin is not a terminal\); pass --agents <ids> or --profile FILE to print the plan, or run a command: agents, plan, check, render; valid: cca, .*, or all\n$/);
+    expect(r.stderr).toMatch(
+      /^emaint-egress: the app needs a terminal \(stdin is not a terminal\); pass --agents <ids> or --profile FILE to print the plan, or run a command: agents, plan, check, render; valid: cca, .*, or all\n$/,
+    );
   });
 
   it('--version prints the package version', async () => {

@@ -51,13 +51,7 @@ describe('the test server', () => {
 
 describe('A and AAAA answers', () => {
   it('returns IPv4 and IPv6 addresses with their families and TTLs', async () => {
-    dns.handle(
-      zone([
-        A('www.example.test', '192.0.2.10', 120),
-        A('www.example.test', '192.0.2.11', 45),
-        AAAA('www.example.test', '2001:db8::10', 600),
-      ]),
-    );
+    dns.handle(zone([A('www.example.test', '192.0.2.10', 120), A('www.example.test', '192.0.2.11', 45), AAAA('www.example.test', '2001:db8::10', 600)]));
     const r = await resolveName('www.example.test', opts());
     expect(r.name).toBe('www.example.test');
     expect(r.chain).toEqual(['www.example.test']);
@@ -67,10 +61,7 @@ describe('A and AAAA answers', () => {
       { address: '2001:db8::10', family: 6, ttl: 600 },
     ]);
     // One question per type, over UDP, for the name asked.
-    expect(dns.asked.map((q) => `${q.transport} ${q.type} ${q.name}`).sort()).toEqual([
-      'udp A www.example.test',
-      'udp AAAA www.example.test',
-    ]);
+    expect(dns.asked.map((q) => `${q.transport} ${q.type} ${q.name}`).sort()).toEqual(['udp A www.example.test', 'udp AAAA www.example.test']);
   });
 
   it('asks with recursion desired and a single IN question', async () => {
@@ -119,7 +110,9 @@ describe('CNAMEs', () => {
     // Records deliberately out of order: the chain is walked by name, not by position.
     dns.handle((q) =>
       reply(q, [
-        ...(q.type === 'A' ? [A('c2.example.test', '192.0.2.50', 3600), A('c2.example.test', '192.0.2.51', 30)] : [AAAA('c2.example.test', '2001:db8::50', 3600)]),
+        ...(q.type === 'A'
+          ? [A('c2.example.test', '192.0.2.50', 3600), A('c2.example.test', '192.0.2.51', 30)]
+          : [AAAA('c2.example.test', '2001:db8::50', 3600)]),
         CNAME('c1.example.test', 'c2.example.test', 60),
         CNAME('www.example.test', 'c1.example.test', 300),
       ]),
@@ -136,20 +129,16 @@ describe('CNAMEs', () => {
   });
 
   it('lower-cases and strips the trailing dot of names in the chain', async () => {
-    dns.handle((q) => reply(q, [CNAME('www.example.test', 'Edge.CDN.Example.TEST.', 100), ...(q.type === 'A' ? [A('edge.cdn.example.test', '192.0.2.55', 200)] : [])]));
+    dns.handle((q) =>
+      reply(q, [CNAME('www.example.test', 'Edge.CDN.Example.TEST.', 100), ...(q.type === 'A' ? [A('edge.cdn.example.test', '192.0.2.55', 200)] : [])]),
+    );
     const r = await resolveName('WWW.Example.test.', opts());
     expect(r.chain).toEqual(['www.example.test', 'edge.cdn.example.test']);
     expect(r.addresses).toEqual([{ address: '192.0.2.55', family: 4, ttl: 100 }]);
   });
 
   it('asks again for a CNAME target whose records are not in the answer', async () => {
-    dns.handle(
-      zone([
-        CNAME('www.example.test', 'edge.cdn.test', 40),
-        A('edge.cdn.test', '192.0.2.60', 500),
-        AAAA('edge.cdn.test', '2001:db8::60', 20),
-      ]),
-    );
+    dns.handle(zone([CNAME('www.example.test', 'edge.cdn.test', 40), A('edge.cdn.test', '192.0.2.60', 500), AAAA('edge.cdn.test', '2001:db8::60', 20)]));
     const r = await resolveName('www.example.test', opts());
     expect(r.chain).toEqual(['www.example.test', 'edge.cdn.test']);
     expect(r.addresses).toEqual([
@@ -214,7 +203,12 @@ describe('CNAMEs', () => {
 
   it('follows exactly 8 CNAMEs carried in one answer', async () => {
     const records = longChain(8);
-    dns.handle((q) => reply(q, records.filter((r) => r.type === 'CNAME' || r.type === q.type)));
+    dns.handle((q) =>
+      reply(
+        q,
+        records.filter((r) => r.type === 'CNAME' || r.type === q.type),
+      ),
+    );
     const r = await resolveName('n0.chain.test', opts());
     expect(r.chain).toHaveLength(9);
     expect(r.addresses.map((a) => a.address)).toEqual(['192.0.2.70', '2001:db8::70']);
@@ -336,11 +330,7 @@ describe('answers that are not ours', () => {
   });
 
   it('query() returns the real answer after forged ones', async () => {
-    dns.handle((q) => [
-      reply(q, [A(q.name, '198.51.100.1')], { id: (q.id + 1) & 0xffff }),
-      Buffer.alloc(0),
-      reply(q, [A(q.name, '192.0.2.91')]),
-    ]);
+    dns.handle((q) => [reply(q, [A(q.name, '198.51.100.1')], { id: (q.id + 1) & 0xffff }), Buffer.alloc(0), reply(q, [A(q.name, '192.0.2.91')])]);
     const r = await query('target.example.test', 'A', opts());
     expect(r.answers.map((a) => a.data)).toEqual(['192.0.2.91']);
   });
@@ -432,7 +422,7 @@ describe('error answers', () => {
     expect(r.failures.map((f) => [f.type, f.error.rcode])).toEqual([['A', 'SERVFAIL']]);
   });
 
-  it('keeps the A addresses when AAAA is never answered (the timeout is that family\'s failure)', async () => {
+  it("keeps the A addresses when AAAA is never answered (the timeout is that family's failure)", async () => {
     dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '192.0.2.2')]) : null));
     const r = await resolveName('silent6.example.test', opts(300));
     expect(r.addresses.map((a) => a.address)).toEqual(['192.0.2.2']);
@@ -467,7 +457,9 @@ describe('query ids and names', () => {
   });
 
   it('accepts a question echoed in another case', async () => {
-    dns.handle((q) => reply(q, [(q.type === 'A' ? A : AAAA)(q.name.toUpperCase(), q.type === 'A' ? '192.0.2.95' : '2001:db8::95')], { name: q.name.toUpperCase() }));
+    dns.handle((q) =>
+      reply(q, [(q.type === 'A' ? A : AAAA)(q.name.toUpperCase(), q.type === 'A' ? '192.0.2.95' : '2001:db8::95')], { name: q.name.toUpperCase() }),
+    );
     const r = await resolveName('MiXeD.example.test', opts());
     expect(dns.asked.map((q) => q.name)).toEqual(['mixed.example.test', 'mixed.example.test']);
     expect(r.addresses.map((a) => a.address)).toEqual(['192.0.2.95', '2001:db8::95']);
@@ -534,7 +526,11 @@ describe('resolveHosts', () => {
   it('fills the IPv4 addresses of a host whose AAAA is REFUSED, and says which family failed', async () => {
     dns.handle((q) => (q.type === 'A' ? reply(q, [A(q.name, '10.0.2.111')]) : reply(q, [], { rcode: 'REFUSED' })));
     const r = await resolveHosts(['half.example.test'], dns.server, 1000, now);
-    expect(r.hosts.get('half.example.test')).toMatchObject({ addresses: [{ address: '10.0.2.111', family: 4, ttl: 300 }], error: null, failed: ['AAAA: REFUSED'] });
+    expect(r.hosts.get('half.example.test')).toMatchObject({
+      addresses: [{ address: '10.0.2.111', family: 4, ttl: 300 }],
+      error: null,
+      failed: ['AAAA: REFUSED'],
+    });
   });
 
   it('never puts a sinkhole answer into a set; keeps private and loopback ones, listed as special', async () => {
@@ -549,7 +545,10 @@ describe('resolveHosts', () => {
       ]),
     );
     const r = await resolveHosts(['sink.example.test', 'mixed.example.test', 'lan.example.test'], dns.server, 1000, now);
-    expect(r.hosts.get('sink.example.test')).toMatchObject({ addresses: [], error: 'answered only 0.0.0.0 (unspecified), :: (unspecified): a DNS filter or sinkhole' });
+    expect(r.hosts.get('sink.example.test')).toMatchObject({
+      addresses: [],
+      error: 'answered only 0.0.0.0 (unspecified), :: (unspecified): a DNS filter or sinkhole',
+    });
     expect(r.hosts.get('mixed.example.test')).toMatchObject({
       addresses: [{ address: '10.9.9.9', family: 4, ttl: 300 }],
       error: null,
@@ -613,8 +612,8 @@ describe('IPv6 server', () => {
       q.name === 'quiet.example.test'
         ? null
         : q.name === 'big.example.test' && q.transport === 'udp'
-        ? reply(q, [], { flags: dnsPacket.TRUNCATED_RESPONSE })
-        : zone([A('v6.example.test', '192.0.2.130', 10), AAAA('v6.example.test', '2001:db8::130', 20), A('big.example.test', '192.0.2.131')])(q),
+          ? reply(q, [], { flags: dnsPacket.TRUNCATED_RESPONSE })
+          : zone([A('v6.example.test', '192.0.2.130', 10), AAAA('v6.example.test', '2001:db8::130', 20), A('big.example.test', '192.0.2.131')])(q),
     );
     const r = await resolveName('v6.example.test', { server: v6.server, timeoutMs: 1000 });
     expect(r.addresses).toEqual([

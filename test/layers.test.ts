@@ -30,13 +30,19 @@ const FORBIDDEN: Partial<Record<Layer, RegExp>> = {
 };
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module specifier a file imports: import/export ... from, import '...', import('...'). */
 function specifiers(source: string): string[] {
   const out: string[] = [];
-  const patterns = [/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g, /(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g,
+    /(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const p of patterns) for (const m of source.matchAll(p)) if (m[1]) out.push(m[1]);
   return out;
 }
@@ -76,7 +82,9 @@ describe('the layer rule', () => {
   it('the check catches what it must (so it can fail)', () => {
     const core = join(SRC, 'core', 'x.ts');
     const ui = join(SRC, 'ui', 'views', 'X.tsx');
-    expect(violations(core, "import { render } from 'ink';\nimport fs from 'node:fs';\nimport { a } from '../net/dns.js';\nimport { h } from 'node:crypto';").sort()).toEqual([
+    expect(
+      violations(core, "import { render } from 'ink';\nimport fs from 'node:fs';\nimport { a } from '../net/dns.js';\nimport { h } from 'node:crypto';").sort(),
+    ).toEqual([
       'core/x.ts: imports ../net/dns.js (core -> net)',
       'core/x.ts: imports ink (core may not use it)',
       'core/x.ts: imports node:fs (core may not use it)',

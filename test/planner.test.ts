@@ -122,7 +122,7 @@ describe('planner', () => {
     expect(b).toEqual(a);
     // Grouped by domain: every *.srv.ygles.com host stands together.
     const ygles = a.flows.map((f, i) => (f.host.endsWith('.srv.ygles.com') ? i : -1)).filter((i) => i >= 0);
-    expect(ygles.at(-1)! - ygles[0]! + 1).toBe(ygles.length);
+    expect((ygles.at(-1) ?? Number.NaN) - (ygles[0] ?? Number.NaN) + 1).toBe(ygles.length);
   });
 
   it('carries the client-certificate fact and ALPN for the AWS IoT endpoint only', () => {

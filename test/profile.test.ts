@@ -171,7 +171,20 @@ describe('profile document: normalised, and written back the same', () => {
     expect(b).toEqual(a);
     expect(profileJson(b)).toBe(text);
     // Stable key order, 2-space indent, one trailing newline.
-    expect(Object.keys(JSON.parse(text) as object)).toEqual(['format', 'version', 'site', 'agents', 'options', 'sources', 'proxy', 'dnsServer', 'mode', 'iotPort', 'targets', 'out']);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual([
+      'format',
+      'version',
+      'site',
+      'agents',
+      'options',
+      'sources',
+      'proxy',
+      'dnsServer',
+      'mode',
+      'iotPort',
+      'targets',
+      'out',
+    ]);
     expect(text).toMatch(/^\{\n {2}"format": "emaint-egress-profile",\n {2}"version": 1,\n/);
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.endsWith('\n\n')).toBe(false);
@@ -233,7 +246,11 @@ describe('bad profile documents: one line naming the field and the valid values'
     ['empty agents', doc({ agents: [] }), `"agents" is empty; valid: ${VALID_AGENTS}`],
     ['an unknown agent', doc({ agents: ['cca', 'nope'] }), `"agents": unknown agent 'nope'; valid: ${VALID_AGENTS}`],
     ['an unknown option', doc({ agents: ['erds'], options: ['turbo'] }), `"options": unknown option 'turbo'; valid: cca-activation`],
-    ['an option whose agent is not chosen', doc({ options: ['cca-activation'] }), '"options": --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation'],
+    [
+      'an option whose agent is not chosen',
+      doc({ options: ['cca-activation'] }),
+      '"options": --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation',
+    ],
     ['an unknown field', doc({ colour: 'red' }), `unknown field "colour"; valid fields: ${VALID_FIELDS}`],
     ['two unknown fields', doc({ colour: 'red', password: 'x' }), `unknown fields "colour", "password"; valid fields: ${VALID_FIELDS}`],
     ['another format', doc({ format: 'canon-profile' }), '"format" is not "emaint-egress-profile": not an emaint-egress site profile'],
@@ -241,19 +258,35 @@ describe('bad profile documents: one line naming the field and the valid values'
     ['another version', doc({ version: 2 }), '"version" is not 1: a profile from another version of emaint-egress'],
     ['no version', { format: PROFILE_FORMAT, agents: ['cca'] }, '"version" is not 1: a profile from another version of emaint-egress'],
     ['a subnet with host bits set', doc({ sources: ['10.1.2.0/24', '10.1.2.5/24'] }), `"sources": '10.1.2.5/24' has host bits set; did you mean 10.1.2.0/24?`],
-    ['an IPv6 subnet with host bits set', doc({ sources: ['2001:db8:1::1/64'] }), `"sources": '2001:db8:1::1/64' has host bits set; did you mean 2001:db8:1::/64?`],
+    [
+      'an IPv6 subnet with host bits set',
+      doc({ sources: ['2001:db8:1::1/64'] }),
+      `"sources": '2001:db8:1::1/64' has host bits set; did you mean 2001:db8:1::/64?`,
+    ],
     ['a bad prefix', doc({ sources: ['10.0.0.0/33'] }), `"sources": '10.0.0.0/33' has a bad prefix length; valid: 0 to 32`],
-    ['a source that is no address', doc({ sources: ['lan'] }), `"sources": 'lan' is not an address or network; expected IPv4 or IPv6 addresses or networks, comma-separated (e.g. 10.1.2.0/24,2001:db8:1::/64)`],
+    [
+      'a source that is no address',
+      doc({ sources: ['lan'] }),
+      `"sources": 'lan' is not an address or network; expected IPv4 or IPv6 addresses or networks, comma-separated (e.g. 10.1.2.0/24,2001:db8:1::/64)`,
+    ],
     ['a resolver by name', doc({ dnsServer: 'dns.example.com' }), `"dnsServer": 'dns.example.com' is not an IP address; ${DNS_HINT}`],
     ['a resolver with a bad port', doc({ dnsServer: '10.0.0.53:99999' }), `"dnsServer": '10.0.0.53:99999' is not valid; ${DNS_HINT}`],
     ['a bad mode', doc({ mode: 'fuzzy' }), `"mode": 'fuzzy' is not valid; valid: exact, wildcard`],
     ['a bad iotPort', doc({ iotPort: '80' }), `"iotPort": '80' is not valid; valid: 443, 8883, both`],
     ['a bad target', doc({ targets: ['pfsense', 'opnsense'] }), `"targets": 'opnsense' is not valid; valid: ${VALID_TARGETS}`],
-    ['an https proxy', doc({ proxy: 'https://proxy.example.com:8080' }), `"proxy": 'https://proxy.example.com:8080' uses 'https'; only http:// proxies are supported (the agents speak HTTP CONNECT); ${PROXY_HINT}`],
+    [
+      'an https proxy',
+      doc({ proxy: 'https://proxy.example.com:8080' }),
+      `"proxy": 'https://proxy.example.com:8080' uses 'https'; only http:// proxies are supported (the agents speak HTTP CONNECT); ${PROXY_HINT}`,
+    ],
     ['a proxy without a port', doc({ proxy: 'http://proxy.example.com' }), `"proxy": 'http://proxy.example.com' has no port; ${PROXY_HINT}`],
     ['a site with an escape', doc({ site: 'ACME\u001b[31m' }), `"site": 'ACME\\u001b[31m' contains control characters; use printable text on one line`],
     ['a site on two lines', doc({ site: 'ACME\nUtrecht' }), `"site": 'ACME\\u000aUtrecht' contains control characters; use printable text on one line`],
-    ['a site with a bidi override', doc({ site: 'ACME\u202eUtrecht' }), `"site": 'ACME\\u202eUtrecht' contains control characters; use printable text on one line`],
+    [
+      'a site with a bidi override',
+      doc({ site: 'ACME\u202eUtrecht' }),
+      `"site": 'ACME\\u202eUtrecht' contains control characters; use printable text on one line`,
+    ],
     ['an empty site', doc({ site: '  ' }), '"site" is empty; give a short site name, e.g. "ACME Utrecht, floor 2"'],
     ['a long site', doc({ site: 'x'.repeat(81) }), '"site" is longer than 80 characters'],
     ['an out on two lines', doc({ out: 'rules\nmore' }), `"out": 'rules\\u000amore' is not a folder path; give a path on one line, e.g. "rules"`],
@@ -306,15 +339,14 @@ describe('bad profile documents: one line naming the field and the valid values'
     expect(m).toMatch(message);
   });
 
-  it.each([
-    `http://bob:${SECRET}@proxy.example.com:8080`,
-    `http://bob:${SECRET}@[2001:db8::1]:3128`,
-    `http://bob:${SECRET}:more@proxy.example.com:8080`,
-  ])('refuses a proxy with a password (%s), without showing it', (proxy) => {
-    const m = parseError(doc({ proxy }));
-    expect(m).toBe('"proxy" holds a password; a profile never does: keep only the user (http://user@host:port) and set $EMAINT_PROXY_PASSWORD');
-    expect(m).not.toContain(SECRET);
-  });
+  it.each([`http://bob:${SECRET}@proxy.example.com:8080`, `http://bob:${SECRET}@[2001:db8::1]:3128`, `http://bob:${SECRET}:more@proxy.example.com:8080`])(
+    'refuses a proxy with a password (%s), without showing it',
+    (proxy) => {
+      const m = parseError(doc({ proxy }));
+      expect(m).toBe('"proxy" holds a password; a profile never does: keep only the user (http://user@host:port) and set $EMAINT_PROXY_PASSWORD');
+      expect(m).not.toContain(SECRET);
+    },
+  );
 
   it.each([
     `http://bob:${SECRET}@proxy.example.com`,
@@ -470,7 +502,19 @@ const SITE = {
   targets: ['pfsense', 'pac'],
 };
 /** The same answers as flags. */
-const SITE_FLAGS = ['--agents', 'erds,cca', '--cca-activation', '--source', '10.1.2.0/24,2001:db8:1::/64', '--mode', 'exact', '--iot-port', '443', '--site', 'ACME Utrecht'];
+const SITE_FLAGS = [
+  '--agents',
+  'erds,cca',
+  '--cca-activation',
+  '--source',
+  '10.1.2.0/24,2001:db8:1::/64',
+  '--mode',
+  'exact',
+  '--iot-port',
+  '443',
+  '--site',
+  'ACME Utrecht',
+];
 
 describe('plan --profile', () => {
   it('prints the plan of the profile\u2019s agents and options, as --agents and the option flag would', async () => {
@@ -545,7 +589,9 @@ describe('render --profile', () => {
       const [a, b] = [dirA[0] as string, dirB[0] as string];
       expect(readdirSync(a).sort()).toEqual(readdirSync(b).sort());
       for (const f of readdirSync(a)) expect(readFileSync(join(a, f), 'utf8'), f).toBe(readFileSync(join(b, f), 'utf8'));
-      const all = readdirSync(a).map((f) => readFileSync(join(a, f), 'utf8')).join('\n');
+      const all = readdirSync(a)
+        .map((f) => readFileSync(join(a, f), 'utf8'))
+        .join('\n');
       expect(all).toContain('10.1.2.0/24');
     } else {
       expect(viaProfile.stdout).toBe(viaFlags.stdout);
@@ -594,7 +640,11 @@ describe('render --profile', () => {
 
   it('a profile with two targets and no --target: exit 2 naming the valid targets', async () => {
     const file = profileFile(SITE);
-    expectUsageError(await runCli(['render', '--profile', file]), 'emaint-egress render: ', `emaint-egress render: missing --target <target>; valid: ${VALID_TARGETS}\n`);
+    expectUsageError(
+      await runCli(['render', '--profile', file]),
+      'emaint-egress render: ',
+      `emaint-egress render: missing --target <target>; valid: ${VALID_TARGETS}\n`,
+    );
   });
 
   it('--target pac takes the profile\u2019s proxy as host:port (no user)', async () => {
@@ -635,7 +685,10 @@ describe('render --profile', () => {
 
   it('a bad profile: exit 2, one line naming the file', async () => {
     const file = profileFile(doc({ targets: ['opnsense'] }));
-    expectUsageError(await runCli(['render', '--profile', file, '--target', 'pfsense']), `emaint-egress render: profile ${file}: "targets": 'opnsense' is not valid; valid: ${VALID_TARGETS}`);
+    expectUsageError(
+      await runCli(['render', '--profile', file, '--target', 'pfsense']),
+      `emaint-egress render: profile ${file}: "targets": 'opnsense' is not valid; valid: ${VALID_TARGETS}`,
+    );
   });
 
   describe('--resolve with the profile\u2019s dnsServer', () => {
@@ -652,7 +705,9 @@ describe('render --profile', () => {
       expect(r.code).toBe(0);
       expect(new Set(servers.dns.asked.map((q) => q.name))).toEqual(new Set(hosts));
       expect(servers.other.asked).toEqual([]);
-      const nft = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+      const nft = readdirSync(out)
+        .map((f) => readFileSync(join(out, f), 'utf8'))
+        .join('\n');
       expect(nft).toContain(`from 127.0.0.1:${servers.dns.server.port}`);
       expect(nft).toContain('203.0.114.10');
       expect(traffic.sent).toContain('udp 127.0.0.1');
@@ -662,7 +717,18 @@ describe('render --profile', () => {
     it('--dns-server given wins over the profile\u2019s', async () => {
       const file = profileFile(doc({ dnsServer: `127.0.0.1:${servers.dns.server.port}` }));
       const out = tmp();
-      const r = await runCli(['render', '--profile', file, '--target', 'iptables', '--resolve', '--dns-server', `127.0.0.1:${servers.other.server.port}`, '--out', out]);
+      const r = await runCli([
+        'render',
+        '--profile',
+        file,
+        '--target',
+        'iptables',
+        '--resolve',
+        '--dns-server',
+        `127.0.0.1:${servers.other.server.port}`,
+        '--out',
+        out,
+      ]);
       expect(r.code).toBe(0);
       expect(servers.dns.asked).toEqual([]);
       expect(new Set(servers.other.asked.map((q) => q.name))).toEqual(new Set(hosts));
@@ -758,7 +824,11 @@ describe('the program with no command', () => {
     expect(expected.code).toBe(0);
     expect(await runCli(['--agents', 'cca'])).toEqual({ code: 0, stdout: expected.stdout, stderr: '' });
     // Under CI on a terminal too.
-    expect(await runCli(['--agents', 'cca'], { terminal: { stdin: true, stdout: true }, env: { CI: '1' } })).toEqual({ code: 0, stdout: expected.stdout, stderr: '' });
+    expect(await runCli(['--agents', 'cca'], { terminal: { stdin: true, stdout: true }, env: { CI: '1' } })).toEqual({
+      code: 0,
+      stdout: expected.stdout,
+      stderr: '',
+    });
   });
 
   it('--profile without a terminal prints the profile\u2019s plan', async () => {
@@ -780,7 +850,7 @@ describe('the program with no command', () => {
     expectUsageError(await runCli(['--profile', missing]), `emaint-egress: profile ${missing}: cannot read it (ENOENT)`);
   });
 
-  it("an unknown command: exit 2, \"unknown command 'nosuch'\" and the valid commands", async () => {
+  it('an unknown command: exit 2, "unknown command \'nosuch\'" and the valid commands', async () => {
     const r = await runCli(['nosuch']);
     expectUsageError(r, "emaint-egress: unknown command 'nosuch'", /; valid commands: agents, plan, check, render\b/);
     expect(r.stderr).not.toContain('Did you mean');

@@ -27,9 +27,8 @@ describe('site options', () => {
       ['2001:db8::/48', 6],
     ]);
   });
-  it.each(['10.1.2', '0x0a.0.0.1', '1.2.3.4.5', 'fe80::1%eth0', '10.0.0.0/', '10.0.0.0/x', 'example.com', '::/129', '10.0.0.1/24'])(
-    'refuses source %j',
-    (s) => expect(() => parseSources(s)).toThrow(/--source/),
+  it.each(['10.1.2', '0x0a.0.0.1', '1.2.3.4.5', 'fe80::1%eth0', '10.0.0.0/', '10.0.0.0/x', 'example.com', '::/129', '10.0.0.1/24'])('refuses source %j', (s) =>
+    expect(() => parseSources(s)).toThrow(/--source/),
   );
   it('parses host:port for --proxy, IPv6 in brackets', () => {
     expect(parseHostPort('Proxy.Example.test:8080', '--proxy')).toEqual({ host: 'proxy.example.test', port: 8080, text: 'proxy.example.test:8080' });
@@ -119,7 +118,10 @@ describe('escaping', () => {
 describe('names', () => {
   it('set names are unique, short and readable', () => {
     const p = plan(catalogue, { agents: all, options: ['cca-activation'] });
-    for (const [prefix, sep, max] of [['em4-', '-', 31], ['emaint_v6_', '_', 52]] as const) {
+    for (const [prefix, sep, max] of [
+      ['em4-', '-', 31],
+      ['emaint_v6_', '_', 52],
+    ] as const) {
       const names = setNames(p.hosts, prefix, sep, max);
       expect(new Set(names).size).toBe(p.hosts.length);
       for (const n of names) {
@@ -172,8 +174,27 @@ describe('renderTarget', () => {
         return Promise.resolve({ server: '127.0.0.1:53', at: '2026-11-21T09:00:00.000Z', hosts: new Map() });
       },
     };
-    const site = { sources: [], label: null, interface: 'lan', hook: null, position: { at: 'top' as const }, nftTable: { family: 'inet' as const, name: 'filter' }, proxy: null, pacRoute: 'proxy' as const, fromZone: 'any', toZone: 'any' };
-    const req = { agents: ['rdms'], options: [], mode: 'exact' as const, iotPort: 'both' as const, site, resolve: { address: '127.0.0.1', family: 4 as const, port: 53 }, meta: { tool: 't', toolVersion: '0', generatedAt: '2026-11-21T09:00:00.000Z' } };
+    const site = {
+      sources: [],
+      label: null,
+      interface: 'lan',
+      hook: null,
+      position: { at: 'top' as const },
+      nftTable: { family: 'inet' as const, name: 'filter' },
+      proxy: null,
+      pacRoute: 'proxy' as const,
+      fromZone: 'any',
+      toZone: 'any',
+    };
+    const req = {
+      agents: ['rdms'],
+      options: [],
+      mode: 'exact' as const,
+      iotPort: 'both' as const,
+      site,
+      resolve: { address: '127.0.0.1', family: 4 as const, port: 53 },
+      meta: { tool: 't', toolVersion: '0', generatedAt: '2026-11-21T09:00:00.000Z' },
+    };
     await renderTarget({ ...req, target: 'pfsense' }, catalogue, services);
     expect(asked).toEqual([]);
     await renderTarget({ ...req, target: 'nftables' }, catalogue, services);
@@ -191,11 +212,15 @@ describe('writing files', () => {
     dirs.push(dir);
     writeFileSync(join(dir, 'blocker'), 'a file where a folder would go');
     expect(() =>
-      writeFilesAtomically(dir, [
-        { name: 'first.txt', content: 'one' },
-        { name: 'sub/second.txt', content: 'two' },
-        { name: 'blocker/third.txt', content: 'three' },
-      ], false),
+      writeFilesAtomically(
+        dir,
+        [
+          { name: 'first.txt', content: 'one' },
+          { name: 'sub/second.txt', content: 'two' },
+          { name: 'blocker/third.txt', content: 'three' },
+        ],
+        false,
+      ),
     ).toThrow();
     // Neither the first file, nor its temporary file, nor the subfolder made for the second.
     expect(readdirSync(dir)).toEqual(['blocker']);
@@ -204,10 +229,14 @@ describe('writing files', () => {
   it('writes into subfolders it makes (the app writes one per target)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ee-write-'));
     dirs.push(dir);
-    const paths = writeFilesAtomically(dir, [
-      { name: 'pfsense/a.xml', content: 'one' },
-      { name: 'iptables/b.rules', content: 'two' },
-    ], false);
+    const paths = writeFilesAtomically(
+      dir,
+      [
+        { name: 'pfsense/a.xml', content: 'one' },
+        { name: 'iptables/b.rules', content: 'two' },
+      ],
+      false,
+    );
     expect(paths).toEqual([join(dir, 'pfsense/a.xml'), join(dir, 'iptables/b.rules')]);
     expect(readFileSync(join(dir, 'iptables/b.rules'), 'utf8')).toBe('two');
     expect(readdirSync(join(dir, 'pfsense'))).toEqual(['a.xml']);

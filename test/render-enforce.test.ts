@@ -14,11 +14,7 @@ import { bin } from './helpers/cli.js';
 import { type Dnsmasq, startDnsmasq } from './helpers/dnsmasq.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
-const ok = requireSystem(
-  'firewall enforcement tests',
-  ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq'],
-  { netns: true },
-);
+const ok = requireSystem('firewall enforcement tests', ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq'], { netns: true });
 
 const PEER = fileURLToPath(new URL('./helpers/netns-peer.mjs', import.meta.url));
 const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
@@ -135,11 +131,15 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       const ps = probes();
       expect(new Set(probe(ns, ps))).toEqual(new Set(['ok']));
       // The site's own table, with a default-drop output chain.
-      ns.exec('nft', ['-f', '-'], [
-        'add table inet filter',
-        'add chain inet filter output { type filter hook output priority 0; policy drop; }',
-        'add rule inet filter output ct state established,related accept',
-      ].join('\n'));
+      ns.exec(
+        'nft',
+        ['-f', '-'],
+        [
+          'add table inet filter',
+          'add chain inet filter output { type filter hook output priority 0; policy drop; }',
+          'add rule inet filter output ct state established,related accept',
+        ].join('\n'),
+      );
       ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
       expectVerdicts(ps, probe(ns, ps));
       expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'output'])).toMatch(/policy drop;/);
@@ -154,7 +154,12 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
   // sets only from answers it forwards (not from its own address= lines), so the site's
   // dnsmasq forwards to an upstream dnsmasq here, as on a real site. In wildcard mode one
   // set per vendor domain must fill from every name below it.
-  for (const [target, mode] of [['iptables', 'exact'], ['nftables', 'exact'], ['iptables', 'wildcard'], ['nftables', 'wildcard']] as const) {
+  for (const [target, mode] of [
+    ['iptables', 'exact'],
+    ['nftables', 'exact'],
+    ['iptables', 'wildcard'],
+    ['nftables', 'wildcard'],
+  ] as const) {
     it(`${target}, ${mode} mode: the dnsmasq snippet fills the sets as names are looked up`, async () => {
       const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`, '--mode', mode);
       const ns = new Netns();
@@ -169,12 +174,16 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
           ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
           ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
         } else {
-          ns.exec('nft', ['-f', '-'], [
-            'add table inet filter',
-            'add chain inet filter output { type filter hook output priority 0; policy drop; }',
-            'add rule inet filter output ct state established,related accept',
-            'add rule inet filter output ip daddr 127.0.0.1 accept',
-          ].join('\n'));
+          ns.exec(
+            'nft',
+            ['-f', '-'],
+            [
+              'add table inet filter',
+              'add chain inet filter output { type filter hook output priority 0; policy drop; }',
+              'add rule inet filter output ct state established,related accept',
+              'add rule inet filter output ip daddr 127.0.0.1 accept',
+            ].join('\n'),
+          );
           ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
         }
         // In wildcard mode the IoT endpoint's 8883 is open only to it by name; every other
@@ -256,7 +265,11 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
       ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
       const rules = ns.exec('iptables', ['-S', 'OUTPUT']).trimEnd().split('\n');
-      expect(rules.slice(1)).toEqual(['-A OUTPUT -d 127.0.0.1/32 -j ACCEPT', `-A OUTPUT -s ${SOURCE}/32 -j EMAINT-EGRESS`, '-A OUTPUT -p tcp -j REJECT --reject-with tcp-reset']);
+      expect(rules.slice(1)).toEqual([
+        '-A OUTPUT -d 127.0.0.1/32 -j ACCEPT',
+        `-A OUTPUT -s ${SOURCE}/32 -j EMAINT-EGRESS`,
+        '-A OUTPUT -p tcp -j REJECT --reject-with tcp-reset',
+      ]);
       expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));
     } finally {
       listeners.kill();
@@ -269,12 +282,16 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
     const ns = new Netns();
     const listeners = await listen(ns);
     try {
-      ns.exec('nft', ['-f', '-'], [
-        'add table inet filter',
-        'add chain inet filter output { type filter hook output priority 0; policy accept; }',
-        'add rule inet filter output ct state established,related accept',
-        'add rule inet filter output meta l4proto tcp reject with tcp reset',
-      ].join('\n'));
+      ns.exec(
+        'nft',
+        ['-f', '-'],
+        [
+          'add table inet filter',
+          'add chain inet filter output { type filter hook output priority 0; policy accept; }',
+          'add rule inet filter output ct state established,related accept',
+          'add rule inet filter output meta l4proto tcp reject with tcp reset',
+        ].join('\n'),
+      );
       expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
       ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
       expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));

@@ -74,7 +74,10 @@ describe('golden files', () => {
           { templates: loadTemplates, resolveHosts: fixedResolution },
         );
         const dir = `${GOLDEN}${target}-${mode}/`;
-        const files = [...out.files.map((f) => ({ name: f.name, content: f.content })), { name: 'warnings.txt', content: out.warnings.map((w) => `${w}\n`).join('') }];
+        const files = [
+          ...out.files.map((f) => ({ name: f.name, content: f.content })),
+          { name: 'warnings.txt', content: out.warnings.map((w) => `${w}\n`).join('') },
+        ];
         if (update) {
           rmSync(dir, { recursive: true, force: true });
           mkdirSync(dir, { recursive: true });

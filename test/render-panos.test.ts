@@ -188,7 +188,12 @@ function checkPanos(text: string, want: Expectation): Checked {
         }
         if (rule.props.has(key)) problems.push(`line ${index + 1}: rule ${name} sets ${key} twice`);
         rule.props.set(key, value);
-        const kinds: Record<string, Kind[]> = { source: ['address', 'address-group'], destination: ['address', 'address-group'], service: ['service'], category: ['url-category'] };
+        const kinds: Record<string, Kind[]> = {
+          source: ['address', 'address-group'],
+          destination: ['address', 'address-group'],
+          service: ['service'],
+          category: ['url-category'],
+        };
         const refKinds = kinds[key];
         if (refKinds) {
           const l = asList(value);
@@ -247,7 +252,8 @@ function checkPanos(text: string, want: Expectation): Checked {
       else {
         for (const e of entries) if (!/^\*\.[a-z0-9.-]+\/$/.test(e)) problems.push(`custom-url-category ${o.name} entry ${e} is not *.domain/`);
         const got = entries.map((e) => e.replace(/\/$/, '')).sort();
-        if (got.join() !== [...want.wildcards].sort().join()) problems.push(`custom-url-category ${o.name} lists ${got.join(' ')}, want ${want.wildcards.join(' ')}`);
+        if (got.join() !== [...want.wildcards].sort().join())
+          problems.push(`custom-url-category ${o.name} lists ${got.join(' ')}, want ${want.wildcards.join(' ')}`);
       }
     }
   }
@@ -293,7 +299,8 @@ function checkPanos(text: string, want: Expectation): Checked {
       problems.push(`rule ${r.name}: source should be the --source networks, is any`);
     } else {
       const { fqdns, cidrs } = expand(source);
-      if (fqdns.length > 0 || [...cidrs].sort().join() !== [...want.sources].sort().join()) problems.push(`rule ${r.name}: source is ${[...fqdns, ...cidrs].join(' ')}, want ${want.sources.join(' ')}`);
+      if (fqdns.length > 0 || [...cidrs].sort().join() !== [...want.sources].sort().join())
+        problems.push(`rule ${r.name}: source is ${[...fqdns, ...cidrs].join(' ')}, want ${want.sources.join(' ')}`);
     }
 
     const services = asList(p.get('service'));
@@ -453,13 +460,22 @@ describe("PAN-OS: rules are moved where the site's deny-all cannot hide them", (
   const moves = (text: string) => text.split('\n').filter((l) => l.startsWith('move '));
   it('to the top by default, in reverse order so that they keep their own order', async () => {
     const r = await cli('render', '--agents', 'cca', '--target', 'panos');
-    const rules = r.stdout.split('\n').filter((l) => / description /.test(l) && l.startsWith('set rulebase')).map((l) => l.split(' ')[4]);
+    const rules = r.stdout
+      .split('\n')
+      .filter((l) => / description /.test(l) && l.startsWith('set rulebase'))
+      .map((l) => l.split(' ')[4]);
     expect(moves(r.stdout)).toEqual([...rules].reverse().map((n) => `move rulebase security rules ${n} top`));
   });
   it('before a named rule, in order; or left at the bottom', async () => {
     const before = await cli('render', '--agents', 'cca', '--target', 'panos', '--position', 'before:Deny all');
-    expect(moves(before.stdout)).toEqual(['move rulebase security rules emaint-egress-tcp-443 before "Deny all"', 'move rulebase security rules emaint-egress-tcp-443-8883 before "Deny all"']);
+    expect(moves(before.stdout)).toEqual([
+      'move rulebase security rules emaint-egress-tcp-443 before "Deny all"',
+      'move rulebase security rules emaint-egress-tcp-443-8883 before "Deny all"',
+    ]);
     const bottom = await cli('render', '--agents', 'cca', '--target', 'panos', '--position', 'bottom');
-    expect(moves(bottom.stdout)).toEqual(['move rulebase security rules emaint-egress-tcp-443 bottom', 'move rulebase security rules emaint-egress-tcp-443-8883 bottom']);
+    expect(moves(bottom.stdout)).toEqual([
+      'move rulebase security rules emaint-egress-tcp-443 bottom',
+      'move rulebase security rules emaint-egress-tcp-443-8883 bottom',
+    ]);
   });
 });

@@ -156,7 +156,8 @@ function checkPfsense(xml: string, want: Expectation): Checked {
       const nets = expand(src.address, 'network', `${where} source`);
       if (!byName.has(src.address)) problems.push(`${where}: source ${src.address} is not an alias`);
       used.add(src.address);
-      if ([...nets].sort().join() !== [...want.sources].sort().join()) problems.push(`${where}: source networks ${nets.join(' ')}, want ${want.sources.join(' ')}`);
+      if ([...nets].sort().join() !== [...want.sources].sort().join())
+        problems.push(`${where}: source networks ${nets.join(' ')}, want ${want.sources.join(' ')}`);
     }
     if ('port' in src) problems.push(`${where}: source has a port`);
 
@@ -201,7 +202,8 @@ describe('render --target pfsense', () => {
       for (const iot of IOT_PORTS) {
         const flows = expectedFlows(p, iot);
         if (flows === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () => expectIotPortRefused(argv(pv, 'exact', iot, null, INTERFACE), iot));
+          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () =>
+            expectIotPortRefused(argv(pv, 'exact', iot, null, INTERFACE), iot));
           continue;
         }
         for (const mode of MODES) {
@@ -247,7 +249,13 @@ describe('render --target pfsense', () => {
     for (const iot of ['443', '8883'] as const) {
       const r = await cli('render', '--agents', 'cca', '--target', 'pfsense', '--iot-port', iot);
       expect(r.code, r.stderr).toBe(0);
-      const checked = checkPfsense(r.stdout, { flows: expectedFlows(p, iot) ?? new Set(), hosts: new Set(p.hosts), sources: [], ipprotocol: 'inet46', iface: 'lan' });
+      const checked = checkPfsense(r.stdout, {
+        flows: expectedFlows(p, iot) ?? new Set(),
+        hosts: new Set(p.hosts),
+        sources: [],
+        ipprotocol: 'inet46',
+        iface: 'lan',
+      });
       expect(checked.problems).toEqual([]);
       expect([...checked.pairs].filter((x) => x.startsWith('a2etju7iem1tgc-ats.'))).toEqual([`a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com|${iot}`]);
     }
@@ -266,7 +274,9 @@ describe('render --target pfsense', () => {
     });
 
     it('an extra port on the 443-only hosts is an extra flow', async () => {
-      const xml = (await render()).replace('<address>443</address>', '<address>443 8883</address>').replace('<detail>tcp/443</detail>', '<detail>tcp/443||tcp/8883</detail>');
+      const xml = (await render())
+        .replace('<address>443</address>', '<address>443 8883</address>')
+        .replace('<detail>tcp/443</detail>', '<detail>tcp/443||tcp/8883</detail>');
       expect(checkPfsense(xml, want).problems.join('\n')).toMatch(/open flows the plan does not have: .*gdlp01\.c-wss\.com\|8883/);
     });
 

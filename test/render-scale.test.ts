@@ -13,9 +13,13 @@ import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
-const tools = requireSystem('render tests at scale (real-tool validation)', ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq', 'pactester'], {
-  netns: true,
-});
+const tools = requireSystem(
+  'render tests at scale (real-tool validation)',
+  ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq', 'pactester'],
+  {
+    netns: true,
+  },
+);
 
 const V4 = Array.from({ length: 250 }, (_, i) => `10.${Math.floor(i / 200)}.${i % 200}.0/24`);
 const V6 = Array.from({ length: 250 }, (_, i) => `2001:db8:${(i + 1).toString(16)}::/48`);
@@ -84,7 +88,9 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
             ns.exec('nft', ['flush', 'ruleset']);
             ns.exec('nft', ['-f', '-'], 'add table inet filter\nadd chain inet filter forward { type filter hook forward priority 0; policy drop; }\n');
             ns.exec('nft', ['-f', '-'], files['emaint-egress.nft']);
-            expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'forward'])).toMatch(/ip saddr @emaint_src_v4 jump emaint_egress[\s\S]*ip6 saddr @emaint_src_v6 jump emaint_egress|ip6 saddr @emaint_src_v6 jump emaint_egress[\s\S]*ip saddr @emaint_src_v4 jump emaint_egress/);
+            expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'forward'])).toMatch(
+              /ip saddr @emaint_src_v4 jump emaint_egress[\s\S]*ip6 saddr @emaint_src_v6 jump emaint_egress|ip6 saddr @emaint_src_v6 jump emaint_egress[\s\S]*ip saddr @emaint_src_v4 jump emaint_egress/,
+            );
             // Every source network is in its set (auto-merge may join neighbours into ranges).
             const has = (set: string, address: string) => ns.try('nft', ['get', 'element', 'inet', 'filter', set, `{ ${address} }`]).status === 0;
             for (const cidr of V4) expect(has('emaint_src_v4', cidr.replace(/0\/24$/, '7')), cidr).toBe(true);
@@ -95,7 +101,9 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
           case 'pfsense': {
             const xml = files['emaint-egress.xml'] ?? '';
             expect(XMLValidator.validate(xml)).toBe(true);
-            const doc = new XMLParser({ isArray: (n) => n === 'alias' || n === 'rule' }).parse(xml) as { pfsense: { aliases: { alias: { name: string; address: string }[] } } };
+            const doc = new XMLParser({ isArray: (n) => n === 'alias' || n === 'rule' }).parse(xml) as {
+              pfsense: { aliases: { alias: { name: string; address: string }[] } };
+            };
             const src = doc.pfsense.aliases.alias.find((a) => a.name === 'EMAINT_SRC');
             expect(String(src?.address).split(' ')).toHaveLength(500);
             break;
@@ -106,7 +114,9 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
             // Every source network is an object, and every object is in the sources group.
             const objects = lines.filter((l) => /^set address emaint-src-\d+ ip-netmask /.test(l));
             expect(objects).toHaveLength(500);
-            const members = lines.filter((l) => l.startsWith('set address-group emaint-sources static ')).flatMap((l) => l.replace(/^.*static \[ (.*) \]$/, '$1').split(' '));
+            const members = lines
+              .filter((l) => l.startsWith('set address-group emaint-sources static '))
+              .flatMap((l) => l.replace(/^.*static \[ (.*) \]$/, '$1').split(' '));
             expect(new Set(members).size).toBe(500);
             break;
           }
@@ -114,7 +124,9 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
             const dir = mkdtempSync(join(tmpdir(), 'ee-scale-pac-'));
             dirs.push(dir);
             writeFileSync(join(dir, 'emaint.pac'), files['emaint-egress.pac'] ?? '');
-            const r = spawnSync('pactester', ['-p', join(dir, 'emaint.pac'), '-u', 'https://camapi.srv.ygles.com/', '-h', 'camapi.srv.ygles.com'], { encoding: 'utf8' });
+            const r = spawnSync('pactester', ['-p', join(dir, 'emaint.pac'), '-u', 'https://camapi.srv.ygles.com/', '-h', 'camapi.srv.ygles.com'], {
+              encoding: 'utf8',
+            });
             expect(r.stderr).toBe('');
             expect(r.stdout.trim()).toBe('PROXY proxy.example.test:3128');
             break;

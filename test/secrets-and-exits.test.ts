@@ -77,10 +77,14 @@ describe('a proxy password is never printed', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.match(/visible to every user of this machine \(ps\)/g)).toHaveLength(1);
     expect(`${r.stdout}${r.stderr}`).not.toContain(SECRET);
-    const fromEnv = spawnSync(process.execPath, [BIN, 'check', '--agents', 'rdms', '--proxy', 'http://bob@127.0.0.1:1', '--dns-server', '127.0.0.1:1', '--timeout', '300', '--json'], {
-      encoding: 'utf8',
-      env: { ...process.env, EMAINT_PROXY_PASSWORD: SECRET },
-    });
+    const fromEnv = spawnSync(
+      process.execPath,
+      [BIN, 'check', '--agents', 'rdms', '--proxy', 'http://bob@127.0.0.1:1', '--dns-server', '127.0.0.1:1', '--timeout', '300', '--json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, EMAINT_PROXY_PASSWORD: SECRET },
+      },
+    );
     expect(fromEnv.stderr).toBe('');
   });
 });
@@ -109,26 +113,41 @@ describe('exit codes mean one thing', () => {
 
   it('--help lists the codes', () => {
     const r = bin('--help');
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('Exit codes: 0 done (check: every flow ok); 1 check: a flow fails; 2 bad input; 70 internal error or broken installation; 130 cancelled');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      'Exit codes: 0 done (check: every flow ok); 1 check: a flow fails; 2 bad input; 70 internal error or broken installation; 130 cancelled',
+    );
   });
 });
 
 describe('format characters are control characters everywhere', () => {
   const FORMAT = ['\u200b', '\u200f', '\ufeff', '\u061c', '\u00ad', '\u2066', '\u202e', '\u{e0001}'];
 
-  it.each(FORMAT.map((c) => [`U+${c.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`, c]))('%s: refused in a site name, dropped by an app field, escaped in messages', (_, c) => {
-    expect(() => parseLabel(`ACME${c}HQ`)).toThrow(/contains control characters/);
-    expect(textReducer(textField(), { type: 'insert', text: `ACME${c}HQ` }).value).toBe('ACMEHQ');
-    expect(escapeUnsafe(`a${c}b`)).not.toContain(c);
-    const r = bin('render', '--agents', 'rdms', '--target', 'pac', '--proxy', 'p.example:3128', '--site', `ACME${c}HQ`);
-    refusedQuietly(r);
-    expect(r.stderr).not.toContain(c);
-  });
+  it.each(FORMAT.map((c) => [`U+${c.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`, c]))(
+    '%s: refused in a site name, dropped by an app field, escaped in messages',
+    (_, c) => {
+      expect(() => parseLabel(`ACME${c}HQ`)).toThrow(/contains control characters/);
+      expect(textReducer(textField(), { type: 'insert', text: `ACME${c}HQ` }).value).toBe('ACMEHQ');
+      expect(escapeUnsafe(`a${c}b`)).not.toContain(c);
+      const r = bin('render', '--agents', 'rdms', '--target', 'pac', '--proxy', 'p.example:3128', '--site', `ACME${c}HQ`);
+      refusedQuietly(r);
+      expect(r.stderr).not.toContain(c);
+    },
+  );
 
   it('--json escapes bidi and zero-width characters in remote text as the text output does', () => {
     const hostile = 'Corp\u202eAC\u200bCA\u2028x\u0085';
     const result = checkResult({ host: 'a.example', status: 'tls-untrusted', detail: `issued by ${hostile}`, issuer: hostile });
-    const out: CheckOutput = { catalogueVersion: '1', agents: ['cca'], options: [], resolver: 'platform', timeoutMs: 1, concurrency: 1, results: [result], summary: summarise([result]), notes: [] };
+    const out: CheckOutput = {
+      catalogueVersion: '1',
+      agents: ['cca'],
+      options: [],
+      resolver: 'platform',
+      timeoutMs: 1,
+      concurrency: 1,
+      results: [result],
+      summary: summarise([result]),
+      notes: [],
+    };
     const json = checkJson(out);
     for (const c of ['\u202e', '\u200b', '\u2028', '\u0085']) expect(json).not.toContain(c);
     expect(json).toContain('Corp\\u202eAC\\u200bCA\\u2028x\\u0085');

@@ -41,7 +41,9 @@ describe('two renders into the same folder', () => {
     // A: stopped right after it renamed the first file of its set into place.
     const a = renderUnderProbe(out, 'Site of run A', { PROBE_LOG: log, PROBE_STOP_AFTER: IPTABLES_SET[0] as string }, '--force');
     try {
-      await until('run A to rename its first file', () => (probeEvents(log).some((e) => e.event === 'rename' && e.name === IPTABLES_SET[0]) ? true : undefined));
+      await until('run A to rename its first file', () =>
+        probeEvents(log).some((e) => e.event === 'rename' && e.name === IPTABLES_SET[0]) ? true : undefined,
+      );
       const before = readdirSync(out).sort();
       const b = bin('render', '--agents', 'cca', '--target', 'iptables', '--site', 'Site of run B', '--out', out, '--force');
       expect(b.code).toBe(2);

@@ -17,7 +17,8 @@ import { IPTABLES_SET, renderUnderProbe, sitesIn } from './helpers/write-probe.j
 const tmp = tempDirs('ee-write-cut-');
 const SITES = ['Site of run A', 'Site of run B', 'Site of run C', 'Site of run D'];
 const [IPSET, RULES, CONF] = IPTABLES_SET as [string, string, string];
-const render = (out: string, site: string, ...extra: string[]) => bin('render', '--agents', 'cca', '--target', 'iptables', '--site', site, '--out', out, ...extra);
+const render = (out: string, site: string, ...extra: string[]) =>
+  bin('render', '--agents', 'cca', '--target', 'iptables', '--site', site, '--out', out, ...extra);
 
 /** Renders site A, then kills a --force render of site B at `probe`; returns B's pid. */
 async function cutOff(out: string, probe: Record<string, string>): Promise<number> {
@@ -35,7 +36,9 @@ describe('a render killed between renames', () => {
     // What the kill left: B's first file, A's other two, and B's two finished temporary files.
     const left = sitesIn(out, SITES);
     expect(left.files).toEqual({ [IPSET]: 'Site of run B', [RULES]: 'Site of run A', [CONF]: 'Site of run A' });
-    expect(left.dotfiles.filter((f) => f.endsWith('.tmp'))).toEqual([`.${CONF}.`, `.${RULES}.`].map((p) => expect.stringMatching(new RegExp(`^${p.replace(/\./g, '\\.')}${pid}-[0-9a-f]{8}\\.tmp$`))));
+    expect(left.dotfiles.filter((f) => f.endsWith('.tmp'))).toEqual(
+      [`.${CONF}.`, `.${RULES}.`].map((p) => expect.stringMatching(new RegExp(`^${p.replace(/\./g, '\\.')}${pid}-[0-9a-f]{8}\\.tmp$`))),
+    );
 
     // Without --force: refused as before, but the user learns what happened and the leftovers go.
     const c = render(out, 'Site of run C');
@@ -77,13 +80,16 @@ describe('the folder lock', () => {
     { name: 'pfsense/emaint-egress.xml', content: 'one' },
     { name: 'iptables/emaint-egress.rules', content: 'two' },
   ];
-  const lock = (dir: string, holder: object) => writeFileSync(join(dir, '.emaint-egress.lock'), JSON.stringify({ host: hostname(), nonce: 'n', started: 'then', ...holder }));
+  const lock = (dir: string, holder: object) =>
+    writeFileSync(join(dir, '.emaint-egress.lock'), JSON.stringify({ host: hostname(), nonce: 'n', started: 'then', ...holder }));
 
   it('is the top folder\u2019s, also for names in subfolders (the app writes one per target)', () => {
     const dir = tmp();
     // A live holder: this test's own process.
     lock(dir, { pid: process.pid, procStart: null });
-    expect(() => writeFilesAtomically(dir, files, true, `folder ${dir}`)).toThrow(`another emaint-egress run (pid ${process.pid}) is writing to ${dir}; try again when it has finished`);
+    expect(() => writeFilesAtomically(dir, files, true, `folder ${dir}`)).toThrow(
+      `another emaint-egress run (pid ${process.pid}) is writing to ${dir}; try again when it has finished`,
+    );
     expect(readdirSync(dir)).toEqual(['.emaint-egress.lock']);
   });
 
@@ -94,7 +100,10 @@ describe('the folder lock', () => {
   });
 
   it('left by a process that has ended, or whose pid now belongs to another process, is taken over and said so', () => {
-    for (const holder of [{ pid: 2 ** 22 + 1, procStart: null }, { pid: process.pid, procStart: 'not-this-process' }]) {
+    for (const holder of [
+      { pid: 2 ** 22 + 1, procStart: null },
+      { pid: process.pid, procStart: 'not-this-process' },
+    ]) {
       const dir = tmp();
       lock(dir, holder);
       const notes: WriteNote[] = [];
@@ -107,7 +116,9 @@ describe('the folder lock', () => {
   it('a lock file that names no run is one line, and nothing is written', () => {
     const dir = tmp();
     writeFileSync(join(dir, '.emaint-egress.lock'), 'garbage');
-    expect(() => writeFilesAtomically(dir, files, true)).toThrow(`${join(dir, '.emaint-egress.lock')} is in the way and names no emaint-egress run; remove it if no run is writing to ${dir}`);
+    expect(() => writeFilesAtomically(dir, files, true)).toThrow(
+      `${join(dir, '.emaint-egress.lock')} is in the way and names no emaint-egress run; remove it if no run is writing to ${dir}`,
+    );
     expect(readdirSync(dir)).toEqual(['.emaint-egress.lock']);
   });
 });
@@ -116,16 +127,27 @@ describe('a manifest the tool did not write', () => {
   it('is reported, never followed out of the folder, and replaced by a whole write', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'inner'));
-    writeFileSync(join(dir, '.emaint-egress.manifest.json'), JSON.stringify({ emaintEgressWrite: 1, pid: 1, files: [{ name: '../../etc/passwd', sha256: '0'.repeat(64) }] }));
+    writeFileSync(
+      join(dir, '.emaint-egress.manifest.json'),
+      JSON.stringify({ emaintEgressWrite: 1, pid: 1, files: [{ name: '../../etc/passwd', sha256: '0'.repeat(64) }] }),
+    );
     const notes: WriteNote[] = [];
     writeFilesAtomically(join(dir), [{ name: 'a.txt', content: 'a' }], false, undefined, (n) => notes.push(n));
-    expect(notes).toEqual([{ level: 'warning', text: `${join(dir, '.emaint-egress.manifest.json')} cannot be read: an earlier write to ${dir} may have been interrupted; check its files` }]);
+    expect(notes).toEqual([
+      {
+        level: 'warning',
+        text: `${join(dir, '.emaint-egress.manifest.json')} cannot be read: an earlier write to ${dir} may have been interrupted; check its files`,
+      },
+    ]);
     expect(readdirSync(dir).sort()).toEqual(['a.txt', 'inner']);
   });
 });
 
 describe('the app\u2019s writes', () => {
-  const services = appServices({ catalogue: loadCatalogue(), program: 'emaint-egress', toolVersion: toolVersion(), env: {}, now: () => new Date(0) }, { defaultResolver: null });
+  const services = appServices(
+    { catalogue: loadCatalogue(), program: 'emaint-egress', toolVersion: toolVersion(), env: {}, now: () => new Date(0) },
+    { defaultResolver: null },
+  );
   const files = [
     { name: 'pfsense/emaint-egress.xml', content: 'one' },
     { name: 'iptables/emaint-egress.rules', content: 'two' },
@@ -145,7 +167,9 @@ describe('the app\u2019s writes', () => {
   it('take the lock of the folder the user chose, so a render there at the same time cannot mix in', () => {
     const dir = tmp();
     writeFileSync(join(dir, '.emaint-egress.lock'), JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n', procStart: null }));
-    expect(() => services.writeFiles(dir, files)).toThrow(`another emaint-egress run (pid ${process.pid}) is writing to ${dir}; try again when it has finished`);
+    expect(() => services.writeFiles(dir, files)).toThrow(
+      `another emaint-egress run (pid ${process.pid}) is writing to ${dir}; try again when it has finished`,
+    );
     expect(readdirSync(dir)).toEqual(['.emaint-egress.lock']);
   });
 });

@@ -55,7 +55,8 @@ export function addAppAction(program: Command, ctx: AppContext): void {
     const given = opts['agents'] !== undefined || opts['profile'] !== undefined;
     if (why !== null && !given) {
       throw new UsageError(
-        `the app needs a terminal (${why}); pass --agents <ids> or --profile FILE to print the plan, or run a command: ${program.commands.map((c) => c.name()).join(', ')}; ${agentsHint(ctx.catalogue)}`,
+        `the app needs a terminal (${why}); pass --agents <ids> or --profile FILE to print the plan, ` +
+          `or run a command: ${program.commands.map((c) => c.name()).join(', ')}; ${agentsHint(ctx.catalogue)}`,
       );
     }
     const chosen = given ? agentFlags(opts) : null;

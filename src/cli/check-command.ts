@@ -51,7 +51,10 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       const { agents, options, profile } = agentFlags(opts);
       const flags = parseCheckFlags(checkFlagsWithProfile(opts, profile), ctx.env);
       if (opts.proxy !== undefined && passwordInUrl(opts.proxy)) {
-        ctx.stderr(`warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; give http://user@host:port and the password in $${PASSWORD_ENV}\n`);
+        ctx.stderr(
+          "warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; " +
+            `give http://user@host:port and the password in $${PASSWORD_ENV}\n`,
+        );
       }
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };

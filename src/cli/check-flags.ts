@@ -1,6 +1,6 @@
 // Turns the check command's flags into a validated CheckRequest (bar the agents).
 // Every problem is one line naming the valid values, exit code 2.
-import { type Proxy, parseProxyUrl } from '../core/check/proxy.js';
+import { type HttpProxy, parseProxyUrl } from '../core/check/proxy.js';
 import { type DnsServer, parseDnsServer } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
 import { UsageError } from './usage-error.js';
@@ -22,7 +22,7 @@ export const PASSWORD_ENV = 'EMAINT_PROXY_PASSWORD';
 
 export interface ParsedCheck {
   dnsServer: DnsServer | 'system';
-  proxy: Proxy | null;
+  proxy: HttpProxy | null;
   pacFile: string | null;
   timeoutMs: number;
   concurrency: number | null;

@@ -53,7 +53,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     agentsValid = agentsHint(catalogue);
     const now = options.now ?? clock();
     let code = EXIT_OK;
-    const program = buildProgram(catalogue, io, now, (cmd) => (failed = cmd), (c) => (code = c));
+    const program = buildProgram(
+      catalogue,
+      io,
+      now,
+      (cmd) => (failed = cmd),
+      (c) => (code = c),
+    );
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
@@ -83,13 +89,18 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
       .helpOption('-h, --help', 'show help');
 
   configure(program)
-    .description('Plan, check and render the outbound allow-list for Canon eMaintenance agents.\nWithout a command, on a terminal: the interactive app (agents, site, plan, check, rules).')
+    .description(
+      'Plan, check and render the outbound allow-list for Canon eMaintenance agents.\n' +
+        'Without a command, on a terminal: the interactive app (agents, site, plan, check, rules).',
+    )
     .version(toolVersion(), '-V, --version', 'print the version')
     // The app's flags (--agents, --profile) belong to it alone, not to the commands after it.
     .enablePositionalOptions()
     .addHelpText(
       'after',
-      `\nRun '${PROGRAM} <command> --help' for a command's options.\n\nExit codes: 0 done (check: every flow ok); 1 check: a flow fails; 2 bad input;\n70 internal error or broken installation; 130 cancelled (Ctrl-C in the app).`,
+      `\nRun '${PROGRAM} <command> --help' for a command's options.\n\n` +
+        'Exit codes: 0 done (check: every flow ok); 1 check: a flow fails; 2 bad input;\n' +
+        '70 internal error or broken installation; 130 cancelled (Ctrl-C in the app).',
     )
     .hook('preAction', (_program, action) => onCommand(action));
 
@@ -106,10 +117,7 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
   planCommand
     .option('--lan', 'also list the LAN-side flows of the hardening guide (agent host or support PC to device)')
     .option('--json', 'print JSON instead of a table')
-    .addHelpText(
-      'after',
-      `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`,
-    )
+    .addHelpText('after', `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`)
     .action((opts: { lan?: boolean; json?: boolean } & Record<string, unknown>) => {
       const { agents, options } = planAgents(opts);
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
@@ -185,12 +193,19 @@ function commandPath(cmd: Command): string {
 
 /** Commander's message, made one line, with the valid values appended. */
 function commanderMessage(err: CommanderError, cmd: Command, agentsValid: string): string {
-  const msg = escapeUnsafe(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
+  const msg = escapeUnsafe(
+    err.message
+      .replace(/^error: /, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  );
   switch (err.code) {
     case 'commander.unknownCommand':
       return `${msg}; valid commands: ${cmd.commands.map((c) => c.name()).join(', ')}`;
-    case 'commander.excessArguments':
-      return `unexpected argument ${quoteValue(cmd.args[cmd.registeredArguments.length] ?? '')}; ${cmd.name()} takes only options: ${cmd.options.map((o) => o.long).join(', ')}`;
+    case 'commander.excessArguments': {
+      const extra = quoteValue(cmd.args[cmd.registeredArguments.length] ?? '');
+      return `unexpected argument ${extra}; ${cmd.name()} takes only options: ${cmd.options.map((o) => o.long).join(', ')}`;
+    }
     case 'commander.unknownOption':
       return `${msg}; valid options: ${cmd.options.map((o) => o.long).join(', ')}`;
     case 'commander.optionMissingArgument':

@@ -1,5 +1,5 @@
 // `render`: flags in, files out (stdout for one file, --out DIR for any number).
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { type RenderRequest, renderTarget } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { targets } from '../core/render/index.js';
@@ -28,11 +28,10 @@ const RESOLVE_TIMEOUT_MS = 3000;
 /** Renders with the shipped templates, the header's time and tool, and the stub resolver:
  *  the one way `render` and the app make files. */
 export function renderWith(ctx: Pick<RenderContext, 'catalogue' | 'program' | 'toolVersion' | 'now'>, req: Omit<RenderRequest, 'meta'>): Promise<RenderOutput> {
-  return renderTarget(
-    { ...req, meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() } },
-    ctx.catalogue,
-    { templates: (t) => loadTemplates(t), resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now) },
-  );
+  return renderTarget({ ...req, meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() } }, ctx.catalogue, {
+    templates: (t) => loadTemplates(t),
+    resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now),
+  });
 }
 
 export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
@@ -48,7 +47,10 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
     .option('--site <name>', 'site name for comments and descriptions, e.g. "ACME Utrecht"')
     .option('--interface <name>', 'pfsense: interface of the pass rules (default: lan)')
     .option('--hook <chain>', 'iptables/nftables: add the jump from this existing chain: output, forward (default: no jump)')
-    .option('--position <where>', 'iptables/nftables: where the --hook jump goes; panos: where the rules go: top, bottom, before:<rule number|handle|rule name> (default: top)')
+    .option(
+      '--position <where>',
+      'iptables/nftables: where the --hook jump goes; panos: where the rules go: top, bottom, before:<rule number|handle|rule name> (default: top)',
+    )
     .option('--nft-table <table>', 'nftables: the site table to add to, "[inet|ip|ip6] name" (default: "inet filter")')
     .option('--from-zone <zone>', 'panos: source zone of the security rules (default: any)')
     .option('--to-zone <zone>', 'panos: destination zone of the security rules (default: any)')
@@ -99,7 +101,7 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
       const paths = writeFilesAtomically(opts.out, out.files, opts.force === true, undefined, (n) => ctx.stderr(`${n.level}: ${n.text}\n`));
       for (const w of out.warnings) ctx.stderr(`warning: ${w}\n`);
       const lines = [`Wrote ${paths.length} file${paths.length === 1 ? '' : 's'} to ${opts.out}:`];
-      out.files.forEach((f, i) => lines.push(`  ${paths[i]}`, `      ${f.apply}`));
+      for (const [i, f] of out.files.entries()) lines.push(`  ${paths[i]}`, `      ${f.apply}`);
       ctx.stdout(`${lines.join('\n')}\n`);
     });
   return cmd;

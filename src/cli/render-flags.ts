@@ -70,7 +70,12 @@ export function parseRenderFlags(flags: RenderFlags): ParsedRender {
     label: flags.site === undefined ? null : parseLabel(flags.site),
     // pfSense's filter code drops a rule whose interface is not an internal name ("LAN" is
     // a description): accept only lan, wan and optN, as config.xml spells them.
-    interface: parseName(flags.interface ?? 'lan', '--interface', /^(lan|wan|opt[1-9][0-9]{0,3})$/, "pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)"),
+    interface: parseName(
+      flags.interface ?? 'lan',
+      '--interface',
+      /^(lan|wan|opt[1-9][0-9]{0,3})$/,
+      "pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)",
+    ),
     hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', HOOKS, 'forward'),
     position: parsePosition(flags.position, target),
     nftTable: parseNftTable(flags.nftTable ?? 'inet filter'),

@@ -1,7 +1,7 @@
 // `check`: the planned flows, tried from this network. The command wires the plan to
 // the checker; the checker does the network work, the summary the reasoning.
 import type { Catalogue } from '../core/catalogue.js';
-import type { Proxy } from '../core/check/proxy.js';
+import type { HttpProxy } from '../core/check/proxy.js';
 import type { CheckOutput } from '../core/check/output.js';
 import { summarise } from '../core/check/summary.js';
 import { type Flow, plan } from '../core/planner.js';
@@ -17,13 +17,12 @@ export interface CheckRequest {
   options: readonly string[];
   /** The site's resolver; null: none configured, use the platform's. */
   dnsServer: DnsServer | null;
-  proxy: Proxy | null;
+  proxy: HttpProxy | null;
   pac: { file: string; text: string } | null;
   timeoutMs: number;
   /** null: every flow at once. */
   concurrency: number | null;
 }
-
 
 export interface PreparedCheck {
   flows: Flow[];
@@ -41,13 +40,16 @@ export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Pro
   const concurrency = req.concurrency ?? Math.max(1, p.flows.length);
   const notes: string[] = [];
   if (!req.dnsServer) notes.push('no nameserver in /etc/resolv.conf: used the platform resolver, which reports no TTL or CNAME chain');
-  if (req.pac) notes.push(`routes from the PAC file ${escapeUnsafe(req.pac.file)}${req.proxy ? `; --proxy credentials serve ${req.proxy.text} where it names it` : ''}`);
+  if (req.pac)
+    notes.push(`routes from the PAC file ${escapeUnsafe(req.pac.file)}${req.proxy ? `; --proxy credentials serve ${req.proxy.text} where it names it` : ''}`);
   else if (req.proxy) notes.push(`every flow through the proxy ${req.proxy.text}${req.proxy.auth ? ` (Basic authentication as ${req.proxy.auth.user})` : ''}`);
   return {
     flows: p.flows,
     async run(progress) {
       // The PAC's worker threads end with the run (each host is routed once).
-      const results = await checkFlows(p.flows, { resolver, proxy: req.proxy, pac, timeoutMs: req.timeoutMs, concurrency }, progress).finally(() => pac?.close());
+      const results = await checkFlows(p.flows, { resolver, proxy: req.proxy, pac, timeoutMs: req.timeoutMs, concurrency }, progress).finally(() =>
+        pac?.close(),
+      );
       return {
         catalogueVersion: p.catalogueVersion,
         agents: p.agents,

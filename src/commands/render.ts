@@ -31,7 +31,12 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
   const exact = req.mode === 'exact' ? rules : buildRules(catalogue, p, { mode: 'exact', iotPort: req.iotPort });
   // Only address-based targets use the answers; the others name hosts and never look them up.
   const resolution =
-    req.resolve && target.usesAddresses ? await services.resolveHosts(exact.destinations.map((d) => d.name), req.resolve) : null;
+    req.resolve && target.usesAddresses
+      ? await services.resolveHosts(
+          exact.destinations.map((d) => d.name),
+          req.resolve,
+        )
+      : null;
   const out = target.render({ plan: p, rules, exact, site: req.site, meta: req.meta, resolution }, services.templates(req.target));
   const unresolved = resolution ? [...resolution.hosts].filter(([, r]) => r.error !== null) : [];
   return {
@@ -42,11 +47,21 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
       ...unresolved.map(([host, r]) => `${host} not resolved (${r.error ?? ''}); its set stays empty until dnsmasq fills it`),
       ...[...(resolution?.hosts ?? [])].flatMap(([host, r]) => [
         ...r.failed.map((f) => `${host}: the resolver failed ${f}; the sets hold only the other family's addresses until dnsmasq fills them`),
-        ...(r.error === null && r.sinkhole.length > 0 ? [`${host}: left out ${r.sinkhole.map((x) => x.address).join(', ')} (${[...new Set(r.sinkhole.map((x) => x.range))].join(', ')}): a DNS filter's answer, not the host`] : []),
+        ...(r.error === null && r.sinkhole.length > 0
+          ? [`${host}: left out ${r.sinkhole.map((x) => x.address).join(', ')} (${ranges(r.sinkhole)}): a DNS filter's answer, not the host`]
+          : []),
         ...(r.special.length > 0
-          ? [`${host} resolves to ${[...new Set(r.special.map((x) => x.range))].join(', ')} addresses (${r.special.map((x) => x.address).join(', ')}): split-horizon DNS? They are in the sets; check that the devices get the same answers`]
+          ? [
+              `${host} resolves to ${ranges(r.special)} addresses (${r.special.map((x) => x.address).join(', ')}): split-horizon DNS? ` +
+                'They are in the sets; check that the devices get the same answers',
+            ]
           : []),
       ]),
     ],
   };
+}
+
+/** The distinct range names of some answers, e.g. "loopback, private". */
+function ranges(answers: readonly { range: string }[]): string {
+  return [...new Set(answers.map((x) => x.range))].join(', ');
 }

@@ -32,7 +32,9 @@ export function addressRange(address: string): AddressRange | null {
 
 /** The answers split by what they say: which to connect to, which to warn about, which
  *  to never use. An address that does not parse is dropped as impossible. */
-export function sortAnswers<T extends { address: string }>(answers: readonly T[]): {
+export function sortAnswers<T extends { address: string }>(
+  answers: readonly T[],
+): {
   usable: T[];
   special: { address: string; range: string }[];
   sinkhole: { address: string; range: string }[];

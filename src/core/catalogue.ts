@@ -123,18 +123,34 @@ export function parseCatalogue(input: unknown): Catalogue {
 
   needSource(cat.hosting.cite.source, 'hosting');
   needSource(cat.wildcards.source, 'wildcards');
-  unique(cat.agents.map((a) => a.id), 'agent id', problems);
-  unique(cat.lan.map((l) => l.id), 'lan flow id', problems);
-  unique(cat.hosts.map((h) => h.host), 'hosts entry', problems);
+  unique(
+    cat.agents.map((a) => a.id),
+    'agent id',
+    problems,
+  );
+  unique(
+    cat.lan.map((l) => l.id),
+    'lan flow id',
+    problems,
+  );
+  unique(
+    cat.hosts.map((h) => h.host),
+    'hosts entry',
+    problems,
+  );
 
   const agentIds = new Set(cat.agents.map((a) => a.id));
   const optionIds: string[] = [];
   const allHosts = new Set<string>();
   for (const agent of cat.agents) {
     needSource(agent.source, `agent ${agent.id}`);
-    agent.describedBy.forEach((c) => needSource(c.source, `agent ${agent.id} description`));
+    for (const c of agent.describedBy) needSource(c.source, `agent ${agent.id} description`);
     const endpoints = [...agent.endpoints, ...(agent.options ?? []).flatMap((o) => o.endpoints)];
-    unique(agent.endpoints.map((e) => e.host), `host of agent ${agent.id}`, problems);
+    unique(
+      agent.endpoints.map((e) => e.host),
+      `host of agent ${agent.id}`,
+      problems,
+    );
     for (const e of endpoints) {
       allHosts.add(e.host);
       if (!e.quote.includes(e.host)) problems.push(`agent ${agent.id}: quote for ${e.host} does not name the host`);
@@ -151,7 +167,11 @@ export function parseCatalogue(input: unknown): Catalogue {
       if (!agentIds.has(a)) problems.push(`lan flow ${l.id} names unknown agent '${a}'`);
     }
   }
-  unique(cat.wildcards.patterns.map((w) => w.pattern), 'wildcard', problems);
+  unique(
+    cat.wildcards.patterns.map((w) => w.pattern),
+    'wildcard',
+    problems,
+  );
 
   if (problems.length > 0) throw new CatalogueError(`invalid catalogue: ${problems[0]}`);
   return cat;

@@ -168,8 +168,10 @@ function schemaMessage(error: z.ZodError): string {
   if (!issue) return 'not a valid profile';
   const where = issue.path.length === 0 ? '' : `"${issue.path.map(String).join('.')}": `;
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${escapeUnsafe(k)}"`).join(', ')}; valid fields: ${FIELDS.join(', ')}`;
+    case 'unrecognized_keys': {
+      const names = issue.keys.map((k) => `"${escapeUnsafe(k)}"`).join(', ');
+      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${names}; valid fields: ${FIELDS.join(', ')}`;
+    }
     case 'invalid_value':
       if (issue.path[0] === 'format') return `"format" is not "${PROFILE_FORMAT}": not an emaint-egress site profile`;
       if (issue.path[0] === 'version') return `"version" is not ${PROFILE_VERSION}: a profile from another version of emaint-egress`;

@@ -151,7 +151,8 @@ function applyIotPort(flows: readonly Flow[], alternatives: ReadonlySet<string>,
   if (lost) {
     const valid = IOT_PORTS.filter((p) => p === 'both' || losers(Number(p)).length === 0);
     throw new SiteOptionError(
-      `--iot-port ${iotPort}: ${lost.agents.join(', ')} ${lost.agents.length > 1 ? 'reach' : 'reaches'} ${lost.host} on port ${lost.ports.join(', ')} only (Canon's document gives no other port for ${lost.agents.length > 1 ? 'them' : 'it'}); valid here: ${valid.join(', ')}`,
+      `--iot-port ${iotPort}: ${lost.agents.join(', ')} ${lost.agents.length > 1 ? 'reach' : 'reaches'} ${lost.host} on port ${lost.ports.join(', ')} only ` +
+        `(Canon's document gives no other port for ${lost.agents.length > 1 ? 'them' : 'it'}); valid here: ${valid.join(', ')}`,
     );
   }
   return flows.filter((f) => !alternatives.has(f.host) || f.port === chosen);

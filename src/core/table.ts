@@ -37,7 +37,7 @@ export function wrap(text: string, columns: number, indent = '', hanging = inden
   let line = '';
   const prefix = () => (lines.length === 0 ? indent : hanging);
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && width(prefix() + line + ' ' + word) > columns) {
+    if (line && width(`${prefix() + line} ${word}`) > columns) {
       lines.push(prefix() + line);
       line = word;
     } else {

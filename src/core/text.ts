@@ -38,7 +38,12 @@ function unicodeEscape(c: string): string {
     .map((ch) => {
       const code = ch.codePointAt(0) ?? 0;
       // Astral format characters (U+E0001 tags) as their UTF-16 pair, as JSON writes them.
-      return code > 0xffff ? ch.split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') : `\\u${code.toString(16).padStart(4, '0')}`;
+      return code > 0xffff
+        ? ch
+            .split('')
+            .map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`)
+            .join('')
+        : `\\u${code.toString(16).padStart(4, '0')}`;
     })
     .join('');
 }

@@ -101,7 +101,12 @@ function replaceSet(dir: string, files: readonly FileToWrite[], force: boolean, 
         closeSync(fd);
       }
     }
-    if (record) writeManifest(dir, tag, files.map((f) => ({ name: f.name, sha256: sha256(f.content) })));
+    if (record)
+      writeManifest(
+        dir,
+        tag,
+        files.map((f) => ({ name: f.name, sha256: sha256(f.content) })),
+      );
     for (const [i, t] of temps.entries()) {
       renameSync(t, paths[i] as string);
       renamed++;
@@ -124,7 +129,8 @@ function replaceSet(dir: string, files: readonly FileToWrite[], force: boolean, 
 function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: boolean, report: (note: WriteNote) => void): void {
   // Folder and file names come from the user and the disk: one visible line each.
   const notify = (n: WriteNote) => report({ level: n.level, text: escapeUnsafe(n.text) });
-  if (lock.staleFrom !== null) notify({ level: 'note', text: `${dir} was locked by a run that ended without finishing (pid ${lock.staleFrom}); lock taken over` });
+  if (lock.staleFrom !== null)
+    notify({ level: 'note', text: `${dir} was locked by a run that ended without finishing (pid ${lock.staleFrom}); lock taken over` });
   const cut = readInterrupted(dir);
   const folders = new Set([dir, ...files.map((f) => dirname(join(dir, f.name)))]);
   if (cut !== null && !('unreadable' in cut)) for (const n of [...cut.fresh, ...cut.stale]) folders.add(dirname(join(dir, n)));
@@ -144,7 +150,10 @@ function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: 
   if (removed.size > 0) {
     const n = [...removed.values()].reduce((a, b) => a + b, 0);
     const pids = [...removed.keys()].join(', ');
-    notify({ level: 'note', text: `removed ${n} temporary file${n === 1 ? '' : 's'} of an interrupted run (pid${removed.size === 1 ? '' : 's'} ${pids}) from ${dir}` });
+    notify({
+      level: 'note',
+      text: `removed ${n} temporary file${n === 1 ? '' : 's'} of an interrupted run (pid${removed.size === 1 ? '' : 's'} ${pids}) from ${dir}`,
+    });
   }
   if (cut === null) return;
   if ('unreadable' in cut) {
@@ -155,7 +164,10 @@ function recover(dir: string, files: readonly FileToWrite[], lock: Lock, force: 
   if (cut.fresh.length > 0 && cut.stale.length > 0) {
     const verb = cut.fresh.length === 1 ? 'is' : 'are';
     const fix = force ? '' : '; pass --force to write a whole set';
-    notify({ level: 'warning', text: `the previous write to ${dir} (pid ${cut.pid}) was interrupted: ${names(cut.fresh)} ${verb} from that run, ${names(cut.stale)} from before${fix}` });
+    notify({
+      level: 'warning',
+      text: `the previous write to ${dir} (pid ${cut.pid}) was interrupted: ${names(cut.fresh)} ${verb} from that run, ${names(cut.stale)} from before${fix}`,
+    });
   } else if (cut.fresh.length === 0) {
     notify({ level: 'note', text: `the previous write to ${dir} (pid ${cut.pid}) was interrupted before it replaced any file` });
   }

@@ -28,7 +28,13 @@ export interface Lock {
 /** Takes the folder's lock or throws the one line that names the run holding it. */
 export function takeLock(dir: string): Lock {
   const path = join(dir, LOCK_NAME);
-  const me: Holder = { pid: process.pid, host: hostname(), procStart: procStart(process.pid), started: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
+  const me: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    procStart: procStart(process.pid),
+    started: new Date().toISOString(),
+    nonce: randomBytes(8).toString('hex'),
+  };
   let staleFrom: number | null = null;
   // Twice at most: once to find a stale lock and clear it, once to take the folder.
   for (let attempt = 0; attempt < 2; attempt++) {

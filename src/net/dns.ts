@@ -102,10 +102,7 @@ function exchangeUdp(name: string, type: RecordType, { server, timeoutMs, signal
       socket.close();
       fn();
     };
-    const timer = setTimeout(
-      () => done(() => reject(new DnsError(`no answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => done(() => reject(new DnsError(`no answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))), timeoutMs);
     const onAbort = () => done(() => reject(aborted(server)));
     if (signal?.aborted) return done(() => reject(aborted(server)));
     signal?.addEventListener('abort', onAbort);
@@ -133,10 +130,7 @@ function exchangeTcp(name: string, type: RecordType, { server, timeoutMs, signal
       socket.destroy();
       fn();
     };
-    const timer = setTimeout(
-      () => done(() => reject(new DnsError(`no TCP answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => done(() => reject(new DnsError(`no TCP answer from ${serverText(server)} within ${timeoutMs} ms`, 'timeout'))), timeoutMs);
     const onAbort = () => done(() => reject(aborted(server)));
     signal?.addEventListener('abort', onAbort);
     socket.on('error', (err) => done(() => reject(socketError(server, err, ' (TCP)'))));
@@ -217,10 +211,15 @@ export async function resolveName(name: string, options: DnsOptions): Promise<Re
 }
 
 /** One family's answer; a DnsError becomes part of the result, anything else is a bug. */
-async function family(name: string, type: RecordType, options: DnsOptions): Promise<{ type: RecordType; rcode: string; chain: string[]; addresses: Address[]; error: DnsError | null }> {
+async function family(
+  name: string,
+  type: RecordType,
+  options: DnsOptions,
+): Promise<{ type: RecordType; rcode: string; chain: string[]; addresses: Address[]; error: DnsError | null }> {
   try {
     const r = await follow(name, type, options);
-    const error = r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN' ? null : new DnsError(`${name}: the server answered ${r.rcode} for ${type}`, 'rcode', r.rcode);
+    const error =
+      r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN' ? null : new DnsError(`${name}: the server answered ${r.rcode} for ${type}`, 'rcode', r.rcode);
     return { type, ...r, error };
   } catch (err) {
     if (!(err instanceof DnsError)) throw err;

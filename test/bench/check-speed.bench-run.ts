@@ -17,7 +17,12 @@ const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), option
 /** Hosts with one flow each, every third one dropped until `count` flows are. */
 function dropped(count: number): Set<string> {
   const single = full.hosts.filter((h) => full.flows.filter((f) => f.host === h).length === 1);
-  return new Set(single.filter((_, i) => i % 3 === 1).concat(single.filter((_, i) => i % 3 !== 1)).slice(0, count));
+  return new Set(
+    single
+      .filter((_, i) => i % 3 === 1)
+      .concat(single.filter((_, i) => i % 3 !== 1))
+      .slice(0, count),
+  );
 }
 
 function median(xs: number[]): number {

@@ -40,9 +40,13 @@ async function measure(body: string): Promise<{ ms: number; peakMb: number | nul
   const file = join(tmp(), 'site.pac');
   writeFileSync(file, `function FindProxyForURL(url, host) { ${body} }`);
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'check', '--agents', 'all', '--cca-activation', '--pac', file, '--timeout', String(TIMEOUT_MS), '--dns-server', '127.0.0.1:1', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'check', '--agents', 'all', '--cca-activation', '--pac', file, '--timeout', String(TIMEOUT_MS), '--dns-server', '127.0.0.1:1', '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   let peak: number | null = null;
@@ -68,7 +72,9 @@ describe('PAC bombs through the built CLI', () => {
     const lines = [`check --agents all --cca-activation --pac FILE --timeout ${TIMEOUT_MS}: the bomb on every host`];
     for (const [name, body] of BOMBS) {
       const r = await measure(body);
-      lines.push(`  ${name.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s  peak ${String(r.peakMb ?? '?').padStart(5)} MiB  exit ${r.code}  ${r.outcome.slice(0, 110)}`);
+      lines.push(
+        `  ${name.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s  peak ${String(r.peakMb ?? '?').padStart(5)} MiB  exit ${r.code}  ${r.outcome.slice(0, 110)}`,
+      );
     }
     lines.push('  (wall time of the whole process, Node start included; peak RSS of the process, its PAC worker threads included)');
     console.log(lines.join('\n'));

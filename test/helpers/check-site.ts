@@ -163,7 +163,11 @@ export class CheckSite {
 
   /** The request lines the origin servers (hosts with `http`) received, as "address:port HEAD / HTTP/1.1". */
   originRequests(): string[] {
-    return existsSync(this.originLog) ? readFileSync(this.originLog, 'utf8').split('\n').filter((l) => l !== '') : [];
+    return existsSync(this.originLog)
+      ? readFileSync(this.originLog, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+      : [];
   }
 
   private get originLog(): string {
@@ -219,7 +223,11 @@ export class CheckSite {
       const passwd = join(dir, 'passwd');
       const hash = execFileSync('openssl', ['passwd', '-apr1', '-stdin'], { input: `${options.auth.basic.password}\n`, encoding: 'utf8' }).trim();
       writeFileSync(passwd, `${options.auth.basic.user}:${hash}\n`);
-      lines.push(`auth_param basic program /usr/lib/squid/basic_ncsa_auth ${passwd}`, 'auth_param basic children 2 startup=1', 'auth_param basic realm emaint-egress test');
+      lines.push(
+        `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${passwd}`,
+        'auth_param basic children 2 startup=1',
+        'auth_param basic realm emaint-egress test',
+      );
     } else if (options.auth) {
       lines.push('auth_param ntlm program /usr/lib/squid/ntlm_fake_auth', 'auth_param ntlm children 2 startup=1');
     }

@@ -205,10 +205,12 @@ export function zone(records: dnsPacket.Answer[]): Handler {
   return (q) => {
     const own = records.filter((r) => r.name === q.name);
     if (own.length === 0) return reply(q, [], { rcode: 'NXDOMAIN' });
-    return reply(q, own.filter((r) => r.type === q.type || r.type === 'CNAME'));
+    return reply(
+      q,
+      own.filter((r) => r.type === q.type || r.type === 'CNAME'),
+    );
   };
 }
-
 
 /**
  * Two loopback servers that answer alike, for tests of which one a command asks: started

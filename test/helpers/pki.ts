@@ -39,7 +39,11 @@ function leaf(dir: string, name: string, issuer: { cert: string; key: string }, 
   const ext = join(dir, `${name}.ext`);
   writeFileSync(ext, `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
   execFileSync('openssl', ['req', ...EC, '-keyout', key, '-out', csr, '-subj', `/CN=${names[0] ?? 'test'}`], { stdio: 'pipe' });
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', issuer.cert, '-CAkey', issuer.key, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    ['x509', '-req', '-in', csr, '-CA', issuer.cert, '-CAkey', issuer.key, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext],
+    { stdio: 'pipe' },
+  );
   return { cert, key };
 }
 

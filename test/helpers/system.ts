@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { inCI } from './seeds.js';
 
 export function hasTool(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` } }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` } }).status ===
+    0
+  );
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

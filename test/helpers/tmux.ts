@@ -59,7 +59,20 @@ export class TmuxApp {
     // Colour and CI variables of the test's own environment must not reach the app.
     // Every variable ink (is-in-ci) reads as CI, whatever this CI machine sets.
     const ciVars = ['CI', 'CONTINUOUS_INTEGRATION', ...Object.keys(process.env).filter((k) => k.startsWith('CI_'))];
-    const app = ['env', ...ciVars.flatMap((k) => ['-u', quote(k)]), '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, quote(process.execPath), quote(BIN), ...(options.args ?? []).map(quote)].join(' ');
+    const app = [
+      'env',
+      ...ciVars.flatMap((k) => ['-u', quote(k)]),
+      '-u',
+      'NO_COLOR',
+      '-u',
+      'FORCE_COLOR',
+      '-u',
+      'NODE_DISABLE_COLORS',
+      ...env,
+      quote(process.execPath),
+      quote(BIN),
+      ...(options.args ?? []).map(quote),
+    ].join(' ');
     const s = quote(this.status);
     if (shell) {
       this.startShell(app);
@@ -103,11 +116,34 @@ export class TmuxApp {
     const s = quote(this.status);
     // Before each prompt: the last status and the terminal settings, as record n.
     const record = `code=$?; n=$((n+1)); stty -a > ${s}/stty.$n; echo $code > ${s}/exit.tmp && mv ${s}/exit.tmp ${s}/exit.$n`;
-    const shellEnv = { PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, PS1: PROMPT, PROMPT_COMMAND: record, HISTFILE: '/dev/null', TERM: 'xterm-256color' };
+    const shellEnv = {
+      PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+      PS1: PROMPT,
+      PROMPT_COMMAND: record,
+      HISTFILE: '/dev/null',
+      TERM: 'xterm-256color',
+    };
     try {
       this.tmux(
-        '-f', '/dev/null', 'new-session', '-d', '-s', SESSION, '-x', String(COLUMNS), '-y', String(ROWS), '-c', this.cwd, '--',
-        'env', ...Object.entries(shellEnv).map(([k, v]) => `${k}=${v}`), 'bash', '--norc', '--noprofile', '-i',
+        '-f',
+        '/dev/null',
+        'new-session',
+        '-d',
+        '-s',
+        SESSION,
+        '-x',
+        String(COLUMNS),
+        '-y',
+        String(ROWS),
+        '-c',
+        this.cwd,
+        '--',
+        'env',
+        ...Object.entries(shellEnv).map(([k, v]) => `${k}=${v}`),
+        'bash',
+        '--norc',
+        '--noprofile',
+        '-i',
       );
       this.socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim();
     } catch (err) {

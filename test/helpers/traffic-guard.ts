@@ -24,7 +24,11 @@ export function guardTraffic(): Traffic {
     const tcpConnect = net.Socket.prototype.connect;
     vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
       const first = args[0];
-      const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as { host?: unknown; port?: unknown; path?: unknown };
+      const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as {
+        host?: unknown;
+        port?: unknown;
+        path?: unknown;
+      };
       if (options.path !== undefined) return tcpConnect.apply(this, args as never);
       const host = options.host ?? 'localhost';
       traffic.sent.push(`tcp ${String(host)}:${String(options.port)}`);

@@ -17,7 +17,10 @@ const log = (event, name) => {
   if (env.PROBE_LOG) fs.appendFileSync(env.PROBE_LOG, `${JSON.stringify({ pid: process.pid, event, name, t: String(process.hrtime.bigint()) })}\n`);
 };
 // `.<name>.<pid>-<hex>.tmp` -> name
-const target = (tmp) => basename(String(tmp)).replace(/^\./, '').replace(/\.\d+-[0-9a-f]{8}\.tmp$/, '');
+const target = (tmp) =>
+  basename(String(tmp))
+    .replace(/^\./, '')
+    .replace(/\.\d+-[0-9a-f]{8}\.tmp$/, '');
 
 const { openSync, renameSync } = fs;
 fs.openSync = function probedOpen(path, flags, mode) {

@@ -13,7 +13,7 @@ export function agentsText({ catalogue, agents }: AgentsResult, columns?: number
     out.push(wrap(a.description, cols, ' '.repeat(ID_WIDTH)));
     for (const o of a.options ?? []) out.push(wrap(`option ${o.flag}: ${o.description}`, cols, ' '.repeat(ID_WIDTH)));
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function agentsJson({ catalogue, agents }: AgentsResult): string {

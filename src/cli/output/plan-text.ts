@@ -30,15 +30,13 @@ export function planText({ catalogue, plan, lan }: PlanResult, columns?: number)
   if (flows.some((f) => !f.portStated)) {
     out.push(wrap("* Canon's document names the host without a port for these agents; 443 (HTTPS) is assumed.", cols, '', '  '));
   }
-  notes.forEach((n, i) => out.push(wrap(`[${i + 1}] ${n}`, cols, '', '    ')));
+  for (const [i, n] of notes.entries()) out.push(wrap(`[${i + 1}] ${n}`, cols, '', '    '));
 
   const used = plan.wildcards.filter((w) => w.covers.length > 0);
   if (used.length > 0) {
     const covers = used.map((w) => `${w.pattern} covers ${w.covers.length}`).join(', ');
     const uncovered =
-      plan.uncovered.length > 0
-        ? ` No wildcard covers ${plan.uncovered.join(', ')}: allow ${plan.uncovered.length === 1 ? 'it' : 'them'} by name.`
-        : '';
+      plan.uncovered.length > 0 ? ` No wildcard covers ${plan.uncovered.join(', ')}: allow ${plan.uncovered.length === 1 ? 'it' : 'them'} by name.` : '';
     out.push('', wrap(`Vendor wildcards: ${covers} of these hosts.${uncovered}`, cols));
   }
   out.push(wrap(catalogue.hosting.text, cols));
@@ -51,7 +49,7 @@ export function planText({ catalogue, plan, lan }: PlanResult, columns?: number)
       out.push(wrap('* the guide gives the port but not the transport; the one shown is assumed.', cols, '', '  '));
     }
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function neededBy(f: Flow): string {

@@ -4,7 +4,7 @@
 import { hasUnsafe, quoteValue } from '../text.js';
 import { type HostPort, SiteOptionError, parseHostPort } from '../site.js';
 
-export interface Proxy {
+export interface HttpProxy {
   host: string;
   port: number;
   /** `host:port` as shown to the user: never any credentials. */
@@ -16,7 +16,7 @@ export interface Proxy {
 const HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 
 /** Parses `--proxy http://[user:pass@]host:port`. `envPassword` fills a URL with a user and no password. */
-export function parseProxyUrl(text: string, option = '--proxy', envPassword?: string): Proxy {
+export function parseProxyUrl(text: string, option = '--proxy', envPassword?: string): HttpProxy {
   const shown = quoteValue(maskPassword(text));
   let url: URL;
   try {
@@ -25,7 +25,9 @@ export function parseProxyUrl(text: string, option = '--proxy', envPassword?: st
     throw new SiteOptionError(`${option}: ${shown} is not a URL; ${HINT}`);
   }
   if (url.protocol !== 'http:') {
-    throw new SiteOptionError(`${option}: ${shown} uses ${quoteValue(url.protocol.replace(/:$/, ''))}; only http:// proxies are supported (the agents speak HTTP CONNECT); ${HINT}`);
+    throw new SiteOptionError(
+      `${option}: ${shown} uses ${quoteValue(url.protocol.replace(/:$/, ''))}; only http:// proxies are supported (the agents speak HTTP CONNECT); ${HINT}`,
+    );
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
     throw new SiteOptionError(`${option}: ${shown} has a path, query or fragment; ${HINT}`);
@@ -40,7 +42,7 @@ export function parseProxyUrl(text: string, option = '--proxy', envPassword?: st
   } catch {
     throw new SiteOptionError(`${option}: ${shown} has a bad host or port; ${HINT}`);
   }
-  let auth: Proxy['auth'] = null;
+  let auth: HttpProxy['auth'] = null;
   if (url.username !== '' || url.password !== '') {
     let user: string;
     let password: string;
@@ -82,7 +84,10 @@ export type PacRoute = { kind: 'direct' } | { kind: 'proxy'; host: string; port:
  */
 export function parsePacResult(answer: unknown): PacRoute {
   if (typeof answer !== 'string') return { kind: 'unsupported', entry: `a ${answer === null ? 'null' : typeof answer} instead of a string` };
-  const first = answer.split(';').map((s) => s.trim()).find((s) => s !== '');
+  const first = answer
+    .split(';')
+    .map((s) => s.trim())
+    .find((s) => s !== '');
   if (first === undefined) return { kind: 'direct' };
   const m = /^(\S+)(?:\s+(\S+))?$/.exec(first);
   const keyword = m?.[1]?.toUpperCase();

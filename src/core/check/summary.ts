@@ -98,7 +98,10 @@ function causeOf(r: CheckResult): [string, Fix] {
           return [`the resolver ${resolver} did not answer`, () => `check the resolver address (--dns-server) and ${where}`];
         }
         case 'server-error':
-          return [`the resolver ${resolver} failed to resolve these names (SERVFAIL or REFUSED)`, (h) => `make ${resolver} able to resolve ${h}: check its forwarders and DNSSEC`];
+          return [
+            `the resolver ${resolver} failed to resolve these names (SERVFAIL or REFUSED)`,
+            (h) => `make ${resolver} able to resolve ${h}: check its forwarders and DNSSEC`,
+          ];
         case 'cname-loop':
           return [
             `the resolver ${resolver} answers these names with a CNAME loop or an endless CNAME chain`,
@@ -106,18 +109,28 @@ function causeOf(r: CheckResult): [string, Fix] {
           ];
         case 'sinkhole':
           return [
-            `the resolver ${resolver} answers these names with addresses no host can be reached at (0.0.0.0, multicast, reserved): a DNS filter or sinkhole blocks them`,
+            `the resolver ${resolver} answers these names with addresses no host can be reached at (0.0.0.0, multicast, reserved): ` +
+              'a DNS filter or sinkhole blocks them',
             (h) => `allow ${h} in the DNS filter (sinkhole, RPZ, DNS security service) or make ${resolver} answer them with their public addresses`,
           ];
         case 'no-address':
-          return [`the resolver ${resolver} has no A or AAAA records for these names`, (h) => `make ${resolver} answer ${h} with the public addresses (no local zone or filter)`];
+          return [
+            `the resolver ${resolver} has no A or AAAA records for these names`,
+            (h) => `make ${resolver} answer ${h} with the public addresses (no local zone or filter)`,
+          ];
         default:
-          return [`the resolver ${resolver} says these names do not exist (NXDOMAIN)`, (h) => `make ${resolver} forward ${h} to public DNS; remove any local zone or filter that hides them`];
+          return [
+            `the resolver ${resolver} says these names do not exist (NXDOMAIN)`,
+            (h) => `make ${resolver} forward ${h} to public DNS; remove any local zone or filter that hides them`,
+          ];
       }
     case 'timeout':
       return [`${portOf(r)} is silently dropped (no answer within the timeout)`, (h) => `allow ${portOf(r)} to ${h} on the firewall`];
     case 'refused':
-      return [`${portOf(r)} is actively refused (reset or ICMP reject)`, (h) => `allow ${portOf(r)} to ${h} on the firewall, or check that DNS gives their real addresses`];
+      return [
+        `${portOf(r)} is actively refused (reset or ICMP reject)`,
+        (h) => `allow ${portOf(r)} to ${h} on the firewall, or check that DNS gives their real addresses`,
+      ];
     case 'tls-untrusted': {
       const issuer = r.issuer ?? 'an unknown issuer';
       const fix = (h: string) =>
@@ -127,12 +140,16 @@ function causeOf(r: CheckResult): [string, Fix] {
       return [`certificates issued by "${issuer}", which the system does not trust: TLS inspection`, fix];
     }
     case 'tls-error':
-      return [`the TLS handshake fails: ${r.tls?.error ?? r.detail}`, (h) => `check what answers on ${portOf(r)} for ${h}: a proxy or firewall that breaks or intercepts TLS`];
+      return [
+        `the TLS handshake fails: ${r.tls?.error ?? r.detail}`,
+        (h) => `check what answers on ${portOf(r)} for ${h}: a proxy or firewall that breaks or intercepts TLS`,
+      ];
     case 'proxy-error':
       return proxyCause(r);
     case 'local-error':
       return [
-        `this machine ran out of ${localResource(r.localProblem)} (${r.localProblem ?? 'error'}): these flows could not be tried, which says nothing about the site`,
+        `this machine ran out of ${localResource(r.localProblem)} (${r.localProblem ?? 'error'}): ` +
+          'these flows could not be tried, which says nothing about the site',
         () => `free that resource on this machine (open files: raise ulimit -n) or check fewer flows at once (--concurrency), then run the check again`,
       ];
     case 'ok':
@@ -145,7 +162,10 @@ function proxyCause(r: CheckResult): [string, Fix] {
   const code = r.proxyStatus === undefined ? '' : ` (HTTP ${r.proxyStatus})`;
   switch (r.proxyProblem) {
     case 'auth':
-      return [`the proxy ${proxy} wants other credentials${code}`, () => `check the proxy user and password (Basic authentication: the only kind eRDS supports)`];
+      return [
+        `the proxy ${proxy} wants other credentials${code}`,
+        () => `check the proxy user and password (Basic authentication: the only kind eRDS supports)`,
+      ];
     case 'auth-scheme': {
       const offered = (r.proxyAuthSchemes ?? []).join(', ') || 'another scheme';
       return [
@@ -163,7 +183,10 @@ function proxyCause(r: CheckResult): [string, Fix] {
     case 'pac':
       return [`the PAC file fails for these hosts: ${r.detail}`, () => `fix the PAC file so that FindProxyForURL returns "DIRECT" or "PROXY host:port"`];
     case 'unsupported':
-      return [`the PAC file routes these hosts where the agents cannot go: ${r.detail}`, (h) => `route ${h} DIRECT or through an HTTP proxy ("PROXY host:port")`];
+      return [
+        `the PAC file routes these hosts where the agents cannot go: ${r.detail}`,
+        (h) => `route ${h} DIRECT or through an HTTP proxy ("PROXY host:port")`,
+      ];
     default:
       return [`the proxy ${proxy} is not reachable: ${r.detail}`, () => `check the proxy address and port, and that this network may reach it`];
   }
@@ -219,7 +242,10 @@ function warningsOf(r: CheckResult): [string, (hosts: string) => string][] {
     ]);
   }
   if (r.status === 'ok' && r.attempts.some((a) => a.result !== 'ok')) {
-    out.push([`some addresses of these hosts do not connect on ${portOf(r)} (another does)`, (h) => `allow ${portOf(r)} to every address of ${h}, or devices that pick a failing one will fail`]);
+    out.push([
+      `some addresses of these hosts do not connect on ${portOf(r)} (another does)`,
+      (h) => `allow ${portOf(r)} to every address of ${h}, or devices that pick a failing one will fail`,
+    ]);
   }
   return out;
 }

@@ -24,8 +24,8 @@ export interface Engine {
 
 export function createEngine(target: string, templates: TemplateSet, escapers: Record<string, Escaper>): Engine {
   const hb = Handlebars.create();
-  for (const [name, escape] of Object.entries(escapers)) {
-    hb.registerHelper(name, (value: unknown) => escape(value));
+  for (const [name, escaper] of Object.entries(escapers)) {
+    hb.registerHelper(name, (value: unknown) => escaper(value));
   }
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   return {

@@ -3,7 +3,6 @@
 import { hasUnsafe, quoteValue } from '../text.js';
 import { RenderError } from './engine.js';
 
-
 function text(value: unknown, where: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') throw new RenderError(`${where}: expected text, got ${typeof value}`);
@@ -27,7 +26,9 @@ export const jsComment = (v: unknown) => oneLine(v, 'JavaScript comment');
 
 /** A JavaScript string literal, quotes included. */
 export function jsString(v: unknown): string {
-  return JSON.stringify(text(v, 'JavaScript string')).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(text(v, 'JavaScript string'))
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 // XML 1.0 allows tab, LF, CR and most of Unicode; nothing else may appear even escaped.

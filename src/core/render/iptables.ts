@@ -50,8 +50,7 @@ export const iptables: Target = {
     const hookChain = (site.hook ?? 'forward').toUpperCase();
     const verb = site.position.at === 'bottom' ? `-A ${hookChain}` : site.position.at === 'top' ? `-I ${hookChain}` : `-I ${hookChain} ${site.position.anchor}`;
     const files: RenderedFile[] = [];
-    const apply = (f: Family) =>
-      `ipset -exist restore < ${setFile(f)} && ${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`;
+    const apply = (f: Family) => `ipset -exist restore < ${setFile(f)} && ${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`;
     for (const f of present) {
       const sets = setsOf.get(f) ?? [];
       const header = headerLines(input, [`${f === 4 ? 'IPv4' : 'IPv6'} part of the iptables target`]);
@@ -72,10 +71,7 @@ export const iptables: Target = {
       });
       const index = new Map(rules.destinations.map((d, i) => [d.name, i]));
       const sources = site.sources.filter((s) => s.family === f);
-      const jumps =
-        site.sources.length === 0
-          ? [`${verb} -j ${CHAIN}`]
-          : sources.map((s) => `${verb} -s ${s.cidr} -j ${CHAIN}`);
+      const jumps = site.sources.length === 0 ? [`${verb} -j ${CHAIN}`] : sources.map((s) => `${verb} -s ${s.cidr} -j ${CHAIN}`);
       files.push({
         name: ruleFile(f),
         apply: `${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`,
@@ -104,9 +100,10 @@ export const iptables: Target = {
         lines: dnsmasqLines(rules.destinations, (i) => present.map((f) => setsOf.get(f)?.[i] ?? '').join(',')),
       }),
     });
-    const warnings = site.hook === null && site.sources.length > 0
-      ? [`--source is used by the jump into ${CHAIN}; without --hook, add the jump yourself (see the comment in the .rules file)`]
-      : [];
+    const warnings =
+      site.hook === null && site.sources.length > 0
+        ? [`--source is used by the jump into ${CHAIN}; without --hook, add the jump yourself (see the comment in the .rules file)`]
+        : [];
     return { files, warnings };
   },
 };

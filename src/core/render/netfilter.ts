@@ -30,7 +30,8 @@ export function setAddresses(d: Destination, family: Family, resolution: Resolut
 export function resolutionNote(d: Destination, family: Family, resolution: Resolution | null): string {
   const names = d.kind === 'wildcard' ? `names under ${d.domain}` : 'the name';
   if (resolution === null) {
-    return `filled by dnsmasq as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up${d.kind === 'host' ? ' (render with --resolve to fill it now)' : ''}`;
+    const now = d.kind === 'host' ? ' (render with --resolve to fill it now)' : '';
+    return `filled by dnsmasq as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up${now}`;
   }
   const results = d.hosts.map((h) => resolution.hosts.get(h));
   const failed = d.hosts.filter((_, i) => results[i]?.error !== null);
@@ -52,8 +53,10 @@ export function resolutionNote(d: Destination, family: Family, resolution: Resol
   const special = results.flatMap((r) => r?.special ?? []).filter((x) => x.address.includes(':') === (family === 6));
   if (special.length > 0) parts.push(`warning: ${special.map((x) => `${x.address} is ${x.range}`).join(', ')}: split-horizon DNS?`);
   const sinkhole = results.flatMap((r) => r?.sinkhole ?? []);
-  if (sinkhole.length > 0 && failed.length < d.hosts.length) parts.push(`left out ${[...new Set(sinkhole.map((x) => x.address))].join(', ')}: a DNS filter's answer`);
-  return `${parts.join('; ')}; dnsmasq adds ${d.kind === 'wildcard' ? 'the addresses of other names' : 'new addresses'} as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up`;
+  if (sinkhole.length > 0 && failed.length < d.hosts.length)
+    parts.push(`left out ${[...new Set(sinkhole.map((x) => x.address))].join(', ')}: a DNS filter's answer`);
+  const adds = d.kind === 'wildcard' ? 'the addresses of other names' : 'new addresses';
+  return `${parts.join('; ')}; dnsmasq adds ${adds} as ${names} ${d.kind === 'wildcard' ? 'are' : 'is'} looked up`;
 }
 
 /**
@@ -114,4 +117,5 @@ export function placementNote(position: Position, chain: string, anchorWord: str
 
 /** Why an accept here may still not be enough: other base chains decide too. */
 export const OTHER_CHAINS_NOTE =
-  'An accept here ends only this chain\'s say: another base chain on the same hook with policy drop (Docker, ufw, firewalld, another nftables table) still drops what this chain accepts.';
+  "An accept here ends only this chain's say: another base chain on the same hook with policy drop " +
+  '(Docker, ufw, firewalld, another nftables table) still drops what this chain accepts.';

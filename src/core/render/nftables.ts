@@ -59,7 +59,10 @@ export const nftables: Target = {
     const lost = site.sources.filter((s) => !tableFamilies.includes(s.family));
     if (lost.length > 0) {
       throw new SiteOptionError(
-        `--nft-table ${table}: an ${site.nftTable.family} table cannot hold the IPv${lost[0]?.family} sources (${lost.map((s) => s.cidr).slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}); use an inet table, or leave them out of --source`,
+        `--nft-table ${table}: an ${site.nftTable.family} table cannot hold the IPv${lost[0]?.family} sources (${lost
+          .map((s) => s.cidr)
+          .slice(0, 3)
+          .join(', ')}${lost.length > 3 ? ', ...' : ''}); use an inet table, or leave them out of --source`,
       );
     }
     const all = families(site.sources, resolution);
@@ -68,18 +71,27 @@ export const nftables: Target = {
       throw new SiteOptionError(`--nft-table ${table}: an ${site.nftTable.family} table cannot hold the address family of --source; use an inet table`);
     }
     const warnings = all.some((f) => !present.includes(f))
-      ? [`--nft-table ${table}: an ${site.nftTable.family} table filters no IPv${all.find((f) => !present.includes(f))} traffic; the addresses of that family found by --resolve are not used`]
+      ? [
+          `--nft-table ${table}: an ${site.nftTable.family} table filters no IPv${all.find((f) => !present.includes(f))} traffic; ` +
+            'the addresses of that family found by --resolve are not used',
+        ]
       : [];
     const names = rules.destinations.map((d) => d.name);
     const setsOf = new Map<Family, string[]>(present.map((f) => [f, setNames(names, `emaint_v${f}_`, '_', 52)]));
     const chain = site.hook ?? 'forward';
     const verb =
-      site.position.at === 'bottom' ? `add rule ${table} ${chain}` : site.position.at === 'top' ? `insert rule ${table} ${chain}` : `insert rule ${table} ${chain} position ${site.position.anchor}`;
+      site.position.at === 'bottom'
+        ? `add rule ${table} ${chain}`
+        : site.position.at === 'top'
+          ? `insert rule ${table} ${chain}`
+          : `insert rule ${table} ${chain} position ${site.position.anchor}`;
     // The sources go into named sets, filled a few per line: 500 networks stay readable
     // and every line short.
     const sourceSets = present.flatMap((f) => {
       const mine = site.sources.filter((s) => s.family === f).map((s) => s.cidr);
-      return mine.length === 0 ? [] : [{ name: `emaint_src_v${f}`, type: f === 4 ? 'ipv4_addr' : 'ipv6_addr', label: `IPv${f}`, family: f, chunks: chunks(mine, SOURCES_PER_LINE) }];
+      return mine.length === 0
+        ? []
+        : [{ name: `emaint_src_v${f}`, type: f === 4 ? 'ipv4_addr' : 'ipv6_addr', label: `IPv${f}`, family: f, chunks: chunks(mine, SOURCES_PER_LINE) }];
     });
     const jumps =
       site.sources.length === 0

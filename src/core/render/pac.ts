@@ -32,7 +32,13 @@ export const pac: Target = {
       entries,
     });
     return {
-      files: [{ name: `${BASENAME}.pac`, content, apply: 'serve it to the devices and agent hosts (WPAD or the proxy settings), or test it: pactester -p emaint-egress.pac -u https://<host>/' }],
+      files: [
+        {
+          name: `${BASENAME}.pac`,
+          content,
+          apply: 'serve it to the devices and agent hosts (WPAD or the proxy settings), or test it: pactester -p emaint-egress.pac -u https://<host>/',
+        },
+      ],
       warnings: [],
     };
   },

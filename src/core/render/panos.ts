@@ -63,7 +63,8 @@ export const panos: Target = {
     const exact = new Map<string, Destination>();
     for (const r of rules.rules) {
       if (r.kind === 'wildcard' && r.port === 443) continue;
-      if (r.kind === 'wildcard') warnings.push(`${r.name} on tcp/${r.port}: URL categories match web traffic only, so PAN-OS allows its ${r.hosts.length} planned host(s) by name`);
+      if (r.kind === 'wildcard')
+        warnings.push(`${r.name} on tcp/${r.port}: URL categories match web traffic only, so PAN-OS allows its ${r.hosts.length} planned host(s) by name`);
       for (const h of r.hosts) {
         const d = byName.get(h);
         if (!d) continue;
@@ -110,7 +111,9 @@ export const panos: Target = {
       services: g.ports.map((p) => `emaint-tcp-${p}`),
       category: 'any',
       why: `${g.members.flat().length} host(s) on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`,
-      descr: `eMaintenance egress${label}: ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${g.clientCertificate ? '; client-certificate TLS: exclude from decryption' : ''}`,
+      descr:
+        `eMaintenance egress${label}: ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}` +
+        (g.clientCertificate ? '; client-certificate TLS: exclude from decryption' : ''),
     }));
     if (category) {
       const agents = input.rules.agents.filter((a) => urlRules.some((r) => r.agents.includes(a)));

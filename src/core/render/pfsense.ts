@@ -19,8 +19,7 @@ export const pfsense: Target = {
     const { site } = input;
     // pfSense aliases reject "*": wildcard mode falls back to the exact hosts.
     const rules = input.exact;
-    const warnings =
-      input.rules.mode === 'wildcard' ? ['pfSense aliases do not accept * wildcards; the pfSense rules use the exact host names'] : [];
+    const warnings = input.rules.mode === 'wildcard' ? ['pfSense aliases do not accept * wildcards; the pfSense rules use the exact host names'] : [];
     const engine = createEngine('pfsense', templates, {
       xml: xmlText,
       comment: xmlComment,
@@ -65,7 +64,7 @@ export const pfsense: Target = {
         tracker: String(base + i),
         hosts,
         ports,
-        descr: `eMaintenance egress${label}: ${portText} to ${g.destinations.length} host${g.destinations.length > 1 ? 's' : ''} for ${g.agents.join(', ')}${certs}`,
+        descr: `eMaintenance egress${label}: ${portText} to ${hostCount(g.destinations.length)} for ${g.agents.join(', ')}${certs}`,
       };
     });
     const families = new Set(site.sources.map((s) => s.family));
@@ -80,8 +79,20 @@ export const pfsense: Target = {
       rules: ruleViews,
     });
     return {
-      files: [{ name: `${BASENAME}.xml`, content, apply: 'merge the <alias> and <rule> elements into a downloaded config.xml, then restore its Aliases and Firewall Rules areas (see the comment at its top)' }],
+      files: [
+        {
+          name: `${BASENAME}.xml`,
+          content,
+          apply:
+            'merge the <alias> and <rule> elements into a downloaded config.xml, ' +
+            'then restore its Aliases and Firewall Rules areas (see the comment at its top)',
+        },
+      ],
       warnings,
     };
   },
 };
+
+function hostCount(n: number): string {
+  return `${n} host${n > 1 ? 's' : ''}`;
+}

@@ -4,7 +4,7 @@
 // single flow. Failures become results, never exceptions.
 import pLimit from 'p-limit';
 import type { Phase } from '../../core/check/progress.js';
-import type { Proxy } from '../../core/check/proxy.js';
+import type { HttpProxy } from '../../core/check/proxy.js';
 import type { CheckResult, CheckStatus, DnsFinding, TlsFinding } from '../../core/check/result.js';
 import type { Flow } from '../../core/planner.js';
 import { parseIp } from '../../core/site.js';
@@ -18,22 +18,20 @@ export interface CheckSettings {
   /** The site's resolver (share one across flows: see `once`). */
   resolver: Resolver;
   /** --proxy: every flow goes through it; with a PAC file, its credentials serve the same proxy. */
-  proxy: Proxy | null;
+  proxy: HttpProxy | null;
   pac: PacRouter | null;
   timeoutMs: number;
   concurrency: number;
 }
 
-export interface ProgressListener {
-  (index: number, phase: Phase, result?: CheckResult): void;
-}
+export type ProgressListener = (index: number, phase: Phase, result?: CheckResult) => void;
 
 /** Ports where the agents speak TLS (HTTPS, MQTT over TLS). */
 const TLS_PORTS = new Set([443, 8443, 8883]);
 
 export async function checkFlows(flows: readonly Flow[], settings: CheckSettings, progress: ProgressListener = () => {}): Promise<CheckResult[]> {
   const limit = pLimit(Math.max(1, settings.concurrency));
-  flows.forEach((_, i) => progress(i, 'queued'));
+  for (const i of flows.keys()) progress(i, 'queued');
   return Promise.all(
     flows.map((flow, i) =>
       limit(async () => {
@@ -70,7 +68,8 @@ async function checkRoute(flow: Flow, settings: CheckSettings, phase: (p: Phase)
     phase('route');
     const route = await settings.pac.route(flow.host, flow.port);
     if (route.kind === 'error') return { ...blank('pac'), status: 'proxy-error', proxyProblem: 'pac', detail: route.detail };
-    if (route.kind === 'unsupported') return { ...blank('pac'), status: 'proxy-error', proxyProblem: 'unsupported', detail: `the PAC file answers ${route.entry}` };
+    if (route.kind === 'unsupported')
+      return { ...blank('pac'), status: 'proxy-error', proxyProblem: 'unsupported', detail: `the PAC file answers ${route.entry}` };
     proxy =
       route.kind === 'direct'
         ? null
@@ -102,7 +101,12 @@ async function direct(flow: Flow, settings: CheckSettings, phase: (p: Phase) => 
     const local = attempts.find((a) => a.result === 'local')?.code;
     // The addresses left untried are said, so nobody reads 6 failures as all of them.
     const rest = untried > 0 ? `; ${untried} more address${untried === 1 ? '' : 'es'} not tried` : '';
-    return { ...draft, status, ...(status === 'local-error' ? { localProblem: local ?? 'ERROR' } : {}), detail: `${attemptsText(attempts, flow.port, settings.timeoutMs)}${rest}` };
+    return {
+      ...draft,
+      status,
+      ...(status === 'local-error' ? { localProblem: local ?? 'ERROR' } : {}),
+      detail: `${attemptsText(attempts, flow.port, settings.timeoutMs)}${rest}`,
+    };
   }
   draft.timings.connect = first.attempt.ms;
   // TLS on the first connection while the other addresses finish their attempts.
@@ -110,7 +114,7 @@ async function direct(flow: Flow, settings: CheckSettings, phase: (p: Phase) => 
   return withTls({ ...draft, attempts }, secured, draft.dns);
 }
 
-async function viaProxy(flow: Flow, proxy: Proxy, settings: CheckSettings, phase: (p: Phase) => void): Promise<Draft> {
+async function viaProxy(flow: Flow, proxy: HttpProxy, settings: CheckSettings, phase: (p: Phase) => void): Promise<Draft> {
   const draft = blank(`proxy ${proxy.text}`);
   let addresses: Found[];
   const ip = parseIp(proxy.host);
@@ -164,4 +168,3 @@ function withTls(draft: Draft, secured: Secured, dns: DnsFinding | null): Draft 
   const via = draft.route === 'direct' ? '' : ` via ${draft.route}`;
   return { ...draft, dns, status: secured.status, detail: `${secured.detail}${via}`, tls: secured.tls, timings: { ...draft.timings, tls: secured.ms } };
 }
-

@@ -39,7 +39,12 @@ export interface Connected {
 
 /** One connection attempt; the socket is returned open on success. It holds one of
  *  `slots` from before it opens until it closes; waiting for a slot is not timed. */
-export async function connectTcp(address: string, port: number, timeoutMs: number, slots: Slots = sockets): Promise<{ socket: net.Socket | null; attempt: Attempt }> {
+export async function connectTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  slots: Slots = sockets,
+): Promise<{ socket: net.Socket | null; attempt: Attempt }> {
   const release = await slots.acquire();
   const started = performance.now();
   return new Promise((resolve) => {
@@ -126,23 +131,26 @@ export function failedStatus(attempts: readonly Attempt[]): 'timeout' | 'refused
 }
 
 export function attemptsText(attempts: readonly Attempt[], port: number, timeoutMs: number): string {
-  return attempts
-    .map((a) => {
-      const where = a.address.includes(':') ? `[${a.address}]:${port}` : `${a.address}:${port}`;
-      switch (a.result) {
-        case 'timeout':
-          return `${where}: no answer within ${timeoutMs} ms`;
-        case 'refused':
-          return `${where}: refused (${a.code ?? 'reset'})`;
-        case 'unreachable':
-          return `${where}: unreachable (${a.code ?? ''})`;
-        case 'error':
-          return `${where}: ${a.code ?? 'error'}`;
-        case 'local':
-          return `${where}: not tried, this machine ran out of ${localResource(a.code)} (${a.code ?? 'error'})`;
-        case 'ok':
-          return `${where}: connected`;
-      }
-    })
-    .join('; ');
+  return (
+    attempts
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every Attempt result; TypeScript checks it
+      .map((a) => {
+        const where = a.address.includes(':') ? `[${a.address}]:${port}` : `${a.address}:${port}`;
+        switch (a.result) {
+          case 'timeout':
+            return `${where}: no answer within ${timeoutMs} ms`;
+          case 'refused':
+            return `${where}: refused (${a.code ?? 'reset'})`;
+          case 'unreachable':
+            return `${where}: unreachable (${a.code ?? ''})`;
+          case 'error':
+            return `${where}: ${a.code ?? 'error'}`;
+          case 'local':
+            return `${where}: not tried, this machine ran out of ${localResource(a.code)} (${a.code ?? 'error'})`;
+          case 'ok':
+            return `${where}: connected`;
+        }
+      })
+      .join('; ')
+  );
 }

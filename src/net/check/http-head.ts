@@ -62,7 +62,9 @@ function headEnd(buf: Buffer, limit: number): { at: number; next: number } | nul
   const window = buf.subarray(0, limit + 4);
   const crlf = window.indexOf('\r\n\r\n', 0, 'latin1');
   const lf = window.indexOf('\n\n', 0, 'latin1');
-  const candidates = [crlf < 0 ? null : { at: crlf, next: crlf + 4 }, lf < 0 ? null : { at: lf, next: lf + 2 }].filter((c): c is { at: number; next: number } => c !== null && c.at <= limit);
+  const candidates = [crlf < 0 ? null : { at: crlf, next: crlf + 4 }, lf < 0 ? null : { at: lf, next: lf + 2 }].filter(
+    (c): c is { at: number; next: number } => c !== null && c.at <= limit,
+  );
   if (candidates.length === 0) return null;
   return candidates.reduce((a, b) => (a.at <= b.at ? a : b));
 }

@@ -59,14 +59,21 @@ function judged(addresses: readonly Found[], finding: Omit<DnsFinding, 'special'
   if (usable.length === 0) {
     const shown = sinkhole.map((s) => `${s.address} (${s.range})`).join(', ');
     const who = finding.server === 'platform' ? 'the platform resolver' : finding.server;
-    return { ok: false, problem: 'sinkhole', detail: `${who} answers ${chainText(finding.chain)} with ${shown}: no host can be reached there (a DNS filter or sinkhole)`, finding: full, ms };
+    return {
+      ok: false,
+      problem: 'sinkhole',
+      detail: `${who} answers ${chainText(finding.chain)} with ${shown}: no host can be reached there (a DNS filter or sinkhole)`,
+      finding: full,
+      ms,
+    };
   }
   return { ok: true, addresses: usable.map(({ address, family }) => ({ address, family })), finding: full, ms };
 }
 
 function familyFailure(f: FamilyError, timeoutMs: number): FamilyFailure {
   const e = f.error;
-  const reason = e.code === 'rcode' ? (e.rcode ?? 'an error') : e.code === 'timeout' ? `no answer within ${timeoutMs} ms` : e.code === 'loop' ? 'a CNAME loop' : e.message;
+  const reason =
+    e.code === 'rcode' ? (e.rcode ?? 'an error') : e.code === 'timeout' ? `no answer within ${timeoutMs} ms` : e.code === 'loop' ? 'a CNAME loop' : e.message;
   return { type: f.type, reason };
 }
 
@@ -96,12 +103,21 @@ export function platformResolver(timeoutMs: number): Resolver {
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
     try {
       const r = await Promise.race([platformLookup(host, { all: true, verbatim: true }), late]);
-      if (r === 'late') return { ok: false, problem: 'no-answer', detail: `the platform resolver did not answer within ${timeoutMs} ms`, finding, ms: elapsed(started) };
+      if (r === 'late')
+        return { ok: false, problem: 'no-answer', detail: `the platform resolver did not answer within ${timeoutMs} ms`, finding, ms: elapsed(started) };
       const addresses = r.map((a) => ({ address: a.address, family: (a.family === 6 ? 6 : 4) as Family }));
       return judged(addresses, finding, elapsed(started));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (isLocalErrorCode(code)) return { ok: false, problem: 'no-answer', detail: `this machine could not ask the platform resolver: ${code}`, finding, ms: elapsed(started), ...(code ? { local: code } : {}) };
+      if (isLocalErrorCode(code))
+        return {
+          ok: false,
+          problem: 'no-answer',
+          detail: `this machine could not ask the platform resolver: ${code}`,
+          finding,
+          ms: elapsed(started),
+          ...(code ? { local: code } : {}),
+        };
       const problem: DnsProblem = code === 'ENOTFOUND' ? 'no-such-name' : code === 'ENODATA' ? 'no-address' : 'no-answer';
       return { ok: false, problem, detail: `the platform resolver failed: ${code ?? (err as Error).message}`, finding, ms: elapsed(started) };
     } finally {

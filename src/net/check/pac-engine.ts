@@ -37,10 +37,7 @@ export type ToWorker =
   | { type: 'route'; id: number; url: string; host: string }
   | { type: 'looked'; id: number; seq: number; address: string | null };
 
-export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'done'; id: number; verdict: Verdict }
-  | { type: 'lookup'; id: number; seq: number; name: string };
+export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; verdict: Verdict } | { type: 'lookup'; id: number; seq: number; name: string };
 
 let engine: Promise<Engine> | undefined;
 

@@ -146,11 +146,14 @@ export class PacPool {
     const id = this.nextId++;
     // The worker stops itself at the deadline; this is for one that cannot (a thread
     // stuck in the engine's native code): it is killed, and replaced when needed.
-    const timer = setTimeout(() => {
-      this.drop(t, { ok: false, stop: 'time', message: 'interrupted' });
-      void t.worker.terminate();
-      this.pump();
-    }, Math.max(0, q.at + this.setup.timeoutMs - Date.now()) + GRACE_MS);
+    const timer = setTimeout(
+      () => {
+        this.drop(t, { ok: false, stop: 'time', message: 'interrupted' });
+        void t.worker.terminate();
+        this.pump();
+      },
+      Math.max(0, q.at + this.setup.timeoutMs - Date.now()) + GRACE_MS,
+    );
     t.job = { id, since: Date.now(), names: new Set(), timer, done: q.done };
     t.worker.ref();
     const m: ToWorker = q.job.type === 'load' ? { type: 'load', id } : { type: 'route', id, url: q.job.url, host: q.job.host };
@@ -183,7 +186,10 @@ export class PacPool {
     const reply = (address: string | null) => {
       if (live()) t.worker.postMessage({ type: 'looked', id, seq, address } satisfies ToWorker);
     };
-    if (!job.names.has(name) && job.names.size >= LOOKUPS_PER_EVALUATION) return reply(null);
+    if (!job.names.has(name) && job.names.size >= LOOKUPS_PER_EVALUATION) {
+      reply(null);
+      return;
+    }
     job.names.add(name);
     void this.lookups(async () => (live() ? this.lookup(name) : null)).then(reply, () => reply(null));
   }

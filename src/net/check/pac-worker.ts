@@ -50,7 +50,10 @@ async function evaluate(id: number, ask: { url: string; host: string } | null): 
   const run = (async (): Promise<Verdict> => {
     try {
       vm = await QuickJS.create({ wasm: setup.engine as never, memoryLimit: MEMORY_LIMIT, interruptHandler: () => interrupt(deadline) });
-      const find = createPacResolver(vm as never, setup.text, { sandbox: sandbox(id), filename: 'proxy.pac' }) as (url: string, host: string) => Promise<unknown>;
+      const find = createPacResolver(vm as never, setup.text, { sandbox: sandbox(id), filename: 'proxy.pac' }) as (
+        url: string,
+        host: string,
+      ) => Promise<unknown>;
       if (!ask) return { ok: true, route: null };
       return { ok: true, route: parsePacResult(await find(ask.url, ask.host)) };
     } catch (err) {

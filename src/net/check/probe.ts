@@ -52,7 +52,29 @@ export function probe(conn: tls.TLSSocket, host: string, port: number, timeoutMs
 const PROXY_ERROR_HEADERS = ['X-Squid-Error'];
 
 /** A Server header that names a proxy or firewall rather than a web server. */
-const PROXY_SERVER = /\b(squid|fortigate|fortinet|fortiweb|pan-os|palo ?alto|bluecoat|blue coat|proxysg|zscaler|mcafee web gateway|skyhigh|websense|forcepoint|netskope|sophos|check ?point|barracuda|ironport|kerio)\b/i;
+const PROXY_NAMES = [
+  'squid',
+  'fortigate',
+  'fortinet',
+  'fortiweb',
+  'pan-os',
+  'palo ?alto',
+  'bluecoat',
+  'blue coat',
+  'proxysg',
+  'zscaler',
+  'mcafee web gateway',
+  'skyhigh',
+  'websense',
+  'forcepoint',
+  'netskope',
+  'sophos',
+  'check ?point',
+  'barracuda',
+  'ironport',
+  'kerio',
+];
+const PROXY_SERVER = new RegExp(`\\b(${PROXY_NAMES.join('|')})\\b`, 'i');
 
 /** Statuses that deny, from whoever answers inside an inspected session: forbidden, proxy login, legal block. */
 const DENYING = new Set([403, 407, 451]);

@@ -3,7 +3,7 @@
 // Proxy-Authorization header, never into a result, message or file.
 import type net from 'node:net';
 import type { Attempt, ProxyProblem } from '../../core/check/result.js';
-import type { Proxy } from '../../core/check/proxy.js';
+import type { HttpProxy } from '../../core/check/proxy.js';
 import { attemptsText, connectAny } from './connect.js';
 import { elapsed } from './elapsed.js';
 import { authSchemes, headerValues, readHead } from './http-head.js';
@@ -13,13 +13,19 @@ export type Tunnel =
   | { ok: true; socket: net.Socket; attempts: Attempt[]; ms: number }
   | { ok: false; problem: ProxyProblem; status?: number; authSchemes?: string[]; detail: string; attempts: Attempt[]; ms: number };
 
-export async function connectViaProxy(proxy: Proxy, addresses: readonly Found[], host: string, port: number, timeoutMs: number): Promise<Tunnel> {
+export async function connectViaProxy(proxy: HttpProxy, addresses: readonly Found[], host: string, port: number, timeoutMs: number): Promise<Tunnel> {
   const started = performance.now();
   const { winner, all } = connectAny(addresses, proxy.port, timeoutMs);
   const first = await winner;
   if (!first) {
     const attempts = await all;
-    return { ok: false, problem: 'unreachable', detail: `cannot reach the proxy ${proxy.text}: ${attemptsText(attempts, proxy.port, timeoutMs)}`, attempts, ms: elapsed(started) };
+    return {
+      ok: false,
+      problem: 'unreachable',
+      detail: `cannot reach the proxy ${proxy.text}: ${attemptsText(attempts, proxy.port, timeoutMs)}`,
+      attempts,
+      ms: elapsed(started),
+    };
   }
   const attempts = [first.attempt];
   const answer = await connectRequest(first.socket, proxy, `${host.includes(':') ? `[${host}]` : host}:${port}`, timeoutMs);
@@ -72,9 +78,13 @@ function schemesText(schemes: readonly string[]): string {
 /** Bytes of the proxy's answer head we read at most; beyond, the status line decides. */
 export const CONNECT_HEAD_LIMIT = 32 * 1024;
 
-type Answer = { kind: 'tunnel'; socket: net.Socket } | { kind: 'status'; status: number; schemes: string[] } | { kind: 'silent' } | { kind: 'broken'; reason: string };
+type Answer =
+  | { kind: 'tunnel'; socket: net.Socket }
+  | { kind: 'status'; status: number; schemes: string[] }
+  | { kind: 'silent' }
+  | { kind: 'broken'; reason: string };
 
-function connectRequest(socket: net.Socket, proxy: Proxy, target: string, timeoutMs: number): Promise<Answer> {
+function connectRequest(socket: net.Socket, proxy: HttpProxy, target: string, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve) => {
     const lines = [`CONNECT ${target} HTTP/1.1`, `Host: ${target}`];
     if (proxy.auth) lines.push(`Proxy-Authorization: Basic ${Buffer.from(`${proxy.auth.user}:${proxy.auth.password}`, 'utf8').toString('base64')}`);
@@ -98,14 +108,22 @@ function connectRequest(socket: net.Socket, proxy: Proxy, target: string, timeou
     };
     /** `final`: no more bytes will come (closed, failed or out of time). */
     const judge = (final: boolean, failure?: string) => {
-      if (final && received.length === 0) return finish(failure === undefined ? { kind: 'broken', reason: 'it closed the connection without answering CONNECT' } : { kind: 'broken', reason: failure });
+      if (final && received.length === 0)
+        return finish(
+          failure === undefined ? { kind: 'broken', reason: 'it closed the connection without answering CONNECT' } : { kind: 'broken', reason: failure },
+        );
       const reading = readHead(received, CONNECT_HEAD_LIMIT, final);
-      if (reading.kind === 'garbage') return finish({ kind: 'broken', reason: final ? 'its answer to CONNECT is not a whole HTTP status line' : 'its answer to CONNECT is not HTTP' });
+      if (reading.kind === 'garbage')
+        return finish({ kind: 'broken', reason: final ? 'its answer to CONNECT is not a whole HTTP status line' : 'its answer to CONNECT is not HTTP' });
       if (reading.kind === 'more') return;
       const { head } = reading;
       if (head.status >= 200 && head.status < 300) {
         // Bytes after the 200 would be the server speaking first: not TLS, not ours.
-        if (!head.complete) return finish({ kind: 'broken', reason: final ? 'its answer to CONNECT stopped before the end of its head' : `its answer to CONNECT has a head over ${CONNECT_HEAD_LIMIT} bytes` });
+        if (!head.complete)
+          return finish({
+            kind: 'broken',
+            reason: final ? 'its answer to CONNECT stopped before the end of its head' : `its answer to CONNECT has a head over ${CONNECT_HEAD_LIMIT} bytes`,
+          });
         if (head.rest.length > 0) return finish({ kind: 'broken', reason: 'data arrived before the TLS handshake' });
         if (final) return finish({ kind: 'broken', reason: 'it closed the tunnel right after opening it' });
         return finish({ kind: 'tunnel', socket });

@@ -56,7 +56,12 @@ export function handshake(socket: net.Socket, host: string, alpn: string | null,
       resolve({ ...outcome, ms: elapsed(started) });
     };
     const timer = setTimeout(
-      () => finish({ status: 'tls-error', detail: `no TLS answer within ${timeoutMs} ms (an SNI filter or IPS may drop the handshake)`, finding: { ...EMPTY, error: 'timeout' } }),
+      () =>
+        finish({
+          status: 'tls-error',
+          detail: `no TLS answer within ${timeoutMs} ms (an SNI filter or IPS may drop the handshake)`,
+          finding: { ...EMPTY, error: 'timeout' },
+        }),
       timeoutMs,
     );
     conn.once('secureConnect', () => {
@@ -93,16 +98,28 @@ function verdict(conn: tls.TLSSocket, host: string, alpn: string | null): Omit<T
   // Node checks the name too: say which names the certificate has instead of only the code.
   const identity = tls.checkServerIdentity(host, cert);
   if (identity && (verifyError === null || verifyError === 'ERR_TLS_CERT_ALTNAME_INVALID')) {
-    return { status: 'tls-error', detail: `certificate is not for ${host}: ${oneLine(identity.message)}`, finding: { ...finding, error: 'ERR_TLS_CERT_ALTNAME_INVALID' } };
+    return {
+      status: 'tls-error',
+      detail: `certificate is not for ${host}: ${oneLine(identity.message)}`,
+      finding: { ...finding, error: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+    };
   }
   if (verifyError !== null && UNTRUSTED.has(verifyError)) {
-    return { status: 'tls-untrusted', detail: `certificate issued by "${finding.issuer ?? 'unknown'}", not trusted here (${verifyError}): TLS inspection?`, finding: { ...finding, error: verifyError } };
+    return {
+      status: 'tls-untrusted',
+      detail: `certificate issued by "${finding.issuer ?? 'unknown'}", not trusted here (${verifyError}): TLS inspection?`,
+      finding: { ...finding, error: verifyError },
+    };
   }
   if (verifyError !== null) {
     return { status: 'tls-error', detail: `certificate not valid: ${verifyError}`, finding: { ...finding, error: verifyError } };
   }
   if (alpn !== null && finding.alpn !== alpn) {
-    return { status: 'tls-error', detail: `the server did not accept ALPN ${alpn}, which the devices need here (a middlebox may strip it)`, finding: { ...finding, error: 'ALPN' } };
+    return {
+      status: 'tls-error',
+      detail: `the server did not accept ALPN ${alpn}, which the devices need here (a middlebox may strip it)`,
+      finding: { ...finding, error: 'ALPN' },
+    };
   }
   return { status: 'ok', detail: `${finding.version ?? 'TLS'}, issued by "${finding.issuer ?? 'unknown'}"`, finding };
 }

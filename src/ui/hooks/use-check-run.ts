@@ -20,6 +20,8 @@ export function useCheckRun(state: WizardState, dispatch: Dispatch<WizardAction>
     services
       .runCheck(request, (event) => dispatch({ type: 'check', action: { type: 'progress', runId, event } }))
       .then((output) => dispatch({ type: 'check', action: { type: 'done', runId, output } }))
-      .catch((err: unknown) => dispatch({ type: 'check', action: { type: 'failed', runId, message: oneLine(err instanceof Error ? err.message : String(err)) } }));
+      .catch((err: unknown) =>
+        dispatch({ type: 'check', action: { type: 'failed', runId, message: oneLine(err instanceof Error ? err.message : String(err)) } }),
+      );
   }, [phase, runId, state.agents, state.values, services, dispatch]);
 }

@@ -8,6 +8,7 @@ import { type WizardAction, type WizardState, answersOf } from '../state/wizard.
 
 export function useProfileSave(state: WizardState, dispatch: Dispatch<WizardAction>, services: AppServices): void {
   const { phase, force } = state.done;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a side effect of entering the saving phase, run once per entry; it reads the state of that moment
   useEffect(() => {
     if (phase !== 'saving') return;
     const path = state.done.profile.value.trim();
@@ -23,6 +24,5 @@ export function useProfileSave(state: WizardState, dispatch: Dispatch<WizardActi
       const message = err instanceof InputError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
       dispatch({ type: 'done', action: { type: 'failed', message: oneLine(message, 400) } });
     }
-    // Runs once per entry into the saving phase.
   }, [phase, force]);
 }

@@ -9,6 +9,7 @@ import { type WizardAction, type WizardState, answersOf } from '../state/wizard.
 
 export function useRulesWrite(state: WizardState, dispatch: Dispatch<WizardAction>, services: AppServices): void {
   const { phase, force } = state.rules;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a side effect of entering the writing phase, run once per entry; it reads the state of that moment
   useEffect(() => {
     if (phase !== 'writing') return;
     const answers = answersOf(state);
@@ -24,14 +25,20 @@ export function useRulesWrite(state: WizardState, dispatch: Dispatch<WizardActio
           files.push(...out.files.map((f) => ({ name: `${target}/${f.name}`, content: f.content, apply: f.apply })));
           warnings.push(...out.warnings.map((w) => `${target}: ${w}`));
         }
-        const existing = services.existing(dir, files.map((f) => f.name));
+        const existing = services.existing(
+          dir,
+          files.map((f) => f.name),
+        );
         if (!live) return;
         if (existing.length > 0 && !force) {
           dispatch({ type: 'rules', action: { type: 'exists', paths: existing } });
           return;
         }
         const { paths, notes } = services.writeFiles(dir, files);
-        dispatch({ type: 'written', written: { dir, files: files.map((f, i) => ({ path: paths[i] ?? f.name, apply: f.apply })), warnings: [...warnings, ...notes] } });
+        dispatch({
+          type: 'written',
+          written: { dir, files: files.map((f, i) => ({ path: paths[i] ?? f.name, apply: f.apply })), warnings: [...warnings, ...notes] },
+        });
       } catch (err) {
         if (!live) return;
         // Bad input (a target that needs a proxy, a folder in the way) is the user's to fix.

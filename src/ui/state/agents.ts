@@ -27,12 +27,21 @@ export type AgentsAction = { type: 'move'; move: Move } | { type: 'toggle' } | {
 
 /** Typical choices, from the agents' descriptions in the security document. */
 export const AGENTS_HINT =
-  'Typical: CCA on recent devices; CDCA v2 in CCA mode on a server watching many devices; RMT. DIAG. MEAP for small sites (up to 31 devices) without a server; eRDS on older devices. Add the Data Backup Service where it is used.';
+  'Typical: CCA on recent devices; CDCA v2 in CCA mode on a server watching many devices; ' +
+  'RMT. DIAG. MEAP for small sites (up to 31 devices) without a server; eRDS on older devices. ' +
+  'Add the Data Backup Service where it is used.';
 
 function agentRows(catalogue: Catalogue): AgentRow[] {
   return catalogue.agents.flatMap((a) => [
     { kind: 'agent' as const, id: a.id, agent: a.id, name: a.name, description: a.description, flag: null },
-    ...(a.options ?? []).map((o) => ({ kind: 'option' as const, id: o.id, agent: a.id, name: o.description, description: `${o.description}: adds its endpoint to ${a.name}.`, flag: o.flag })),
+    ...(a.options ?? []).map((o) => ({
+      kind: 'option' as const,
+      id: o.id,
+      agent: a.id,
+      name: o.description,
+      description: `${o.description}: adds its endpoint to ${a.name}.`,
+      flag: o.flag,
+    })),
   ]);
 }
 
@@ -56,12 +65,21 @@ export function agentsReducer(state: AgentsStep, action: AgentsAction): AgentsSt
         // Dropping an agent drops its options: they cannot apply without it.
         if (state.agents.includes(row.id)) {
           const mine = new Set(state.rows.filter((r) => r.kind === 'option' && r.agent === row.id).map((r) => r.id));
-          return ordered(state, state.agents.filter((a) => a !== row.id), state.options.filter((o) => !mine.has(o)));
+          return ordered(
+            state,
+            state.agents.filter((a) => a !== row.id),
+            state.options.filter((o) => !mine.has(o)),
+          );
         }
         return ordered(state, [...state.agents, row.id], state.options);
       }
       // Choosing an option chooses its agent too.
-      if (state.options.includes(row.id)) return ordered(state, state.agents, state.options.filter((o) => o !== row.id));
+      if (state.options.includes(row.id))
+        return ordered(
+          state,
+          state.agents,
+          state.options.filter((o) => o !== row.id),
+        );
       return ordered(state, [...new Set([...state.agents, row.agent])], [...state.options, row.id]);
     }
   }

@@ -46,8 +46,10 @@ export function checkLines(out: CheckOutput, width: number): Line[] {
   lines.push(...para(verdictText(out), width, summary.failed === 0 ? 'ok' : 'bad'));
   const counts = STATUSES.filter((s) => summary.counts[s] > 0).map((s) => `${s} ${summary.counts[s]}`);
   lines.push({ text: counts.join(' · '), tone: 'muted' });
-  if (summary.causes.length > 0) lines.push({ text: '', tone: 'plain' }, { text: 'Causes and fixes', tone: 'title' }, ...causeLines(summary.causes, '✗', 'bad', width));
-  if (summary.warnings.length > 0) lines.push({ text: '', tone: 'plain' }, { text: 'Warnings', tone: 'title' }, ...causeLines(summary.warnings, '!', 'warn', width));
+  if (summary.causes.length > 0)
+    lines.push({ text: '', tone: 'plain' }, { text: 'Causes and fixes', tone: 'title' }, ...causeLines(summary.causes, '✗', 'bad', width));
+  if (summary.warnings.length > 0)
+    lines.push({ text: '', tone: 'plain' }, { text: 'Warnings', tone: 'title' }, ...causeLines(summary.warnings, '!', 'warn', width));
   const advice = inspectionAdvice(out);
   if (advice !== null) lines.push({ text: '', tone: 'plain' }, ...para(`! ${advice}`, width, 'warn', '', '  '));
   lines.push({ text: '', tone: 'plain' }, { text: 'Flows', tone: 'title' });

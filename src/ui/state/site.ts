@@ -2,7 +2,7 @@
 // same parsers the flags use (ipaddr.js underneath), so the app accepts exactly what
 // the command line accepts. Pure.
 import type { Catalogue } from '../../core/catalogue.js';
-import { type Proxy, parseProxyUrl } from '../../core/check/proxy.js';
+import { type HttpProxy, parseProxyUrl } from '../../core/check/proxy.js';
 import { InputError } from '../../core/errors.js';
 import type { Plan } from '../../core/planner.js';
 import { dnsServerText, proxyWithoutPassword } from '../../core/profile.js';
@@ -22,7 +22,11 @@ export interface FieldInfo {
 
 export const FIELDS: readonly FieldInfo[] = [
   { id: 'site', label: 'Site name', help: 'Optional: a short name for the comments in the rules, e.g. ACME Utrecht.' },
-  { id: 'sources', label: 'Subnets', help: 'The MFDs\u2019 or agent hosts\u2019 networks, comma-separated (10.20.0.0/24, 2001:db8:1::/64). Empty: any source.' },
+  {
+    id: 'sources',
+    label: 'Subnets',
+    help: 'The MFDs\u2019 or agent hosts\u2019 networks, comma-separated (10.20.0.0/24, 2001:db8:1::/64). Empty: any source.',
+  },
   { id: 'proxy', label: 'Proxy', help: 'Optional: http://[user@]host:port of the HTTP proxy the agents use. Empty: direct.' },
   { id: 'password', label: 'Proxy password', help: 'Only for a proxy user; never saved in the profile.' },
   { id: 'dnsServer', label: 'DNS server', help: 'The resolver the devices use, ip[:port]. Empty: the first nameserver of /etc/resolv.conf.' },
@@ -98,7 +102,7 @@ export interface SiteValues {
   site: string | null;
   sources: Source[];
   /** With the password, for the check; never saved. */
-  proxy: Proxy | null;
+  proxy: HttpProxy | null;
   /** Without the password, for the profile. */
   proxyText: string | null;
   dnsServer: DnsServer | null;

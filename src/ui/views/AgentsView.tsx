@@ -10,12 +10,13 @@ const OTHER_ROWS = 9;
 
 export function AgentsView({ step, width, height }: { step: AgentsStep; width: number; height: number }) {
   const win = windowAround(step.cursor, step.rows.length, height - OTHER_ROWS);
+  const rowsShown = win.above + win.below > 0 ? `, ${win.start + 1}–${win.end} of ${step.rows.length}` : '';
   const current = step.rows[step.cursor];
   // Option rows sit two columns in, as "+ id": the names still line up.
   const nameWidth = Math.max(...step.rows.map((r) => (r.kind === 'agent' ? r.id.length : r.id.length + 4)));
   return (
     <Box flexDirection="column">
-      <Painted tone="title">{`Which agents are in use? (${step.agents.length} chosen${win.above + win.below > 0 ? `, ${win.start + 1}–${win.end} of ${step.rows.length}` : ''})`}</Painted>
+      <Painted tone="title">{`Which agents are in use? (${step.agents.length} chosen${rowsShown})`}</Painted>
       {step.rows.slice(win.start, win.end).map((row, i) => {
         const index = win.start + i;
         const here = index === step.cursor;

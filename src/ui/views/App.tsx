@@ -44,7 +44,12 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
     },
     [app, onExit],
   );
-  useWizardKeys(dispatch, size, () => exit('cancelled'), () => onSuspend?.());
+  useWizardKeys(
+    dispatch,
+    size,
+    () => exit('cancelled'),
+    () => onSuspend?.(),
+  );
   useCheckRun(state, dispatch, services);
   useRulesWrite(state, dispatch, services);
   useProfileSave(state, dispatch, services);
@@ -65,9 +70,17 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
       <Box flexDirection="column" height={height} overflow="hidden">
         {state.step === 'agents' ? <AgentsView step={state.agents} width={width} height={height} /> : null}
         {state.step === 'site' ? (
-          <SiteView step={state.site} checked={checked} defaultResolver={services.defaultResolver} envPassword={services.envPassword !== undefined} width={width} />
+          <SiteView
+            step={state.site}
+            checked={checked}
+            defaultResolver={services.defaultResolver}
+            envPassword={services.envPassword !== undefined}
+            width={width}
+          />
         ) : null}
-        {state.step === 'plan' && state.plan ? <PlanView plan={state.plan} cursor={state.planCursor} mode={state.site.mode} width={width} height={height} /> : null}
+        {state.step === 'plan' && state.plan ? (
+          <PlanView plan={state.plan} cursor={state.planCursor} mode={state.site.mode} width={width} height={height} />
+        ) : null}
         {state.step === 'check' ? (
           <CheckView
             step={state.check}

@@ -24,7 +24,10 @@ export function CheckView(props: CheckViewProps) {
   if (step.phase === 'running' && step.progress) {
     const p = step.progress;
     // Follow the first flow still under way, so the live ones stay in view.
-    const first = Math.max(0, p.flows.findIndex((f) => f.phase !== 'done'));
+    const first = Math.max(
+      0,
+      p.flows.findIndex((f) => f.phase !== 'done'),
+    );
     const win = windowAround(first, p.flows.length, resultWindowRows(rows));
     return (
       <Box flexDirection="column">

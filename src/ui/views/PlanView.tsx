@@ -19,7 +19,9 @@ export function PlanView({ plan, cursor, mode, width, height }: { plan: Plan; cu
   const flow = plan.flows[cursor];
   return (
     <Box flexDirection="column">
-      <Painted tone="title">{clip(`The plan: ${plan.flows.length} flows to ${plan.hosts.length} hosts${range}, all outbound tcp (${mode} mode)`, width)}</Painted>
+      <Painted tone="title">
+        {clip(`The plan: ${plan.flows.length} flows to ${plan.hosts.length} hosts${range}, all outbound tcp (${mode} mode)`, width)}
+      </Painted>
       <Painted tone="muted">{row(' ', 'HOST', 'PORT', '!', 'NEEDED BY')}</Painted>
       {plan.flows.slice(win.start, win.end).map((f, i) => {
         const here = win.start + i === cursor;
