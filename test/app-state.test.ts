@@ -9,7 +9,7 @@ import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { agentsReducer, agentsStep } from '../src/ui/state/agents.js';
 import { moveCursor, windowAround } from '../src/ui/state/cursor.js';
 import { type KeyPress, appKey, keyAction, splitKeys } from '../src/ui/state/keys.js';
-import { checkLines, wrapLines } from '../src/ui/state/lines.js';
+import { checkLines, wrapLines } from '../src/ui/text-layout.js';
 import { checkSite, siteStep } from '../src/ui/state/site.js';
 import { MAX_FIELD, textField, textReducer } from '../src/ui/state/text-field.js';
 import { type WizardAction, type WizardState, answersOf, initialWizard, wizardReducer } from '../src/ui/state/wizard.js';

@@ -6,7 +6,7 @@ import { progressLines } from '../src/cli/output/check-progress.js';
 import { checkJson, checkText } from '../src/cli/output/check-text.js';
 import type { CheckOutput } from '../src/core/check/output.js';
 import { initialProgress, progressReducer, type ProgressState } from '../src/core/check/progress.js';
-import { maskPassword, parsePacResult, parseProxyUrl } from '../src/core/check/proxy.js';
+import { maskPassword, parsePacResult, parseProxyUrl } from '../src/core/proxy-url.js';
 import type { CheckResult } from '../src/core/check/result.js';
 import { summarise } from '../src/core/check/summary.js';
 import { InputError } from '../src/core/errors.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkJson } from '../src/cli/output/check-text.js';
 import { run } from '../src/cli/program.js';
 import type { CheckOutput } from '../src/core/check/output.js';
-import { parseProxyUrl } from '../src/core/check/proxy.js';
+import { parseProxyUrl } from '../src/core/proxy-url.js';
 import { summarise } from '../src/core/check/summary.js';
 import { parseLabel } from '../src/core/site.js';
 import { escapeUnsafe, redactSecrets } from '../src/core/text.js';

@@ -6,7 +6,7 @@ import type { SiteAnswers } from '../core/profile.js';
 import { quoteValue } from '../core/text.js';
 import { readProfile } from '../io/profile-file.js';
 import { PROFILE_HELP } from './profile-flags.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './exit-codes.js';
 
 /** The valid values of --agents, as every --agents error names them. */
 export function agentsHint(catalogue: Catalogue): string {

@@ -19,7 +19,7 @@ import { planText } from './output/plan-text.js';
 import { renderFlagsWithProfile } from './profile-flags.js';
 import { renderWith } from './render-command.js';
 import { parseRenderFlags } from './render-flags.js';
-import { EXIT_CANCELLED, EXIT_OK, UsageError } from './usage-error.js';
+import { EXIT_CANCELLED, EXIT_OK, UsageError } from './exit-codes.js';
 
 export interface AppContext {
   catalogue: Catalogue;

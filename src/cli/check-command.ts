@@ -11,7 +11,7 @@ import { CONCURRENCY, type CheckFlags, PASSWORD_ENV, TIMEOUT_MS, parseCheckFlags
 import { checkFlagsWithProfile } from './profile-flags.js';
 import { LiveProgress } from './output/check-progress.js';
 import { checkJson, checkText } from './output/check-text.js';
-import { EXIT_FAILURE, EXIT_OK } from './usage-error.js';
+import { EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
 
 export interface CheckContext {
   catalogue: Catalogue;

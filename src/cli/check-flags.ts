@@ -1,9 +1,9 @@
 // Turns the check command's flags into a validated CheckRequest (bar the agents).
 // Every problem is one line naming the valid values, exit code 2.
-import { type HttpProxy, parseProxyUrl } from '../core/check/proxy.js';
+import { type HttpProxy, parseProxyUrl } from '../core/proxy-url.js';
 import { type DnsServer, parseDnsServer } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './exit-codes.js';
 
 export interface CheckFlags {
   dnsServer?: string;

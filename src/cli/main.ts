@@ -3,7 +3,7 @@
 // exception no command caught, a stream error) is one line and exit code 70, never a
 // stack trace; EMAINT_DEBUG=1 adds the stack.
 import { oneLine, redactSecrets } from '../core/text.js';
-import { EXIT_CANCELLED, EXIT_SOFTWARE } from './usage-error.js';
+import { EXIT_CANCELLED, EXIT_SOFTWARE } from './exit-codes.js';
 
 function die(what: string, err: unknown): never {
   const e = err instanceof Error ? err : new Error(String(err));

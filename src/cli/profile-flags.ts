@@ -2,7 +2,7 @@
 // was not given on the command line (flags win), and then go through the same parsers.
 import type { SiteAnswers } from '../core/profile.js';
 import { dnsServerText } from '../core/profile.js';
-import { parseProxyUrl } from '../core/check/proxy.js';
+import { parseProxyUrl } from '../core/proxy-url.js';
 import type { CheckFlags } from './check-flags.js';
 import type { RenderFlags } from './render-flags.js';
 

@@ -14,7 +14,7 @@ import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
-import { EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE, UsageError } from './usage-error.js';
+import { EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE, UsageError } from './exit-codes.js';
 
 export const PROGRAM = 'emaint-egress';
 

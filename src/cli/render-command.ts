@@ -11,7 +11,7 @@ import { resolveHosts } from '../net/resolve-hosts.js';
 import { addAgentFlags } from './agent-list.js';
 import { renderFlagsWithProfile } from './profile-flags.js';
 import { type RenderFlags, parseRenderFlags } from './render-flags.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './exit-codes.js';
 
 export interface RenderContext {
   catalogue: Catalogue;

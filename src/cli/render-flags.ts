@@ -4,7 +4,7 @@ import { HOOKS, PAC_ROUTES, type PacRoute, type Position, type Site, TARGETS, ty
 import { IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
 import { type DnsServer, parseDnsServer, parseHostPort, parseLabel, parseName, parseNftTable, parseSources } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './exit-codes.js';
 
 export interface RenderFlags {
   target?: string;

@@ -1,7 +1,7 @@
 // `check`: the planned flows, tried from this network. The command wires the plan to
 // the checker; the checker does the network work, the summary the reasoning.
 import type { Catalogue } from '../core/catalogue.js';
-import type { HttpProxy } from '../core/check/proxy.js';
+import type { HttpProxy } from '../core/proxy-url.js';
 import type { CheckOutput } from '../core/check/output.js';
 import { summarise } from '../core/check/summary.js';
 import { type Flow, plan } from '../core/planner.js';

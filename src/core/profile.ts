@@ -6,7 +6,7 @@
 // $EMAINT_PROXY_PASSWORD or is asked for again.
 import { z } from 'zod';
 import type { Catalogue } from './catalogue.js';
-import { parseProxyUrl } from './check/proxy.js';
+import { parseProxyUrl } from './proxy-url.js';
 import { InputError } from './errors.js';
 import { TARGETS, type TargetId } from './render/target.js';
 import { IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';

@@ -4,7 +4,7 @@
 import type { Catalogue } from '../core/catalogue.js';
 import type { CheckOutput } from '../core/check/output.js';
 import type { ProgressEvent } from '../core/check/progress.js';
-import type { HttpProxy } from '../core/check/proxy.js';
+import type { HttpProxy } from '../core/proxy-url.js';
 import type { SiteAnswers } from '../core/profile.js';
 import type { RenderOutput, TargetId } from '../core/render/target.js';
 import type { DnsServer } from '../core/site.js';

@@ -1,6 +1,6 @@
 // Colours for the app's tones, or none at all: NO_COLOR (no-color.org) turns every colour
 // off. Markers that carry meaning ([x], ›, ✗) never depend on colour.
-import type { Tone } from './state/lines.js';
+import type { Tone } from './text-layout.js';
 
 export interface Theme {
   /** The colour of a tone, or undefined for the terminal's own. */

@@ -4,7 +4,7 @@
 // single flow. Failures become results, never exceptions.
 import pLimit from 'p-limit';
 import type { Phase } from '../../core/check/progress.js';
-import type { HttpProxy } from '../../core/check/proxy.js';
+import type { HttpProxy } from '../../core/proxy-url.js';
 import type { CheckResult, CheckStatus, DnsFinding, TlsFinding } from '../../core/check/result.js';
 import type { Flow } from '../../core/planner.js';
 import { parseIp } from '../../core/site.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { PacRoute } from '../../core/check/proxy.js';
+import type { PacRoute } from '../../core/proxy-url.js';
 
 /** What one PAC evaluation may use: QuickJS's own limit, and the cap on its memory. */
 export const MEMORY_LIMIT = 64 * 1024 * 1024;

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import ipaddr from 'ipaddr.js';
 import { createPacResolver } from 'pac-resolver';
 import { QuickJS } from 'quickjs-wasi';
-import { parsePacResult } from '../../core/check/proxy.js';
+import { parsePacResult } from '../../core/proxy-url.js';
 import { oneLine } from '../../core/text.js';
 import { type FromWorker, LOOKUPS_PER_EVALUATION, MEMORY_LIMIT, type Stop, type ToWorker, type Verdict, type WorkerSetup } from './pac-engine.js';
 

@@ -3,7 +3,7 @@
 // worker threads that are killed when they overrun (see pac-pool.ts), with the engine's
 // memory capped (see pac-engine.ts). Its DNS functions ask the site's resolver, like
 // everything else in the check.
-import type { PacRoute } from '../../core/check/proxy.js';
+import type { PacRoute } from '../../core/proxy-url.js';
 import { InputError } from '../../core/errors.js';
 import type { Resolver } from './lookup.js';
 import { memo } from './memo.js';

@@ -3,7 +3,7 @@
 // Proxy-Authorization header, never into a result, message or file.
 import type net from 'node:net';
 import type { Attempt, ProxyProblem } from '../../core/check/result.js';
-import type { HttpProxy } from '../../core/check/proxy.js';
+import type { HttpProxy } from '../../core/proxy-url.js';
 import { attemptsText, connectAny } from './connect.js';
 import { elapsed } from './elapsed.js';
 import { authSchemes, headerValues, readHead } from './http-head.js';

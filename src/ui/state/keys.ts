@@ -1,7 +1,7 @@
 // Keys to actions, per step: pure, so the whole keyboard map is tested without a
 // terminal. The hook (use-wizard-keys.ts) only feeds ink's key events through this.
 import type { Move } from './cursor.js';
-import { checkLines, doneWindowRows, resultWindowRows, scrollPositions, writtenLines } from './lines.js';
+import { checkLines, doneWindowRows, resultWindowRows, scrollPositions, writtenLines } from '../text-layout.js';
 import { focusedField, isChoice } from './site.js';
 import type { TextAction } from './text-field.js';
 import type { WizardAction, WizardState } from './wizard.js';

@@ -2,7 +2,7 @@
 // same parsers the flags use (ipaddr.js underneath), so the app accepts exactly what
 // the command line accepts. Pure.
 import type { Catalogue } from '../../core/catalogue.js';
-import { type HttpProxy, parseProxyUrl } from '../../core/check/proxy.js';
+import { type HttpProxy, parseProxyUrl } from '../../core/proxy-url.js';
 import { InputError } from '../../core/errors.js';
 import type { Plan } from '../../core/planner.js';
 import { dnsServerText, proxyWithoutPassword } from '../../core/profile.js';

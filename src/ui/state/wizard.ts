@@ -10,7 +10,7 @@ import { type CheckAction, type CheckStep, checkReducer, checkStep } from './che
 import { type Move, moveCursor } from './cursor.js';
 import { type KeyPress, type Size, keyAction } from './keys.js';
 import { type DoneAction, type DoneStep, type Written, doneReducer, doneStep } from './done.js';
-import { type RulesAction, type RulesStep, rulesReducer, rulesStep } from './rules.js';
+import { type RulesAction, type RulesStep, rulesReducer, rulesStep } from './target-choice.js';
 import { FIELDS, type SiteAction, type SiteStep, type SiteValues, checkSite, siteReducer, siteStep } from './site.js';
 
 export type StepId = 'agents' | 'site' | 'plan' | 'check' | 'rules' | 'done';

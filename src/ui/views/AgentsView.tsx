@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { AGENTS_HINT, type AgentsStep, isChosen } from '../state/agents.js';
 import { windowAround } from '../state/cursor.js';
-import { clip } from '../state/lines.js';
+import { clip } from '../text-layout.js';
 import { Painted } from './Painted.js';
 import { ErrorLine, Paragraph } from './Paragraph.js';
 

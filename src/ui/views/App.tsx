@@ -7,7 +7,7 @@ import { useRulesWrite } from '../hooks/use-rules-write.js';
 import { useWizardKeys } from '../hooks/use-wizard-keys.js';
 import type { AppServices } from '../services.js';
 import type { Size } from '../state/keys.js';
-import { bodyRows } from '../state/lines.js';
+import { bodyRows } from '../text-layout.js';
 import { checkSite } from '../state/site.js';
 import { type WizardState, wizardReducer } from '../state/wizard.js';
 import { AgentsView } from './AgentsView.js';

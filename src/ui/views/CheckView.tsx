@@ -4,7 +4,7 @@ import { dnsServerText } from '../../core/profile.js';
 import type { DnsServer } from '../../core/site.js';
 import type { CheckStep } from '../state/check-step.js';
 import { windowAround } from '../state/cursor.js';
-import { type Line, checkLines, clip, resultWindowRows } from '../state/lines.js';
+import { type Line, checkLines, clip, resultWindowRows } from '../text-layout.js';
 import type { SiteValues } from '../state/site.js';
 import { Painted } from './Painted.js';
 import { ScrollLines } from './ScrollLines.js';

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { escapeUnsafe } from '../../core/text.js';
 import type { DoneStep } from '../state/done.js';
-import { clip, doneWindowRows, writtenLines } from '../state/lines.js';
+import { clip, doneWindowRows, writtenLines } from '../text-layout.js';
 import { Painted } from './Painted.js';
 import { ScrollLines } from './ScrollLines.js';
 import { TextInput } from './TextInput.js';

@@ -1,6 +1,6 @@
 // One line in a tone: the only place tones turn into colours.
 import { Text } from 'ink';
-import type { Tone } from '../state/lines.js';
+import type { Tone } from '../text-layout.js';
 import { useTheme } from './theme-context.js';
 
 export function Painted({ tone, children }: { tone: Tone | 'accent'; children: string }) {

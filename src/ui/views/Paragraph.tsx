@@ -1,7 +1,7 @@
 // A paragraph wrapped to the width in a box of fixed height (so the screen does not jump
 // as the text under it changes), and the one-line error under a step.
 import { Box, Text } from 'ink';
-import { type Tone, wrapLines } from '../state/lines.js';
+import { type Tone, wrapLines } from '../text-layout.js';
 import { Painted } from './Painted.js';
 
 export function Paragraph({ text, width, rows, tone = 'plain' }: { text: string; width: number; rows: number; tone?: Tone }) {

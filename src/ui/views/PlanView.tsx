@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { Flow, Plan } from '../../core/planner.js';
 import type { Mode } from '../../core/rules.js';
 import { windowAround } from '../state/cursor.js';
-import { clip, wrapLines } from '../state/lines.js';
+import { clip, wrapLines } from '../text-layout.js';
 import { Painted } from './Painted.js';
 
 /** Rows besides the table: title, column heads, blank, detail (5). */

@@ -2,8 +2,8 @@ import { Box, Text } from 'ink';
 import { targets as renderTargets } from '../../core/render/index.js';
 import { TARGETS } from '../../core/render/target.js';
 import { escapeUnsafe } from '../../core/text.js';
-import { clip, wrapLines } from '../state/lines.js';
-import type { RulesStep } from '../state/rules.js';
+import { clip, wrapLines } from '../text-layout.js';
+import type { RulesStep } from '../state/target-choice.js';
 import { Painted } from './Painted.js';
 import { TextInput } from './TextInput.js';
 

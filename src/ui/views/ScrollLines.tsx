@@ -1,6 +1,6 @@
 // A window of pre-wrapped lines (see state/lines.ts), starting at `top`.
 import { Box } from 'ink';
-import type { Line } from '../state/lines.js';
+import type { Line } from '../text-layout.js';
 import { Painted } from './Painted.js';
 
 export function ScrollLines({ lines, top, height }: { lines: readonly Line[]; top: number; height: number }) {

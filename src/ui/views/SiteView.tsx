@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { dnsServerText } from '../../core/profile.js';
 import type { DnsServer } from '../../core/site.js';
-import { wrapLines } from '../state/lines.js';
+import { wrapLines } from '../text-layout.js';
 import { CHOICES, FIELDS, type FieldId, type SiteCheck, type SiteStep, isChoice } from '../state/site.js';
 import { Painted } from './Painted.js';
 import { ErrorLine, Paragraph } from './Paragraph.js';

@@ -1,8 +1,8 @@
 // Proxy settings for the check: the --proxy URL and the answers of a PAC file. Pure.
 // A password is kept out of every text this module makes: errors quote the URL with
 // the password masked.
-import { hasUnsafe, quoteValue } from '../text.js';
-import { type HostPort, SiteOptionError, parseHostPort } from '../site.js';
+import { hasUnsafe, quoteValue } from './text.js';
+import { type HostPort, SiteOptionError, parseHostPort } from './site.js';
 
 export interface HttpProxy {
   host: string;

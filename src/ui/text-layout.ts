@@ -1,11 +1,11 @@
 // The app's long texts (the check's verdict, the files written) as lines of a given
 // width, so the view only paints a window of them and the keys know how far to scroll.
-import { type CheckOutput, inspectionAdvice, verdictText } from '../../core/check/output.js';
-import type { Cause } from '../../core/check/summary.js';
-import { STATUSES } from '../../core/check/result.js';
-import { wrap } from '../../core/table.js';
-import { escapeUnsafe } from '../../core/text.js';
-import type { Written } from './done.js';
+import { type CheckOutput, inspectionAdvice, verdictText } from '../core/check/output.js';
+import type { Cause } from '../core/check/summary.js';
+import { STATUSES } from '../core/check/result.js';
+import { wrap } from '../core/table.js';
+import { escapeUnsafe } from '../core/text.js';
+import type { Written } from './state/done.js';
 
 export type Tone = 'plain' | 'title' | 'ok' | 'bad' | 'warn' | 'muted';
 
