@@ -20,7 +20,7 @@ import { guardTraffic } from './helpers/traffic-guard.js';
 import { tempDirs } from './helpers/tmp.js';
 
 const VALID_AGENTS = 'cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup';
-const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, out';
+const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, settings, out';
 const VALID_TARGETS = 'pfsense, iptables, nftables, panos, pac';
 const PROXY_HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 const DNS_HINT = 'expected an IP address with an optional port (e.g. 10.0.0.53, 10.0.0.53:5353, [2001:db8::53]:53)';
@@ -137,6 +137,7 @@ const FULL = {
   mode: 'wildcard',
   iotPort: '8883',
   targets: ['pac', 'pfsense', 'pac', 'nftables'],
+  settings: { nftables: { hook: 'FORWARD', position: 'before:7', 'nft-table': 'ip  site' }, pfsense: { interface: 'opt2' }, pac: { 'pac-route': 'DIRECT' } },
   out: 'rules/site 2',
 };
 
@@ -157,6 +158,8 @@ describe('profile document: normalised, and written back the same', () => {
       mode: 'wildcard',
       iotPort: '8883',
       targets: ['pac', 'pfsense', 'nftables'],
+      // Each target's settings through its own declarations, kept in their canonical text.
+      settings: { nftables: { hook: 'forward', position: 'before:7', 'nft-table': 'ip site' }, pfsense: { interface: 'opt2' }, pac: { 'pac-route': 'direct' } },
       out: 'rules/site 2',
     });
     // The agent order is the catalogue's, not the file's.
@@ -183,6 +186,7 @@ describe('profile document: normalised, and written back the same', () => {
       'mode',
       'iotPort',
       'targets',
+      'settings',
       'out',
     ]);
     expect(text).toMatch(/^\{\n {2}"format": "emaint-egress-profile",\n {2}"version": 1,\n/);
@@ -202,6 +206,7 @@ describe('profile document: normalised, and written back the same', () => {
       mode: 'exact',
       iotPort: 'both',
       targets: [],
+      settings: {},
       out: null,
     });
     const back = JSON.parse(profileJson(a)) as Record<string, unknown>;
@@ -252,6 +257,26 @@ describe('bad profile documents: one line naming the field and the valid values'
       '"options": --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation',
     ],
     ['an unknown field', doc({ colour: 'red' }), `unknown field "colour"; valid fields: ${VALID_FIELDS}`],
+    [
+      'settings for an unknown target',
+      doc({ settings: { fortigate: { x: '1' } } }),
+      `"settings": 'fortigate' is not valid; valid: pfsense, iptables, nftables, panos, pac`,
+    ],
+    [
+      'a setting the target does not have',
+      doc({ settings: { pac: { hook: 'forward' } } }),
+      '"settings.pac.hook": pac has no such setting; valid: proxy, pac-route',
+    ],
+    [
+      'a pfSense interface description',
+      doc({ settings: { pfsense: { interface: 'LAN' } } }),
+      `"settings.pfsense.interface": 'LAN' is not valid; expected pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)`,
+    ],
+    [
+      'a bad position',
+      doc({ settings: { iptables: { position: 'before:x' } } }),
+      `"settings.iptables.position": 'before:x' is not valid; valid: top, bottom, before:<an iptables rule number (iptables -L --line-numbers)>`,
+    ],
     ['two unknown fields', doc({ colour: 'red', password: 'x' }), `unknown fields "colour", "password"; valid fields: ${VALID_FIELDS}`],
     ['another format', doc({ format: 'canon-profile' }), '"format" is not "emaint-egress-profile": not an emaint-egress site profile'],
     ['no format', { version: 1, agents: ['cca'] }, '"format" is not "emaint-egress-profile": not an emaint-egress site profile'],
@@ -574,6 +599,40 @@ describe('plan --profile', () => {
 });
 
 // ---------------------------------------------------------------- render --profile
+
+describe("render --profile: a target's own settings", () => {
+  it("the profile's settings for the chosen target are its flags (flags given still win), byte for byte", async () => {
+    const file = profileFile(
+      doc({ agents: ['rdms'], sources: ['10.1.2.0/24'], settings: { iptables: { hook: 'output', position: 'before:3' }, pfsense: { interface: 'opt2' } } }),
+    );
+    const [a, b, c] = [tmp(), tmp(), tmp()];
+    const viaProfile = await runCli(['render', '--profile', file, '--target', 'iptables', '--out', a]);
+    const viaFlags = await runCli([
+      'render',
+      '--agents',
+      'rdms',
+      '--source',
+      '10.1.2.0/24',
+      '--target',
+      'iptables',
+      '--hook',
+      'output',
+      '--position',
+      'before:3',
+      '--out',
+      b,
+    ]);
+    expect(viaProfile.code, viaProfile.stderr).toBe(0);
+    expect(viaFlags.code, viaFlags.stderr).toBe(0);
+    for (const f of readdirSync(b)) expect(readFileSync(join(a, f), 'utf8'), f).toBe(readFileSync(join(b, f), 'utf8'));
+    expect(readFileSync(join(a, 'emaint-egress.rules'), 'utf8')).toContain('-I OUTPUT 3 -s 10.1.2.0/24 -j EMAINT-EGRESS');
+    const given = await runCli(['render', '--profile', file, '--target', 'iptables', '--position', 'bottom', '--out', c]);
+    expect(readFileSync(join(c, 'emaint-egress.rules'), 'utf8')).toContain('-A OUTPUT -s 10.1.2.0/24 -j EMAINT-EGRESS');
+    expect(given.code).toBe(0);
+    const pfsense = await runCli(['render', '--profile', file, '--target', 'pfsense']);
+    expect(pfsense.stdout).toContain('<interface>opt2</interface>');
+  });
+});
 
 describe('render --profile', () => {
   it.each(['pfsense', 'panos', 'nftables'])('--target %s: byte-identical to the same answers given as flags', async (target) => {

@@ -174,7 +174,12 @@ describe('render: bad input is one line on stderr, exit 2, nothing on stdout', (
       ['--agents', 'cca', '--target', 'pfsense', '--position', 'top', '--out', '/nonexistent-never'],
       /--position applies to --target iptables or nftables or panos, not pfsense$/,
     ],
-    [['--agents', 'cca', '--target', 'pac'], /--target pac needs --proxy host:port/],
+    [['--agents', 'cca', '--target', 'pac'], /--proxy is needed for pac: the proxy the PAC file names: http:\/\/host:port \(or host:port\)$/],
+    // One proxy syntax: http://host:port as in check, or host:port; never credentials in a PAC file.
+    [
+      ['--agents', 'cca', '--target', 'pac', '--proxy', 'http://u:pw@p.example:3128'],
+      /--proxy: a PAC file names a proxy without credentials; give http:\/\/host:port$/,
+    ],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'proxy.example.test'], /--proxy: 'proxy\.example\.test' has no port/],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'proxy:99999'], /--proxy: 'proxy:99999' has a bad port; valid: 1 to 65535$/],
     [['--agents', 'cca', '--target', 'pac', '--proxy', 'p:80', '--pac-route', 'sideways'], /--pac-route: 'sideways' is not valid; valid: proxy, direct$/],

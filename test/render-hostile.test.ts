@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { targetOptions } from '../src/cli/render-flags.js';
+import { targets } from '../src/core/render/index.js';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
 import { Netns, requireSystem } from './helpers/system.js';
@@ -31,17 +33,13 @@ const HOSTILE = [
   ']] [ any ] ]]>',
 ];
 
-// Options that take free text, and the targets they belong to.
+// Options that take free text, and the targets they belong to: the shared ones, then every
+// target's own options from their declarations (a new option is tried here with no edit).
 const OPTIONS: { flag: string; targets: readonly TargetId[] }[] = [
   { flag: '--site', targets: TARGETS },
   { flag: '--source', targets: TARGETS },
-  { flag: '--interface', targets: ['pfsense'] },
-  { flag: '--hook', targets: ['iptables', 'nftables'] },
-  { flag: '--nft-table', targets: ['nftables'] },
-  { flag: '--from-zone', targets: ['panos'] },
-  { flag: '--to-zone', targets: ['panos'] },
-  { flag: '--proxy', targets: ['pac'] },
-  { flag: '--dns-server', targets: ['iptables', 'nftables'] },
+  ...targetOptions().map((o) => ({ flag: `--${o.name}`, targets: o.targets })),
+  { flag: '--dns-server', targets: TARGETS.filter((t) => targets[t].usesAddresses) },
 ];
 
 const tools = requireSystem('hostile-input tests (real-tool validation)', ['ip', 'iptables-restore', 'ipset', 'nft', 'pactester'], { netns: true });

@@ -8,6 +8,9 @@ import type { Catalogue } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
 import { makePlan } from '../commands/plan.js';
 import type { SiteAnswers } from '../core/profile.js';
+import { parseProxyUrl } from '../core/proxy-url.js';
+import { targets } from '../core/render/index.js';
+import { siteFor } from '../core/render/options.js';
 import type { DnsServer } from '../core/site.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { writeProfile } from '../io/profile-file.js';
@@ -16,9 +19,7 @@ import type { AppServices } from '../ui/services.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { PASSWORD_ENV, TIMEOUT_MS } from './check-flags.js';
 import { planText } from './output/plan-text.js';
-import { renderFlagsWithProfile } from './profile-flags.js';
 import { renderWith } from './render-command.js';
-import { parseRenderFlags } from './render-flags.js';
 import { EXIT_CANCELLED, EXIT_OK, UsageError } from './exit-codes.js';
 
 export interface AppContext {
@@ -105,18 +106,12 @@ export function appServices(
       if (target === 'pac' && answers.proxy === null) {
         throw new InputError('the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back), or drop pac');
       }
-      // The same path as `render --profile FILE --target T`, so the files are the same too;
-      // the target-specific settings keep their defaults.
-      const parsed = parseRenderFlags(renderFlagsWithProfile({ target }, answers));
-      return renderWith(ctx, {
-        agents: answers.agents,
-        options: answers.options,
-        target,
-        mode: parsed.mode,
-        iotPort: parsed.iotPort,
-        site: parsed.site,
-        resolve: null,
-      });
+      // The answers as they are, through the target's own declarations (no flag strings):
+      // the same Site `render --profile FILE --target T` builds, so the same files.
+      const given: Record<string, string> = { ...(answers.settings[target] ?? {}) };
+      if (target === 'pac' && answers.proxy !== null && given['proxy'] === undefined) given['proxy'] = `http://${parseProxyUrl(answers.proxy, 'Proxy').text}`;
+      const site = siteFor(targets[target], { sources: answers.sources, label: answers.site }, given, (o) => o.label);
+      return renderWith(ctx, { agents: answers.agents, options: answers.options, target, mode: answers.mode, iotPort: answers.iotPort, site, resolve: null });
     },
     existing: (dir, names) => names.map((n) => join(dir, n)).filter((p) => existsSync(p)),
     writeFiles(dir, files) {

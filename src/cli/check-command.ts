@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { STATUSES } from '../core/check/result.js';
+import { schemeAssumed } from '../core/proxy-url.js';
+import { redactSecrets } from '../core/text.js';
 import { readPacFile } from '../io/pac-file.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { addAgentFlags } from './agent-list.js';
@@ -50,6 +52,8 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
     .action(async (opts: CheckFlags & Record<string, unknown>) => {
       const { agents, options, profile } = agentFlags(opts);
       const flags = parseCheckFlags(checkFlagsWithProfile(opts, profile), ctx.env);
+      if (opts.proxy !== undefined && schemeAssumed(opts.proxy))
+        ctx.stderr(`note: --proxy ${redactSecrets(opts.proxy)} read as http://${redactSecrets(opts.proxy)}\n`);
       if (opts.proxy !== undefined && passwordInUrl(opts.proxy)) {
         ctx.stderr(
           "warning: a password given in --proxy is visible to every user of this machine (ps) and in the shell's history; " +

@@ -1,6 +1,6 @@
 // Turns the check command's flags into a validated CheckRequest (bar the agents).
 // Every problem is one line naming the valid values, exit code 2.
-import { type HttpProxy, parseProxyUrl } from '../core/proxy-url.js';
+import { type HttpProxy, parseProxyUrl, withScheme } from '../core/proxy-url.js';
 import { type DnsServer, parseDnsServer } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
 import { UsageError } from './exit-codes.js';
@@ -54,7 +54,7 @@ function nonEmpty(text: string, option: string, what: string): string {
 /** Whether a --proxy URL carries a password itself (and so shows it in `ps`). */
 export function passwordInUrl(text: string): boolean {
   try {
-    return new URL(text).password !== '';
+    return new URL(withScheme(text)).password !== '';
   } catch {
     return false;
   }

@@ -4,7 +4,8 @@ import type { SiteAnswers } from '../core/profile.js';
 import { dnsServerText } from '../core/profile.js';
 import { parseProxyUrl } from '../core/proxy-url.js';
 import type { CheckFlags } from './check-flags.js';
-import type { RenderFlags } from './render-flags.js';
+import type { TargetId } from '../core/render/target.js';
+import { type RenderFlags, optionKey } from './render-flags.js';
 
 export const PROFILE_HELP = 'take the answers of a site profile saved by the app (flags given here win)';
 
@@ -34,6 +35,9 @@ export function renderFlagsWithProfile(flags: RenderFlags, profile: SiteAnswers 
   const target = flags.target ?? fromProfile.target;
   // The profile's proxy and resolver apply where the target uses them, never as an error.
   if (target?.toLowerCase() === 'pac' && profile.proxy !== null) fromProfile.proxy = parseProxyUrl(profile.proxy, '"proxy"').text;
+  // The target's own settings from the profile, as the flags would give them.
+  const settings = target === undefined ? undefined : profile.settings[target.toLowerCase() as TargetId];
+  for (const [name, value] of Object.entries(settings ?? {})) fromProfile[optionKey(name)] = value;
   if (flags.resolve && profile.dnsServer) fromProfile.dnsServer = dnsServerText(profile.dnsServer);
   return over(fromProfile, flags);
 }

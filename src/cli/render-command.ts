@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { type RenderRequest, renderTarget } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { targets } from '../core/render/index.js';
+import type { TargetOption } from '../core/render/options.js';
 import { type RenderOutput, TARGETS } from '../core/render/target.js';
 import { loadTemplates } from '../io/templates.js';
 import { systemResolver } from '../io/resolv-conf.js';
@@ -10,7 +11,7 @@ import { writeFilesAtomically } from '../io/write-files.js';
 import { resolveHosts } from '../net/resolve-hosts.js';
 import { addAgentFlags } from './agent-list.js';
 import { renderFlagsWithProfile } from './profile-flags.js';
-import { type RenderFlags, parseRenderFlags } from './render-flags.js';
+import { type RenderFlags, parseRenderFlags, targetOptions } from './render-flags.js';
 import { UsageError } from './exit-codes.js';
 
 export interface RenderContext {
@@ -44,19 +45,12 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
     .option('--source <cidrs>', 'devices / agent hosts the rules apply to, IPv4 or IPv6, comma-separated (default: any)')
     .option('--mode <mode>', 'exact host names (least privilege) or the vendor wildcard domains: exact, wildcard (default: exact)')
     .option('--iot-port <port>', 'port(s) for the AWS IoT endpoint the document lists as "443 or 8883": 443, 8883, both (default: both)')
-    .option('--site <name>', 'site name for comments and descriptions, e.g. "ACME Utrecht"')
-    .option('--interface <name>', 'pfsense: interface of the pass rules (default: lan)')
-    .option('--hook <chain>', 'iptables/nftables: add the jump from this existing chain: output, forward (default: no jump)')
-    .option(
-      '--position <where>',
-      'iptables/nftables: where the --hook jump goes; panos: where the rules go: top, bottom, before:<rule number|handle|rule name> (default: top)',
-    )
-    .option('--nft-table <table>', 'nftables: the site table to add to, "[inet|ip|ip6] name" (default: "inet filter")')
-    .option('--from-zone <zone>', 'panos: source zone of the security rules (default: any)')
-    .option('--to-zone <zone>', 'panos: destination zone of the security rules (default: any)')
-    .option('--proxy <host:port>', 'pac: the proxy the PAC file routes through')
-    .option('--pac-route <route>', 'pac: how eMaintenance hosts go, everything else the other way: proxy, direct (default: proxy)')
-    .option('--resolve', 'iptables/nftables: resolve the hosts now and fill the sets with their addresses')
+    .option('--site <name>', 'site name for comments and descriptions, e.g. "ACME Utrecht"');
+  // Each target's own options, from its declarations.
+  for (const o of targetOptions()) cmd.option(`--${o.name} <${o.declared[0]?.arg ?? 'value'}>`, optionHelp(o));
+  const addresses = TARGETS.filter((t) => targets[t].usesAddresses).join('/');
+  cmd
+    .option('--resolve', `${addresses}: resolve the hosts now and fill the sets with their addresses`)
     .option('--dns-server <ip[:port]>', 'with --resolve: the resolver to ask (default: first nameserver in /etc/resolv.conf)')
     .addHelpText(
       'after',
@@ -105,4 +99,13 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
       ctx.stdout(`${lines.join('\n')}\n`);
     });
   return cmd;
+}
+
+/** `pfsense: ... (default: lan)`, or per target where the targets word it differently. */
+function optionHelp(o: ReturnType<typeof targetOptions>[number]): string {
+  const fallback = (d: TargetOption) => (d.fallback === null ? '' : ` (default: ${d.fallback})`);
+  const [first] = o.declared;
+  if (first && o.declared.every((d) => d.help === first.help && d.fallback === first.fallback))
+    return `${o.targets.join('/')}: ${first.help}${fallback(first)}`;
+  return o.declared.map((d, i) => `${o.targets[i]}: ${d.help}${fallback(d)}`).join('; ');
 }

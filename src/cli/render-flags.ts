@@ -1,11 +1,15 @@
 // Turns the render command's flags into a validated RenderRequest. Every problem is a
-// UsageError or SiteOptionError: one line, naming the valid values, exit code 2.
-import { HOOKS, PAC_ROUTES, type PacRoute, type Position, type Site, TARGETS, type TargetId } from '../core/render/target.js';
-import { IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
-import { type DnsServer, parseDnsServer, parseHostPort, parseLabel, parseName, parseNftTable, parseSources } from '../core/site.js';
+// UsageError or SiteOptionError: one line, naming the valid values, exit code 2. The
+// target-specific flags are the targets' own option declarations (core/render/options.ts).
+import { targets } from '../core/render/index.js';
+import { type TargetOption, siteFor } from '../core/render/options.js';
+import { type Site, TARGETS, type TargetId } from '../core/render/target.js';
+import { DEFAULT_IOT_PORT, DEFAULT_MODE, IOT_PORTS, type IotPort, MODES, type Mode } from '../core/rules.js';
+import { type DnsServer, parseDnsServer, parseLabel, parseSources } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
 import { UsageError } from './exit-codes.js';
 
+/** The flags every target shares; a target's own options come in as `optionKey(name)`. */
 export interface RenderFlags {
   target?: string;
   out?: string;
@@ -14,31 +18,38 @@ export interface RenderFlags {
   mode?: string;
   iotPort?: string;
   site?: string;
-  interface?: string;
-  hook?: string;
-  position?: string;
-  nftTable?: string;
-  fromZone?: string;
-  toZone?: string;
-  proxy?: string;
-  pacRoute?: string;
   resolve?: boolean;
   dnsServer?: string;
+  [option: string]: string | boolean | undefined;
 }
 
-/** Which target each target-specific flag belongs to. */
-const ONLY_FOR: Partial<Record<keyof RenderFlags, { flag: string; targets: TargetId[] }>> = {
-  interface: { flag: '--interface', targets: ['pfsense'] },
-  hook: { flag: '--hook', targets: ['iptables', 'nftables'] },
-  position: { flag: '--position', targets: ['iptables', 'nftables', 'panos'] },
-  nftTable: { flag: '--nft-table', targets: ['nftables'] },
-  fromZone: { flag: '--from-zone', targets: ['panos'] },
-  toZone: { flag: '--to-zone', targets: ['panos'] },
-  pacRoute: { flag: '--pac-route', targets: ['pac'] },
-  proxy: { flag: '--proxy', targets: ['pac'] },
-  resolve: { flag: '--resolve', targets: ['iptables', 'nftables'] },
-  dnsServer: { flag: '--dns-server', targets: ['iptables', 'nftables'] },
-};
+/** Commander's key for `--nft-table`: nftTable. */
+export function optionKey(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A target option as the command line words it. */
+export const flagOf = (o: Pick<TargetOption, 'name'>): string => `--${o.name}`;
+
+/** Every target option once (by name), with the targets that declare it, in TARGETS order. */
+export function targetOptions(): { name: string; targets: TargetId[]; declared: TargetOption[] }[] {
+  const byName = new Map<string, { name: string; targets: TargetId[]; declared: TargetOption[] }>();
+  for (const t of TARGETS) {
+    for (const o of targets[t].options) {
+      const entry = byName.get(o.name) ?? { name: o.name, targets: [], declared: [] };
+      entry.targets.push(t);
+      entry.declared.push(o);
+      byName.set(o.name, entry);
+    }
+  }
+  return [...byName.values()];
+}
+
+/** Flags that only address-based targets (iptables, nftables) take. */
+const ADDRESS_FLAGS = [
+  ['resolve', '--resolve'],
+  ['dnsServer', '--dns-server'],
+] as const;
 
 function choice<T extends string>(value: string | undefined, option: string, valid: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -59,53 +70,28 @@ export interface ParsedRender {
 export function parseRenderFlags(flags: RenderFlags): ParsedRender {
   if (flags.target === undefined) throw new UsageError(`missing --target <target>; valid: ${TARGETS.join(', ')}`);
   const target = choice(flags.target, '--target', TARGETS, 'pfsense');
-  for (const [key, rule] of Object.entries(ONLY_FOR)) {
-    if (flags[key as keyof RenderFlags] !== undefined && !rule.targets.includes(target)) {
-      throw new UsageError(`${rule.flag} applies to --target ${rule.targets.join(' or ')}, not ${target}`);
-    }
+  const given: Record<string, string> = {};
+  for (const o of targetOptions()) {
+    const value = flags[optionKey(o.name)];
+    if (value === undefined) continue;
+    if (!o.targets.includes(target)) throw new UsageError(`--${o.name} applies to --target ${o.targets.join(' or ')}, not ${target}`);
+    given[o.name] = String(value);
+  }
+  const addresses = TARGETS.filter((t) => targets[t].usesAddresses);
+  for (const [key, flag] of ADDRESS_FLAGS) {
+    if (flags[key] !== undefined && !targets[target].usesAddresses)
+      throw new UsageError(`${flag} applies to --target ${addresses.join(' or ')}, not ${target}`);
   }
   if (flags.dnsServer !== undefined && !flags.resolve) throw new UsageError('--dns-server is used by --resolve; add --resolve or drop --dns-server');
-  const site: Site = {
+  const base = {
     sources: flags.source === undefined ? [] : parseSources(flags.source),
     label: flags.site === undefined ? null : parseLabel(flags.site),
-    // pfSense's filter code drops a rule whose interface is not an internal name ("LAN" is
-    // a description): accept only lan, wan and optN, as config.xml spells them.
-    interface: parseName(
-      flags.interface ?? 'lan',
-      '--interface',
-      /^(lan|wan|opt[1-9][0-9]{0,3})$/,
-      "pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)",
-    ),
-    hook: flags.hook === undefined ? null : choice(flags.hook, '--hook', HOOKS, 'forward'),
-    position: parsePosition(flags.position, target),
-    nftTable: parseNftTable(flags.nftTable ?? 'inet filter'),
-    proxy: flags.proxy === undefined ? null : parseHostPort(flags.proxy, '--proxy'),
-    pacRoute: choice<PacRoute>(flags.pacRoute, '--pac-route', PAC_ROUTES, 'proxy'),
-    fromZone: parseName(flags.fromZone ?? 'any', '--from-zone', /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/, 'a PAN-OS zone name (letters, digits, . _ -) or any'),
-    toZone: parseName(flags.toZone ?? 'any', '--to-zone', /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/, 'a PAN-OS zone name (letters, digits, . _ -) or any'),
   };
   return {
     target,
-    mode: choice(flags.mode, '--mode', MODES, 'exact'),
-    iotPort: choice(flags.iotPort, '--iot-port', IOT_PORTS, 'both'),
-    site,
+    mode: choice(flags.mode, '--mode', MODES, DEFAULT_MODE),
+    iotPort: choice(flags.iotPort, '--iot-port', IOT_PORTS, DEFAULT_IOT_PORT),
+    site: siteFor(targets[target], base, given, flagOf),
     resolve: !flags.resolve ? null : flags.dnsServer === undefined ? 'system' : parseDnsServer(flags.dnsServer),
   };
-}
-
-/** What `before:` names on each platform that takes a position. */
-const ANCHORS: Partial<Record<TargetId, { pattern: RegExp; what: string }>> = {
-  iptables: { pattern: /^[1-9]\d{0,5}$/, what: 'an iptables rule number (iptables -L --line-numbers)' },
-  nftables: { pattern: /^[1-9]\d{0,9}$/, what: 'an nftables rule handle (nft -a list chain)' },
-  panos: { pattern: /^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$/, what: 'the name of an existing PAN-OS security rule' },
-};
-
-/** `--position top|bottom|before:<anchor>`; top by default. */
-function parsePosition(value: string | undefined, target: TargetId): Position {
-  if (value === undefined || value.toLowerCase() === 'top') return { at: 'top' };
-  if (value.toLowerCase() === 'bottom') return { at: 'bottom' };
-  const anchor = ANCHORS[target];
-  const m = /^before:(.+)$/i.exec(value);
-  if (anchor && m?.[1] !== undefined && anchor.pattern.test(m[1])) return { at: 'before', anchor: m[1] };
-  throw new UsageError(`--position: ${quoteValue(value)} is not valid; valid: top, bottom, before:<${anchor?.what ?? 'anchor'}>`);
 }

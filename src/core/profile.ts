@@ -8,8 +8,10 @@ import { z } from 'zod';
 import type { Catalogue } from './catalogue.js';
 import { parseProxyUrl } from './proxy-url.js';
 import { InputError } from './errors.js';
+import { targets } from './render/index.js';
+import type { TargetSettings } from './render/options.js';
 import { TARGETS, type TargetId } from './render/target.js';
-import { IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';
+import { DEFAULT_IOT_PORT, DEFAULT_MODE, IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';
 import { type DnsServer, type Source, parseDnsServer, parseLabel, parseSources } from './site.js';
 import { PlanError, plan } from './planner.js';
 import { escapeUnsafe, hasUnsafe, quoteValue } from './text.js';
@@ -38,6 +40,8 @@ export interface SiteAnswers {
   iotPort: IotPort;
   /** Render targets the app writes. */
   targets: TargetId[];
+  /** Each target's own settings (options.ts), as text by option name; what is missing keeps its default. */
+  settings: TargetSettings;
   /** Folder the app writes the rules to. */
   out: string | null;
 }
@@ -55,6 +59,7 @@ const ProfileSchema = z.strictObject({
   mode: Text.optional(),
   iotPort: Text.optional(),
   targets: z.array(Text).max(20).optional(),
+  settings: z.record(Text, z.record(Text, Text)).optional(),
   out: Text.optional(),
 });
 const FIELDS = Object.keys(ProfileSchema.shape);
@@ -81,9 +86,10 @@ function validated(p: z.infer<typeof ProfileSchema>, catalogue: Catalogue): Site
     sources: p.sources === undefined || p.sources.length === 0 ? [] : parseSources(p.sources.join(','), field('sources')),
     proxy: p.proxy === undefined ? null : profileProxy(p.proxy, field('proxy')),
     dnsServer: p.dnsServer === undefined ? null : parseDnsServer(p.dnsServer, field('dnsServer')),
-    mode: choice(p.mode, 'mode', MODES, 'exact'),
-    iotPort: choice(p.iotPort, 'iotPort', IOT_PORTS, 'both'),
+    mode: choice(p.mode, 'mode', MODES, DEFAULT_MODE),
+    iotPort: choice(p.iotPort, 'iotPort', IOT_PORTS, DEFAULT_IOT_PORT),
     targets: [...new Set((p.targets ?? []).map((t) => choice(t, 'targets', TARGETS, 'pfsense')))],
+    settings: settingsOf(p.settings ?? {}),
     out: p.out === undefined ? null : outFolder(p.out, field('out')),
   };
 }
@@ -100,8 +106,32 @@ export function profileJson(a: SiteAnswers): string {
   doc['mode'] = a.mode;
   doc['iotPort'] = a.iotPort;
   doc['targets'] = a.targets;
+  const settings = Object.entries(a.settings).filter(([, s]) => s !== undefined && Object.keys(s).length > 0);
+  if (settings.length > 0) doc['settings'] = Object.fromEntries(settings);
   if (a.out !== null) doc['out'] = a.out;
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * "settings": { "<target>": { "<option>": "<value>" } }, checked against each target's own
+ * declarations (the same parsers as the flags); kept in each option's canonical text.
+ */
+function settingsOf(doc: Record<string, Record<string, string>>): TargetSettings {
+  const out: TargetSettings = {};
+  for (const [t, given] of Object.entries(doc)) {
+    const id = choice(t, 'settings', TARGETS, 'pfsense');
+    const target = targets[id];
+    const canonical: Record<string, string> = {};
+    for (const [name, text] of Object.entries(given)) {
+      const o = target.options.find((x) => x.name === name);
+      const where = `"settings.${id}.${name}"`;
+      if (!o) throw new ProfileError(`${where}: ${id} has no such setting; valid: ${target.options.map((x) => x.name).join(', ') || 'none'}`);
+      const shown = o.show(o.parse(text, where) as never);
+      if (shown !== null) canonical[name] = shown;
+    }
+    out[id] = canonical;
+  }
+  return out;
 }
 
 /** `ip` when the port is 53, else `ip:port` (`[ip6]:port`). */

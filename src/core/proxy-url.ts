@@ -15,9 +15,21 @@ export interface HttpProxy {
 
 const HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 
-/** Parses `--proxy http://[user:pass@]host:port`. `envPassword` fills a URL with a user and no password. */
-export function parseProxyUrl(text: string, option = '--proxy', envPassword?: string): HttpProxy {
-  const shown = quoteValue(maskPassword(text));
+/** One proxy syntax everywhere: `http://[user@]host:port`; a bare `[user@]host:port` is
+ *  taken as http:// (the callers say so: see `schemeAssumed`). */
+export function withScheme(text: string): string {
+  return schemeAssumed(text) ? `http://${text}` : text;
+}
+
+/** Whether `text` has no scheme of its own, so that http:// is assumed. */
+export function schemeAssumed(text: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+}
+
+/** Parses `--proxy http://[user:pass@]host:port` (or host:port). `envPassword` fills a URL with a user and no password. */
+export function parseProxyUrl(given: string, option = '--proxy', envPassword?: string): HttpProxy {
+  const text = withScheme(given);
+  const shown = quoteValue(maskPassword(given));
   let url: URL;
   try {
     url = new URL(text);

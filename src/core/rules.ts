@@ -9,6 +9,9 @@ export const MODES = ['exact', 'wildcard'] as const;
 export type Mode = (typeof MODES)[number];
 export const IOT_PORTS = ['443', '8883', 'both'] as const;
 export type IotPort = (typeof IOT_PORTS)[number];
+/** The defaults, once: least privilege, and both of the IoT endpoint's ports. */
+export const DEFAULT_MODE: Mode = 'exact';
+export const DEFAULT_IOT_PORT: IotPort = 'both';
 
 /** One allowed (name, tcp port) pair. */
 export interface Rule {

@@ -19,6 +19,7 @@ import {
 import { noteLines } from './lines.js';
 import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
+import { hookOption, iptablesPosition } from './options.js';
 
 const CHAIN = 'EMAINT-EGRESS';
 const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
@@ -30,6 +31,7 @@ export const iptables: Target = {
   title: 'iptables-restore rules + ipset sets + dnsmasq snippet',
   usesAddresses: true,
   takesWildcards: true,
+  options: [hookOption, iptablesPosition],
   render(input, templates) {
     const { rules, site, resolution } = input;
     const engine = createEngine('iptables', templates, {

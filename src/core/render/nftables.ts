@@ -18,6 +18,7 @@ import {
 import { chunks, noteLines } from './lines.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
+import { hookOption, nftTableOption, nftablesPosition } from './options.js';
 
 const SET_NAME = 'emaint_v[46]_\\d{2}_[a-z0-9_]{1,40}';
 const SET = new RegExp(`^${SET_NAME}$`);
@@ -34,6 +35,7 @@ export const nftables: Target = {
   title: 'nft -f file (sets + chain emaint_egress) + dnsmasq nftset snippet',
   usesAddresses: true,
   takesWildcards: true,
+  options: [hookOption, nftablesPosition, nftTableOption],
   render(input, templates) {
     const { rules, site, resolution } = input;
     const table = `${site.nftTable.family} ${site.nftTable.name}`;

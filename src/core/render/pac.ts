@@ -4,12 +4,14 @@ import { createEngine } from './engine.js';
 import { jsComment, jsString } from './escape.js';
 import { why } from './words.js';
 import { BASENAME, type Target, headerLines } from './target.js';
+import { pacRouteOption, proxyOption } from './options.js';
 
 export const pac: Target = {
   id: 'pac',
   title: 'proxy auto-config file (.pac)',
   usesAddresses: false,
   takesWildcards: true,
+  options: [proxyOption, pacRouteOption],
   render(input, templates) {
     const { rules, site } = input;
     if (site.proxy === null) throw new SiteOptionError('--target pac needs --proxy host:port (the proxy the PAC file names)');

@@ -11,6 +11,7 @@ import { dnsName, portEscaper } from './netfilter.js';
 import { chunks } from './lines.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { why } from './words.js';
+import { fromZoneOption, panosPosition, toZoneOption } from './options.js';
 
 /** PAN-OS object names: at most 63 characters; letters, digits, -, _ and . (no spaces,
  *  so no quoting), starting with a letter or digit. */
@@ -41,6 +42,7 @@ export const panos: Target = {
   title: 'PAN-OS CLI set commands',
   usesAddresses: false,
   takesWildcards: true,
+  options: [fromZoneOption, toZoneOption, panosPosition],
   render(input, templates) {
     const { rules, site } = input;
     const engine = createEngine('panos', templates, {

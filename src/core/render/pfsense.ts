@@ -6,6 +6,7 @@ import { createEngine } from './engine.js';
 import { identifier, xmlComment, xmlText } from './escape.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows } from './words.js';
+import { interfaceOption } from './options.js';
 
 /** pfSense alias names: letters, digits and _, at most 31 characters. */
 const PFSENSE_ALIAS = /^[A-Za-z0-9_]{1,31}$/;
@@ -15,6 +16,7 @@ export const pfsense: Target = {
   title: 'pfSense config.xml fragment (aliases + pass rules)',
   usesAddresses: false,
   takesWildcards: false,
+  options: [interfaceOption],
   render(input, templates) {
     const { site } = input;
     // pfSense aliases reject "*": wildcard mode falls back to the exact hosts.

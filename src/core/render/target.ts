@@ -4,6 +4,7 @@ import type { RuleSet } from '../rules.js';
 import type { Family, HostPort, NftFamily, Source } from '../site.js';
 import type { TemplateSet } from './engine.js';
 import { listLines } from './lines.js';
+import type { TargetOption } from './options.js';
 
 export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'pac'] as const;
 export type TargetId = (typeof TARGETS)[number];
@@ -108,6 +109,8 @@ export interface Target {
   usesAddresses: boolean;
   /** Whether it can express wildcard domains (pfSense cannot: it uses the exact hosts). */
   takesWildcards: boolean;
+  /** Its own settings (options.ts): flags, profiles and the app are derived from them. */
+  options: readonly TargetOption[];
   render(input: RenderInput, templates: TemplateSet): RenderOutput;
 }
 

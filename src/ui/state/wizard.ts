@@ -5,6 +5,8 @@ import type { Catalogue } from '../../core/catalogue.js';
 import { InputError } from '../../core/errors.js';
 import { type Plan, plan } from '../../core/planner.js';
 import type { SiteAnswers } from '../../core/profile.js';
+import type { TargetSettings } from '../../core/render/options.js';
+import { DEFAULT_IOT_PORT, DEFAULT_MODE } from '../../core/rules.js';
 import { type AgentsAction, type AgentsStep, agentsReducer, agentsStep } from './agents.js';
 import { type CheckAction, type CheckStep, checkReducer, checkStep } from './check-step.js';
 import { type Move, moveCursor } from './cursor.js';
@@ -39,6 +41,8 @@ export interface WizardState {
   values: SiteValues | null;
   check: CheckStep;
   rules: RulesStep;
+  /** Each target's own settings (from a profile): kept, used for the files and saved back. */
+  settings: TargetSettings;
   done: DoneStep;
 }
 
@@ -79,14 +83,15 @@ export function initialWizard({ catalogue, answers, loadedProfile, envPassword }
       sources: a.sources ?? [],
       proxy: a.proxy ?? null,
       dnsServer: a.dnsServer ?? null,
-      mode: a.mode ?? 'exact',
-      iotPort: a.iotPort ?? 'both',
+      mode: a.mode ?? DEFAULT_MODE,
+      iotPort: a.iotPort ?? DEFAULT_IOT_PORT,
     }),
     plan: null,
     planCursor: 0,
     values: null,
     check: checkStep,
     rules: rulesStep(a.targets ?? [], a.out ?? null),
+    settings: a.settings ?? {},
     done: doneStep(null, loadedProfile),
   };
 }
@@ -195,6 +200,7 @@ export function answersOf(state: WizardState): SiteAnswers | null {
     mode: v.mode,
     iotPort: v.iotPort,
     targets: state.rules.targets,
+    settings: state.settings,
     out: state.rules.out.value.trim() === '' ? null : state.rules.out.value.trim(),
   };
 }

@@ -1,0 +1,215 @@
+// Each target's own settings, declared once. The CLI's flags and --help, the profile's
+// "settings" section, the app's settings, the defaults and the hostile-input test are all
+// derived from these declarations: a new target declares its options here and nowhere else.
+// Messages name the setting as the caller words it (`label`): a flag, a profile field or
+// the app's field name; the core never assumes which.
+import { quoteValue } from '../text.js';
+import { parseProxyUrl } from '../proxy-url.js';
+import { type HostPort, NFT_FAMILIES, type NftFamily, SiteOptionError, parseHostPort, parseName, parseNftTable } from '../site.js';
+import { HOOKS, type Hook, PAC_ROUTES, type PacRoute, type Position, type Site, type TargetId } from './target.js';
+
+/** The Site fields a target option sets. */
+export type OptionField = 'interface' | 'hook' | 'position' | 'nftTable' | 'fromZone' | 'toZone' | 'proxy' | 'pacRoute';
+
+export interface TargetOption<F extends OptionField = OptionField> {
+  /** kebab-case: the flag (--name), the profile key and the app's field id. */
+  name: string;
+  field: F;
+  /** The app's name for it. */
+  label: string;
+  /** What the value is, for usage lines: `--name <arg>`. */
+  arg: string;
+  /** One line: what it sets; no flag names. */
+  help: string;
+  /** The value when not given, as text; null: no value (e.g. no jump). */
+  fallback: string | null;
+  /** The valid values, where it is a choice. */
+  choices?: readonly string[];
+  /** The target cannot do without it (the PAC file's proxy). */
+  required?: boolean;
+  /** Parses the text form; errors start with `label`. */
+  parse(text: string, label: string): Site[F];
+  /** The text form of a value (what a profile keeps, what the app shows). */
+  show(value: Site[F]): string | null;
+}
+
+/** Per target, the text of each setting given (by option name): profiles and the app keep these. */
+export type TargetSettings = Partial<Record<TargetId, Readonly<Record<string, string>>>>;
+
+function choice<T extends string>(text: string, label: string, valid: readonly T[]): T {
+  const v = text.trim().toLowerCase();
+  if (!(valid as readonly string[]).includes(v)) throw new SiteOptionError(`${label}: ${quoteValue(text)} is not valid; valid: ${valid.join(', ')}`);
+  return v as T;
+}
+
+const ZONE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/;
+
+export const interfaceOption: TargetOption<'interface'> = {
+  name: 'interface',
+  field: 'interface',
+  label: 'pfSense interface',
+  arg: 'name',
+  help: "pfSense's internal name of the pass rules' interface: lan, wan or optN (not its description)",
+  fallback: 'lan',
+  // pfSense's filter code drops a rule whose interface is not an internal name.
+  parse: (text, label) =>
+    parseName(
+      text,
+      label,
+      /^(lan|wan|opt[1-9][0-9]{0,3})$/,
+      "pfSense's internal interface name: lan, wan or optN (Interfaces > Assignments; not the description)",
+    ),
+  show: (v) => v,
+};
+
+export const hookOption: TargetOption<'hook'> = {
+  name: 'hook',
+  field: 'hook',
+  label: 'Jump from chain',
+  arg: 'chain',
+  help: 'add the jump into the rules from this existing chain: output, forward (default: no jump)',
+  fallback: null,
+  choices: HOOKS,
+  parse: (text, label): Hook => choice(text, label, HOOKS),
+  show: (v) => v,
+};
+
+/** `before:` anchors in each platform's own terms. */
+function positionOption(what: string, anchor: RegExp, anchorHelp: string): TargetOption<'position'> {
+  return {
+    name: 'position',
+    field: 'position',
+    label: 'Position',
+    arg: 'where',
+    help: `where ${what} in the site's rules: top, bottom, before:<${anchorHelp}>`,
+    fallback: 'top',
+    parse(text, label): Position {
+      const v = text.trim();
+      if (v.toLowerCase() === 'top') return { at: 'top' };
+      if (v.toLowerCase() === 'bottom') return { at: 'bottom' };
+      const m = /^before:(.+)$/i.exec(v);
+      if (m?.[1] !== undefined && anchor.test(m[1])) return { at: 'before', anchor: m[1] };
+      throw new SiteOptionError(`${label}: ${quoteValue(text)} is not valid; valid: top, bottom, before:<${anchorHelp}>`);
+    },
+    show: (v) => (v.at === 'before' ? `before:${v.anchor}` : v.at),
+  };
+}
+
+export const iptablesPosition = positionOption('the jump goes', /^[1-9]\d{0,5}$/, 'an iptables rule number (iptables -L --line-numbers)');
+export const nftablesPosition = positionOption('the jump goes', /^[1-9]\d{0,9}$/, 'an nftables rule handle (nft -a list chain)');
+export const panosPosition = positionOption('the rules go', /^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$/, 'the name of an existing PAN-OS security rule');
+
+export const nftTableOption: TargetOption<'nftTable'> = {
+  name: 'nft-table',
+  field: 'nftTable',
+  label: 'nftables table',
+  arg: 'table',
+  help: `the site table to add to, "[${NFT_FAMILIES.join('|')}] name"`,
+  fallback: 'inet filter',
+  parse: (text, label): { family: NftFamily; name: string } => parseNftTable(text, label),
+  show: (v) => `${v.family} ${v.name}`,
+};
+
+function zoneOption(name: 'from-zone' | 'to-zone', field: 'fromZone' | 'toZone', side: string): TargetOption<'fromZone' | 'toZone'> {
+  return {
+    name,
+    field,
+    label: `${side} zone`,
+    arg: 'zone',
+    help: `${side.toLowerCase()} zone of the security rules`,
+    fallback: 'any',
+    parse: (text, label) => parseName(text, label, ZONE, 'a PAN-OS zone name (letters, digits, . _ -) or any'),
+    show: (v) => v,
+  };
+}
+
+export const fromZoneOption = zoneOption('from-zone', 'fromZone', 'Source');
+export const toZoneOption = zoneOption('to-zone', 'toZone', 'Destination');
+
+/**
+ * The proxy a PAC file names: `http://host:port` as everywhere else, or `host:port`. A PAC
+ * file cannot carry credentials, so a user or password is refused rather than dropped.
+ */
+export function parsePacProxy(text: string, label: string): HostPort {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim())) {
+    const p = parseProxyUrl(text.trim(), label);
+    if (p.auth !== null) throw new SiteOptionError(`${label}: a PAC file names a proxy without credentials; give http://host:port`);
+    return { host: p.host, port: p.port, text: p.text };
+  }
+  return parseHostPort(text.trim(), label);
+}
+
+export const proxyOption: TargetOption<'proxy'> = {
+  name: 'proxy',
+  field: 'proxy',
+  label: 'Proxy',
+  arg: 'url',
+  help: 'the proxy the PAC file names: http://host:port (or host:port)',
+  fallback: null,
+  required: true,
+  parse: (text, label) => parsePacProxy(text, label),
+  show: (v) => (v === null ? null : `http://${v.text}`),
+};
+
+export const pacRouteOption: TargetOption<'pacRoute'> = {
+  name: 'pac-route',
+  field: 'pacRoute',
+  label: 'PAC route',
+  arg: 'route',
+  help: `how the eMaintenance hosts go, everything else the other way: ${PAC_ROUTES.join(', ')}`,
+  fallback: 'proxy',
+  choices: PAC_ROUTES,
+  parse: (text, label): PacRoute => choice(text, label, PAC_ROUTES),
+  show: (v) => v,
+};
+
+/** What every target's Site holds before its own options are applied. */
+export interface SiteBase {
+  sources: Site['sources'];
+  label: string | null;
+}
+
+/** Every option of every target: their fallbacks are the one place the defaults live. */
+const ALL: readonly TargetOption[] = [
+  interfaceOption,
+  hookOption,
+  iptablesPosition,
+  nftTableOption,
+  fromZoneOption,
+  toZoneOption,
+  proxyOption,
+  pacRouteOption,
+] as readonly TargetOption[];
+
+/** A Site with every option at its fallback. */
+export function defaultSite(base: SiteBase): Site {
+  const site: Record<string, unknown> = { ...base };
+  for (const o of ALL) site[o.field] = o.fallback === null ? null : o.parse(o.fallback, o.name);
+  return site as unknown as Site;
+}
+
+/**
+ * The Site for one target: the defaults, then each of the target's options given in
+ * `given` (text by option name). `labelOf` words an option for error messages (a flag,
+ * a profile field, the app's label). An option the target does not declare is refused.
+ */
+export function siteFor(
+  target: { id: TargetId; options: readonly TargetOption[] },
+  base: SiteBase,
+  given: Readonly<Record<string, string>>,
+  labelOf: (o: Pick<TargetOption, 'name' | 'label'>) => string,
+): Site {
+  const site: Record<string, unknown> = { ...defaultSite(base) };
+  for (const o of target.options) {
+    const text = given[o.name] ?? o.fallback;
+    if (text !== null) site[o.field] = o.parse(text, labelOf(o));
+    else if (o.required) throw new SiteOptionError(`${labelOf(o)} is needed for ${target.id}: ${o.help}`);
+  }
+  for (const name of Object.keys(given)) {
+    if (!target.options.some((o) => o.name === name)) {
+      const label = labelOf({ name, label: name });
+      throw new SiteOptionError(`${label} does not apply to ${target.id}; its settings: ${target.options.map((o) => o.name).join(', ') || 'none'}`);
+    }
+  }
+  return site as unknown as Site;
+}
