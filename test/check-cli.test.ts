@@ -110,9 +110,9 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
     expect(r.stderr).not.toContain(SECRET);
   });
 
-  it('a proxy URL without a scheme does not show the password', async () => {
-    const r = await cli('check', '--agents', 'cca', '--proxy', `u:${SECRET}@host:1`);
-    expectUsageError(r, /--proxy: 'u:\*\*\*\*@host:1' uses 'u'; only http:\/\/ proxies are supported/);
+  it('a proxy URL without a scheme is taken as http:// (said once), and its password is not shown', async () => {
+    const r = await cli('check', '--agents', 'cca', '--proxy', `u:${SECRET}@host:99999`);
+    expectUsageError(r, /--proxy: 'u:\*\*\*\*@host:99999' is not a URL/);
     expect(r.stderr).not.toContain(SECRET);
   });
 

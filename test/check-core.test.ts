@@ -88,7 +88,7 @@ describe('parseProxyUrl', () => {
     `http://u:${SECRET}@p.example`,
     `http://u:${SECRET}@p.example:8080/x`,
     `https://u:${SECRET}@p.example:8080`,
-    `u:${SECRET}@p.example:8080`,
+    `u:${SECRET}@p.example:99999`,
     `http://u:${SECRET}@p.example:99999`,
     `http://u:${SECRET}@p.example:8080?q@x`,
     `http://u%3Ax:${SECRET}@p.example:8080`,

@@ -37,13 +37,21 @@ describe('a proxy password is never printed', () => {
     ['a misspelled flag that carries the URL', ['check', '--agents', 'rdms', `--proxyy=http://bob:${SECRET}@proxy.example:8080`]],
     ['the URL as a stray argument', ['check', '--agents', 'rdms', '--timeout', '--proxy', `http://bob:${SECRET}@proxy.example:8080`]],
     ['a URL where render wants host:port', ['render', '--agents', 'rdms', '--target', 'pac', '--proxy', `http://bob:${SECRET}@proxy.example:8080`]],
-    ['user:password@ without a scheme', ['check', '--agents', 'rdms', '--proxy', `bob:${SECRET}@proxy.example:8080`]],
+    ['user:password@ without a scheme', ['check', '--agents', 'rdms', '--proxy', `bob:${SECRET}@proxy.example:80x`]],
     ['a password with a space and a slash', ['check', '--agents', 'rdms', '--proxy', `http://bob:${SECRET} x/y@proxy.example:80x`]],
     ['an unknown agent after the URL', ['check', '--agents', 'nope', '--proxy', `http://bob:${SECRET}@proxy.example:8080`]],
   ])('%s', (_, argv) => {
     const r = bin(...argv);
     refusedQuietly(r);
-    expect(r.stderr).toMatch(/bob:\*\*\*\*@|--agents/);
+    expect(r.stderr).toMatch(/bob:\*\*\*\*@|--agents|without credentials/);
+  });
+
+  it('a proxy given as user:password@host:port (taken as http://) is noted and warned about without the password', () => {
+    const r = bin('check', '--agents', 'rdms', '--proxy', `bob:${SECRET}@127.0.0.1:1`, '--dns-server', '127.0.0.1:1', '--timeout', '300');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('note: --proxy bob:****@127.0.0.1:1 read as http://bob:****@127.0.0.1:1');
+    expect(r.stderr).toContain('visible to every user of this machine (ps)');
+    expect(`${r.stdout}${r.stderr}`).not.toContain(SECRET);
   });
 
   it('in a profile: a proxy with a password, plain or %3A-encoded, is refused without echoing it', () => {
