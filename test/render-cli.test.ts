@@ -155,7 +155,7 @@ describe('render: bad input is one line on stderr, exit 2, nothing on stdout', (
     ],
     [
       ['--agents', 'cca', '--target', 'nftables', '--nft-table', 'ip filter', '--source', '2001:db8::/64', '--out', '/nonexistent-never'],
-      /--nft-table ip filter: an ip table cannot hold the IPv6 sources \(2001:db8::\/64\); use an inet table, or leave them out of --source$/,
+      /--nft-table ip filter: an ip table cannot hold the IPv6 sources \(2001:db8::\/64\); use an inet table, or leave them out$/,
     ],
     // IPv4 and IPv6 sources with an ip table: the IPv6 ones would be lost without a word.
     [

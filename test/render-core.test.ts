@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FieldError } from '../src/core/errors.js';
 import { renderTarget } from '../src/commands/render.js';
 import { assertSafeTemplate, createEngine } from '../src/core/render/engine.js';
 import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
@@ -70,10 +71,20 @@ describe('rule set', () => {
     // Other hosts keep their ports.
     expect(only443.rules.length).toBe(p.flows.length - 1);
   });
-  it('--iot-port 8883 is refused when a chosen agent reaches the IoT host on 443 only', () => {
-    expect(() => buildRules(catalogue, p, { mode: 'exact', iotPort: '8883' })).toThrow(
-      `--iot-port 8883: cdca-v2-cca, meap-cca reach ${IOT} on port 443 only (Canon's document gives no other port for them); valid here: 443, both`,
+  it('an IoT port of 8883 is refused when a chosen agent reaches the IoT host on 443 only: a field error the caller words', () => {
+    let err: unknown;
+    try {
+      buildRules(catalogue, p, { mode: 'exact', iotPort: '8883' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FieldError);
+    expect((err as FieldError).field).toBe('iotPort');
+    expect((err as FieldError).reason).toBe(
+      `8883: cdca-v2-cca, meap-cca reach ${IOT} on port 443 only (Canon's document gives no other port for them); valid here: 443, both`,
     );
+    // The core names no flag: the CLI adds --iot-port, the app "IoT port".
+    expect((err as FieldError).message).not.toContain('--');
   });
   it('wildcard mode: wildcards where they cover, the uncovered host by name, with warnings', () => {
     const r = buildRules(catalogue, p, { mode: 'wildcard', iotPort: 'both' });

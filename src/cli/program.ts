@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
 import { type Catalogue, CatalogueError } from '../core/catalogue.js';
-import { InputError } from '../core/errors.js';
+import { FieldError, InputError } from '../core/errors.js';
 import { escapeUnsafe, oneLine, quoteValue, redactSecrets } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
@@ -14,6 +14,7 @@ import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
+import { flagOfField } from './render-flags.js';
 import { EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE, UsageError } from './exit-codes.js';
 
 export const PROGRAM = 'emaint-egress';
@@ -169,6 +170,10 @@ function report(err: unknown, cmd: Command | undefined, agentsValid: string, io:
     // --help and --version end parsing through the same path, with exit code 0.
     if (err.exitCode === 0) return EXIT_OK;
     io.stderr(`${where}: ${cmd ? commanderMessage(err, cmd, agentsValid) : err.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof FieldError) {
+    io.stderr(`${where}: ${flagOfField(err.field)} ${err.reason}\n`);
     return EXIT_USAGE;
   }
   if (err instanceof InputError) {

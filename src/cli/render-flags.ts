@@ -31,6 +31,12 @@ export function optionKey(name: string): string {
 /** A target option as the command line words it. */
 export const flagOf = (o: Pick<TargetOption, 'name'>): string => `--${o.name}`;
 
+/** The flag of a field a core error names (FieldError): the site's fields, or a target option. */
+const FIELD_FLAGS: Readonly<Record<string, string>> = { sources: '--source', iotPort: '--iot-port', dnsServer: '--dns-server', mode: '--mode', site: '--site' };
+export function flagOfField(field: string): string {
+  return FIELD_FLAGS[field] ?? `--${field}`;
+}
+
 /** Every target option once (by name), with the targets that declare it, in TARGETS order. */
 export function targetOptions(): { name: string; targets: TargetId[]; declared: TargetOption[] }[] {
   const byName = new Map<string, { name: string; targets: TargetId[]; declared: TargetOption[] }>();

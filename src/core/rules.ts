@@ -3,7 +3,7 @@
 // hosts by the vendor's wildcard domains where one covers them. Pure.
 import type { Catalogue } from './catalogue.js';
 import type { Flow, Plan } from './planner.js';
-import { SiteOptionError } from './site.js';
+import { FieldError } from './errors.js';
 
 export const MODES = ['exact', 'wildcard'] as const;
 export type Mode = (typeof MODES)[number];
@@ -153,8 +153,9 @@ function applyIotPort(flows: readonly Flow[], alternatives: ReadonlySet<string>,
   const [lost] = losers(chosen);
   if (lost) {
     const valid = IOT_PORTS.filter((p) => p === 'both' || losers(Number(p)).length === 0);
-    throw new SiteOptionError(
-      `--iot-port ${iotPort}: ${lost.agents.join(', ')} ${lost.agents.length > 1 ? 'reach' : 'reaches'} ${lost.host} on port ${lost.ports.join(', ')} only ` +
+    throw new FieldError(
+      'iotPort',
+      `${iotPort}: ${lost.agents.join(', ')} ${lost.agents.length > 1 ? 'reach' : 'reaches'} ${lost.host} on port ${lost.ports.join(', ')} only ` +
         `(Canon's document gives no other port for ${lost.agents.length > 1 ? 'them' : 'it'}); valid here: ${valid.join(', ')}`,
     );
   }

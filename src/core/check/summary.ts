@@ -95,7 +95,7 @@ function causeOf(r: CheckResult): [string, Fix] {
         case 'no-answer': {
           const port = r.dns?.port ?? null;
           const where = port === null ? 'allow this machine to reach its resolver' : `allow udp/${port} and tcp/${port} to it`;
-          return [`the resolver ${resolver} did not answer`, () => `check the resolver address (--dns-server) and ${where}`];
+          return [`the resolver ${resolver} did not answer`, () => `check the resolver address and ${where}`];
         }
         case 'server-error':
           return [
@@ -150,7 +150,7 @@ function causeOf(r: CheckResult): [string, Fix] {
       return [
         `this machine ran out of ${localResource(r.localProblem)} (${r.localProblem ?? 'error'}): ` +
           'these flows could not be tried, which says nothing about the site',
-        () => `free that resource on this machine (open files: raise ulimit -n) or check fewer flows at once (--concurrency), then run the check again`,
+        () => `free that resource on this machine (open files: raise ulimit -n) or check fewer flows at once, then run the check again`,
       ];
     case 'ok':
       return ['', () => ''];

@@ -104,7 +104,7 @@ export const iptables: Target = {
     });
     const warnings =
       site.hook === null && site.sources.length > 0
-        ? [`--source is used by the jump into ${CHAIN}; without --hook, add the jump yourself (see the comment in the .rules file)`]
+        ? [`the sources are matched by the jump into ${CHAIN}; with no chain to jump from, add the jump yourself (see the comment in the .rules file)`]
         : [];
     return { files, warnings };
   },

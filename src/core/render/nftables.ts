@@ -1,6 +1,7 @@
 // nftables: an `nft -f` file that adds named sets and chain emaint_egress to the site's
 // own table, plus the dnsmasq nftset= snippet that keeps the sets filled.
-import { type Family, NFT_NAME, SiteOptionError } from '../site.js';
+import { FieldError } from '../errors.js';
+import { type Family, NFT_NAME } from '../site.js';
 import { createEngine } from './engine.js';
 import { hashComment, identifier, nftComment } from './escape.js';
 import {
@@ -60,22 +61,27 @@ export const nftables: Target = {
     // A source the table cannot hold would be dropped without a word: refuse instead.
     const lost = site.sources.filter((s) => !tableFamilies.includes(s.family));
     if (lost.length > 0) {
-      throw new SiteOptionError(
-        `--nft-table ${table}: an ${site.nftTable.family} table cannot hold the IPv${lost[0]?.family} sources (${lost
-          .map((s) => s.cidr)
-          .slice(0, 3)
-          .join(', ')}${lost.length > 3 ? ', ...' : ''}); use an inet table, or leave them out of --source`,
+      const shown = `${lost
+        .map((s) => s.cidr)
+        .slice(0, 3)
+        .join(', ')}${lost.length > 3 ? ', ...' : ''}`;
+      throw new FieldError(
+        'nft-table',
+        `${table}: an ${site.nftTable.family} table cannot hold the IPv${lost[0]?.family} sources (${shown}); use an inet table, or leave them out`,
       );
     }
     const all = families(site.sources, resolution);
     const present = all.filter((f) => tableFamilies.includes(f));
     if (present.length === 0) {
-      throw new SiteOptionError(`--nft-table ${table}: an ${site.nftTable.family} table cannot hold the address family of --source; use an inet table`);
+      throw new FieldError(
+        'nft-table',
+        `${table}: an ${site.nftTable.family} table cannot hold IPv4, which the rules need without IPv6 sources; use an inet table`,
+      );
     }
     const warnings = all.some((f) => !present.includes(f))
       ? [
-          `--nft-table ${table}: an ${site.nftTable.family} table filters no IPv${all.find((f) => !present.includes(f))} traffic; ` +
-            'the addresses of that family found by --resolve are not used',
+          `the nftables table ${table} filters no IPv${all.find((f) => !present.includes(f))} traffic: ` +
+            'the addresses of that family found by the lookup are not used',
         ]
       : [];
     const names = rules.destinations.map((d) => d.name);

@@ -1,5 +1,5 @@
 // PAC: FindProxyForURL that sends the eMaintenance hosts one way and the rest the other.
-import { SiteOptionError } from '../site.js';
+import { FieldError } from '../errors.js';
 import { createEngine } from './engine.js';
 import { jsComment, jsString } from './escape.js';
 import { why } from './words.js';
@@ -14,7 +14,7 @@ export const pac: Target = {
   options: [proxyOption, pacRouteOption],
   render(input, templates) {
     const { rules, site } = input;
-    if (site.proxy === null) throw new SiteOptionError('--target pac needs --proxy host:port (the proxy the PAC file names)');
+    if (site.proxy === null) throw new FieldError('proxy', 'is needed for pac: the proxy the PAC file names');
     const proxy = `PROXY ${site.proxy.text}`;
     const [matchRoute, otherRoute] = site.pacRoute === 'proxy' ? [proxy, 'DIRECT'] : ['DIRECT', proxy];
     const engine = createEngine('pac', templates, { comment: jsComment, js: jsString });

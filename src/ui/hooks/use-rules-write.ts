@@ -5,6 +5,7 @@ import { type Dispatch, useEffect } from 'react';
 import { InputError } from '../../core/errors.js';
 import { oneLine } from '../../core/text.js';
 import type { AppServices } from '../services.js';
+import { fieldMessage } from '../state/site.js';
 import { type WizardAction, type WizardState, answersOf } from '../state/wizard.js';
 
 export function useRulesWrite(state: WizardState, dispatch: Dispatch<WizardAction>, services: AppServices): void {
@@ -42,7 +43,7 @@ export function useRulesWrite(state: WizardState, dispatch: Dispatch<WizardActio
       } catch (err) {
         if (!live) return;
         // Bad input (a target that needs a proxy, a folder in the way) is the user's to fix.
-        const message = err instanceof InputError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+        const message = err instanceof InputError ? fieldMessage(err) : `internal error: ${err instanceof Error ? err.message : String(err)}`;
         dispatch({ type: 'rules', action: { type: 'failed', message: oneLine(message, 400) } });
       }
     })();

@@ -3,7 +3,8 @@
 // the command line accepts. Pure.
 import type { Catalogue } from '../../core/catalogue.js';
 import { type HttpProxy, parseProxyUrl } from '../../core/proxy-url.js';
-import { InputError } from '../../core/errors.js';
+import { FieldError, InputError } from '../../core/errors.js';
+import { targets } from '../../core/render/index.js';
 import type { Plan } from '../../core/planner.js';
 import { dnsServerText, proxyWithoutPassword } from '../../core/profile.js';
 import { IOT_PORTS, type IotPort, MODES, type Mode, buildRules } from '../../core/rules.js';
@@ -126,7 +127,7 @@ export function checkSite(state: SiteStep, ctx: SiteContext): SiteCheck {
       return parse();
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      errors[id] = err.message;
+      errors[id] = fieldMessage(err);
       return null;
     }
   };
@@ -141,7 +142,6 @@ export function checkSite(state: SiteStep, ctx: SiteContext): SiteCheck {
   if (ctx.plan) {
     const p = ctx.plan;
     attempt('iotPort', () => buildRules(ctx.catalogue, p, { mode: state.mode, iotPort: state.iotPort }));
-    if (errors.iotPort) errors.iotPort = errors.iotPort.replace(/^--iot-port /, 'IoT port ');
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -156,4 +156,19 @@ export function checkSite(state: SiteStep, ctx: SiteContext): SiteCheck {
       iotPort: state.iotPort,
     },
   };
+}
+
+/** A core error as the app words it: a field error under the field's own label. */
+export function fieldMessage(err: InputError): string {
+  if (!(err instanceof FieldError)) return err.message;
+  const label = FIELDS.find((f) => f.id === err.field)?.label ?? targetOptionLabel(err.field) ?? err.field;
+  return `${label} ${err.reason}`;
+}
+
+function targetOptionLabel(name: string): string | undefined {
+  for (const t of Object.values(targets)) {
+    const o = t.options.find((x) => x.name === name);
+    if (o) return o.label;
+  }
+  return undefined;
 }
