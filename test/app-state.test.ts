@@ -282,7 +282,7 @@ describe('the plan in wildcard mode', () => {
       expect(rules.warnings.length).toBeGreaterThan(1);
       for (const w of rules.warnings) expect(text.split(`! ${w}`)).toHaveLength(2);
       expect(text).toContain('*.amazonaws.com opens all of AWS, every service in every region');
-      expect(text).toContain('*.amazonaws.com tcp/443 · for cca, cdca-v2-cca, meap-cca, backup');
+      expect(text).toContain('*.amazonaws.com · tcp/443 · for cca, cdca-v2-cca, meap-cca, backup');
       for (const d of rules.destinations.filter((x) => x.kind === 'wildcard')) {
         expect(text).toContain(`lets through the ${d.hosts.length} planned host${d.hosts.length === 1 ? '' : 's'} ${d.hosts.join(', ')}`);
       }
