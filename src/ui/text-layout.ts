@@ -80,7 +80,7 @@ export function wildcardLines(rules: RuleSet, width: number): Line[] {
   );
   const shown = new Set<string>();
   for (const d of wildcards) {
-    lines.push({ text: '', tone: 'plain' }, ...para(`${d.name}  tcp/${d.ports.join(', ')} · for ${d.agents.join(', ')}`, width, 'title', '', '  '));
+    lines.push({ text: '', tone: 'plain' }, ...para(`${d.name} · tcp/${d.ports.join(', ')} · for ${d.agents.join(', ')}`, width, 'title', '', '  '));
     for (const w of rules.warnings.filter((x) => x.startsWith(`${d.name} `))) {
       shown.add(w);
       lines.push(...para(`! ${w}`, width, 'warn', '  ', '    '));

@@ -27,7 +27,7 @@ function footerKeys(state: WizardState): string {
     case 'rules':
       if (state.rules.phase === 'confirm') return 'enter replace · esc keep the files as they are · ctrl-c quit';
       return state.rules.focus === 'targets'
-        ? '↑↓ space choose · a all/none · tab folder · enter write · esc back · ctrl-c quit'
+        ? '↑↓ move · space choose · a all/none · tab folder · enter write · ctrl-c quit'
         : 'type the folder · tab targets · enter write · esc back · ctrl-c quit';
     case 'done':
       if (state.done.phase === 'saved' || state.done.phase === 'quit') return 'done';
