@@ -9,7 +9,9 @@ import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { agentsReducer, agentsStep } from '../src/ui/state/agents.js';
 import { moveCursor, windowAround } from '../src/ui/state/cursor.js';
 import { type KeyPress, appKey, keyAction, splitKeys } from '../src/ui/state/keys.js';
-import { checkLines, wrapLines } from '../src/ui/text-layout.js';
+import { TARGETS } from '../src/core/render/target.js';
+import { buildRules } from '../src/core/rules.js';
+import { checkLines, flowDetailLines, flowDetailRows, flowListRows, resultWindowRows, wildcardLines, wrapLines } from '../src/ui/text-layout.js';
 import { checkSite, siteStep } from '../src/ui/state/site.js';
 import { MAX_FIELD, textField, textReducer } from '../src/ui/state/text-field.js';
 import { type WizardAction, type WizardState, answersOf, initialWizard, wizardReducer } from '../src/ui/state/wizard.js';
@@ -247,6 +249,140 @@ describe('the wizard', () => {
     const json = profileJson(answers);
     expect(json).not.toContain('pw');
     expect(parseProfile(JSON.parse(json), catalogue)).toEqual(answers);
+  });
+});
+
+describe('the plan in wildcard mode', () => {
+  it('opens on the wildcards the rules will use; tab shows the flows; exact mode has only the flows', () => {
+    const s = reduce(wizard({ agents: ['cca', 'rdms'], mode: 'wildcard' }), ENTER, ENTER);
+    expect(s.step).toBe('plan');
+    expect(s.planStep).toEqual({ cursor: 0, pane: 'wildcards', scroll: 0 });
+    // ↓ scrolls the wildcards; tab turns to the flows, where ↓ moves the cursor.
+    expect(reduce(s, DOWN).planStep).toEqual({ cursor: 0, pane: 'wildcards', scroll: 1 });
+    const flows = reduce(s, key({ tab: true }), DOWN);
+    expect(flows.planStep).toEqual({ cursor: 1, pane: 'flows', scroll: 0 });
+    expect(reduce(flows, key({ tab: true })).planStep.pane).toBe('wildcards');
+    const exact = reduce(wizard({ agents: ['cca', 'rdms'] }), ENTER, ENTER);
+    expect(exact.planStep.pane).toBe('flows');
+    expect(keyAction(exact, '', { ...NO_KEY, tab: true }, SIZE)).toBeNull();
+  });
+
+  it('lists each wildcard with its ports, the planned hosts it lets through and the rules’ own risk for it', () => {
+    const s = reduce(wizard({ agents: catalogue.agents.map((a) => a.id), mode: 'wildcard', iotPort: '443' }), ENTER, ENTER);
+    if (!s.plan) throw new Error('no plan');
+    const rules = buildRules(catalogue, s.plan, { mode: 'wildcard', iotPort: '443' });
+    for (const width of [80, 60]) {
+      const lines = wildcardLines(rules, width);
+      for (const l of lines) expect([...l.text].length, l.text).toBeLessThanOrEqual(width);
+      const text = lines
+        .map((l) => l.text)
+        .join(' ')
+        .replace(/\s+/g, ' ');
+      // The same warnings as the written files carry, each once, word for word.
+      expect(rules.warnings.length).toBeGreaterThan(1);
+      for (const w of rules.warnings) expect(text.split(`! ${w}`)).toHaveLength(2);
+      expect(text).toContain('*.amazonaws.com opens all of AWS, every service in every region');
+      expect(text).toContain('*.amazonaws.com · tcp/443 · for cca, cdca-v2-cca, meap-cca, backup');
+      for (const d of rules.destinations.filter((x) => x.kind === 'wildcard')) {
+        expect(text).toContain(`lets through the ${d.hosts.length} planned host${d.hosts.length === 1 ? '' : 's'} ${d.hosts.join(', ')}`);
+      }
+      expect(text).toContain('gdlp01.c-wss.com: no vendor wildcard covers it; allowed by its exact name');
+    }
+  });
+});
+
+describe('the rules step', () => {
+  it('a chooses every target, and again none; in the folder field it is a letter', () => {
+    let s = reduce(wizard({ agents: ['rdms'], targets: ['pac'] }), ENTER, ENTER, ENTER, text('s'));
+    expect(s.step).toBe('rules');
+    s = reduce(s, text('a'));
+    expect(s.rules.targets).toEqual([...TARGETS]);
+    expect(TARGETS).toHaveLength(5);
+    s = reduce(s, text('a'));
+    expect(s.rules.targets).toEqual([]);
+    expect(reduce(s, text('a'), DOWN, text(' ')).rules.targets).toEqual(TARGETS.filter((t) => t !== 'iptables'));
+    const folder = reduce(s, key({ tab: true }), text('a'));
+    expect(folder.rules.targets).toEqual([]);
+    expect(folder.rules.out.value).toBe('emaint-egress-rulesa');
+  });
+});
+
+describe('the verdict, one flow at a time', () => {
+  const long: CheckResult = {
+    host: 'device.c-cdsknn.net',
+    protocol: 'tcp',
+    port: 443,
+    agents: ['rdms'],
+    status: 'tls-untrusted',
+    detail: `certificate from "Evil\u001b[2J Inspection CA" not trusted (SELF_SIGNED_CERT_IN_CHAIN); ${'HEAD / answered 403 by the proxy '.repeat(3)}end-of-detail`,
+    route: 'proxy 127.0.0.1:3128',
+    addresses: ['127.0.0.1'],
+    untried: 2,
+    dns: null,
+    attempts: [{ address: '127.0.0.1', result: 'ok', ms: 4 }],
+    tls: {
+      version: 'TLSv1.3',
+      alpn: null,
+      issuer: 'Evil\u001b[2J Inspection CA',
+      subject: 'device.c-cdsknn.net',
+      expires: '2027-01-31T00:00:00.000Z',
+      error: 'SELF_SIGNED_CERT_IN_CHAIN',
+    },
+    issuer: 'Evil\u001b[2J Inspection CA',
+    timings: { dns: 1, connect: 4, tls: 9 },
+    clientCertificate: false,
+  };
+  const okFlow: CheckResult = { ...long, host: 'a02.c-cdsknn.net', status: 'ok', detail: 'TLSv1.3', route: 'direct', tls: null, issuer: null, attempts: [] };
+
+  it('tab turns from the summary to the flows, the cursor on the first failure; ↑↓ pick a flow, PgUp/PgDn scroll its detail', () => {
+    let s = reduce(wizard({ agents: ['rdms'] }), ENTER, ENTER, ENTER, ENTER);
+    s = reduce(s, { type: 'check', action: { type: 'done', runId: s.check.runId, output: output([okFlow, long, okFlow]) } });
+    expect(s.check).toMatchObject({ phase: 'done', pane: 'summary', flow: 1 });
+    // In the summary ↓ scrolls the text, never the flow cursor.
+    expect(reduce(s, DOWN).check.flow).toBe(1);
+    s = reduce(s, key({ tab: true }));
+    expect(s.check.pane).toBe('flow');
+    expect(reduce(s, DOWN).check).toMatchObject({ flow: 2, scroll: 0 });
+    expect(reduce(s, DOWN, DOWN, DOWN).check.flow).toBe(2);
+    expect(reduce(s, key({ home: true })).check.flow).toBe(0);
+    const small = { columns: 60, rows: 16 };
+    const paged = reduce(s, { type: 'key', input: '', key: { ...NO_KEY, pageDown: true }, size: small });
+    const room = flowDetailLines(output([okFlow, long, okFlow]), 1, 60).length - flowDetailRows(16, 3);
+    expect(room).toBeGreaterThan(0);
+    expect(paged.check).toMatchObject({ flow: 1, detailScroll: Math.min(10, room) });
+    // Another flow starts at the top of its detail; tab goes back to the summary.
+    expect(reduce(paged, DOWN).check.detailScroll).toBe(0);
+    expect(reduce(paged, key({ tab: true })).check.pane).toBe('summary');
+    // 80x24 and 60x16: the list, a blank line and the detail share the verdict's rows.
+    for (const rows of [24, 16]) expect(flowListRows(rows, 3) + 1 + flowDetailRows(rows, 3)).toBe(resultWindowRows(rows));
+  });
+
+  it('shows the flow in full, wrapped to the width and escaped, with the causes and warnings that name it and no others', () => {
+    const out = output([okFlow, long]);
+    for (const width of [80, 60]) {
+      const lines = flowDetailLines(out, 1, width);
+      for (const l of lines) expect([...l.text].length, l.text).toBeLessThanOrEqual(width);
+      const text = lines.map((l) => l.text).join('\n');
+      expect(text).not.toMatch(/\u001b/);
+      const folded = text.replace(/\s+/g, ' ');
+      expect(folded).toContain(`✗ tls-untrusted device.c-cdsknn.net:443 · for rdms`);
+      expect(folded).toContain(`${'HEAD / answered 403 by the proxy '.repeat(3)}end-of-detail`);
+      expect(folded).toContain('Route proxy 127.0.0.1:3128');
+      expect(folded).toContain('Addresses 127.0.0.1 (and 2 not tried)');
+      expect(folded).toContain('Attempts 127.0.0.1 ok in 4 ms');
+      expect(folded).toContain('TLS TLSv1.3 ·');
+      expect(folded).toContain('expires 2027-01-31T00:00:00.000Z');
+      for (const c of out.summary.causes) {
+        expect(c.flows).toEqual(['device.c-cdsknn.net:443']);
+        expect(folded).toContain(`fix: ${c.fix}`);
+      }
+    }
+    // The ok flow: no cause of the failing one.
+    const ok = flowDetailLines(out, 0, 80)
+      .map((l) => l.text)
+      .join(' ');
+    expect(ok).toContain('✓ ok a02.c-cdsknn.net:443');
+    expect(ok).not.toContain('fix:');
   });
 });
 

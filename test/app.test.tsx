@@ -8,14 +8,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appServices } from '../src/cli/app-command.js';
 import { run, toolVersion } from '../src/cli/program.js';
+import { plan as planFlows } from '../src/core/planner.js';
 import { dnsServerText } from '../src/core/profile.js';
+import { TARGETS } from '../src/core/render/target.js';
+import { buildRules } from '../src/core/rules.js';
 import { readProfile } from '../src/io/profile-file.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import type { AppServices } from '../src/ui/services.js';
 import type { WizardStart } from '../src/ui/state/wizard.js';
 import { type Driven, KEY, driveApp, expectFits } from './helpers/app.js';
 import { cli } from './helpers/cli.js';
-import { reply, startServer, type TestServer } from './helpers/dns-server.js';
+import { A, reply, startServer, type TestServer } from './helpers/dns-server.js';
 import { tempDirs } from './helpers/tmp.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
 
@@ -341,6 +344,115 @@ describe('nothing is replaced or half-written without the user saying so', () =>
     expect(listAll(out)).toEqual(before);
     expect(before.every((p) => !p.includes('.tmp'))).toBe(true);
     expect(existsSync(join(process.cwd(), 'emaint-site.json'))).toBe(false);
+  });
+});
+
+/** The frame with white space folded: wrapped text reads as one line. */
+const folded = (frame: string) => frame.replace(/\s+/g, ' ');
+
+describe('the plan in wildcard mode', () => {
+  it('shows the wildcard domains, the planned hosts each lets through and their risks before anything is written', async () => {
+    const out = tmp();
+    const app = start({ agents: ['cca', 'meap-http'], mode: 'wildcard', targets: ['pac'], out });
+    await app.press(KEY.enter, KEY.enter);
+    const first = await app.waitFor('(wildcard mode)');
+    expectFits(first);
+    // The worst risk on the first screen; the rest a page down.
+    expect(folded(first)).toContain('! *.amazonaws.com opens all of AWS, every service in every region');
+    let screen = first;
+    for (let pages = 0; app.frame().includes('more lines'); pages++) {
+      expect(pages).toBeLessThan(5);
+      const before = app.frame();
+      await app.press(KEY.pageDown);
+      await expect.poll(() => app.frame()).not.toBe(before);
+      expectFits(app.frame());
+      screen += app.frame();
+    }
+    const rules = buildRules(catalogue, planFlows(catalogue, { agents: ['cca', 'meap-http'], options: [] }), { mode: 'wildcard', iotPort: 'both' });
+    expect(rules.warnings).toHaveLength(3);
+    // Every warning the written rules carry, word for word: the risks of *.amazonaws.com and the others.
+    for (const w of rules.warnings) expect(folded(screen)).toContain(`! ${w}`);
+    for (const d of rules.destinations.filter((x) => x.kind === 'wildcard')) {
+      expect(screen).toContain(`${d.name} · tcp/${d.ports.join(', ')}`);
+      expect(folded(screen)).toContain(`planned host${d.hosts.length === 1 ? '' : 's'} ${d.hosts.join(', ')}`);
+    }
+    expect(readdirSync(out)).toEqual([]);
+    // tab: the flows, as in exact mode; tab again: the wildcards.
+    await app.press(KEY.tab);
+    expect(await app.waitFor(/› cognito-identity\.eu-central-1\.amazonaws\.com +tcp\/443/)).toContain('tab the wildcards');
+    await app.press(KEY.tab);
+    await app.waitFor('opens all of AWS');
+  });
+
+  it('exact mode shows the flows only', async () => {
+    const app = start({ agents: ['cca', 'meap-http'] });
+    await app.press(KEY.enter, KEY.enter);
+    await app.waitFor('(exact mode)');
+    await app.press(KEY.tab);
+    const screen = await app.waitFor(/› cognito-identity/);
+    expect(screen).not.toMatch(/opens all of AWS|wildcard|tab/);
+  });
+});
+
+describe('the check verdict, one flow at a time', () => {
+  it('tab shows the flow under the cursor in full, wrapped, with its cause and fix; ↑↓ pick another (80x24 and 60x16)', async () => {
+    // a02 is sinkholed (a detail longer than 80 columns), device answers loopback (refused), device02 does not exist.
+    dns.handle((q) => {
+      if (q.name === 'a02.c-cdsknn.net' && q.type === 'A') return reply(q, [A(q.name, '0.0.0.0')]);
+      if (q.name === 'device.c-cdsknn.net' && q.type === 'A') return reply(q, [A(q.name, '127.0.0.1')]);
+      return reply(q, [], { rcode: q.name === 'device02.c-cdsknn.net' ? 'NXDOMAIN' : 'NOERROR' });
+    });
+    const resolver = dnsServerText(dns.server);
+    const detail = `${resolver} answers a02.c-cdsknn.net with 0.0.0.0 (unspecified): no host can be reached there (a DNS filter or sinkhole)`;
+    expect(detail.length).toBeGreaterThan(80);
+    for (const size of [
+      { columns: 80, rows: 24 },
+      { columns: 60, rows: 16 },
+    ]) {
+      const app = driveApp(services, { catalogue, answers: { agents: ['rdms'] }, loadedProfile: null, envPassword: undefined }, size);
+      apps.push(app);
+      await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+      const summary = await app.waitFor('Check results');
+      expect(folded(summary)).not.toContain(detail);
+      await app.press(KEY.tab);
+      const first = await app.waitFor('Check results: flow 1 of 3');
+      expectFits(first, size);
+      expect(first).toMatch(/› ✗ dns-error +a02\.c-cdsknn\.net:443/);
+      expect(folded(first)).toContain(`✗ dns-error a02.c-cdsknn.net:443 · for rdms ${detail}`);
+      // Its cause and fix, further down the detail on a small terminal.
+      await app.press(KEY.pageDown);
+      const fix = folded(await app.waitFor('fix: allow a02.c-cdsknn.net in the DNS filter'));
+      expect(fix).toContain('answers these names with addresses no host can be reached at');
+      expect(fix).not.toContain('NXDOMAIN');
+      await app.press(KEY.down);
+      const second = await app.waitFor('Check results: flow 2 of 3');
+      expectFits(second, size);
+      expect(folded(second)).toContain('✗ refused device.c-cdsknn.net:443 · for rdms');
+      if (size.rows === 24) expect(folded(second)).toMatch(/Attempts 127\.0\.0\.1 refused in \d+ ms \(ECONNREFUSED\)/);
+      await app.press(KEY.tab);
+      await app.waitFor(/Check results\n/);
+    }
+  });
+});
+
+describe('the rules step', () => {
+  it('a chooses all five targets, and again none', async () => {
+    const app = start({ agents: ['rdms'] });
+    await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+    await app.waitFor('Rules: choose targets (0 chosen)');
+    await app.press('a');
+    const all = await app.waitFor('(5 chosen)');
+    expectFits(all);
+    expect(all).toContain('a all/none');
+    for (const t of TARGETS) expect(all).toMatch(new RegExp(`\\[x\\] ${t} `));
+    await app.press('a');
+    const none = await app.waitFor('(0 chosen)');
+    for (const t of TARGETS) expect(none).toMatch(new RegExp(`\\[ \\] ${t} `));
+  });
+
+  it('the footer names ctrl-z where it has room', async () => {
+    const app = start();
+    expect(await app.waitFor('Which agents')).toContain('ctrl-c quit · ctrl-z suspend');
   });
 });
 

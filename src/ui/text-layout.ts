@@ -2,7 +2,9 @@
 // width, so the view only paints a window of them and the keys know how far to scroll.
 import { type CheckOutput, inspectionAdvice, verdictText } from '../core/check/output.js';
 import type { Cause } from '../core/check/summary.js';
-import { STATUSES } from '../core/check/result.js';
+import { type CheckResult, STATUSES } from '../core/check/result.js';
+import { flowName } from '../core/check/summary.js';
+import type { RuleSet } from '../core/rules.js';
 import { wrap } from '../core/table.js';
 import { escapeUnsafe } from '../core/text.js';
 import type { Written } from './state/done.js';
@@ -32,11 +34,11 @@ function para(text: string, width: number, tone: Tone, indent = '', hanging = in
     .map((t) => ({ text: t, tone }));
 }
 
-function causeLines(causes: readonly Omit<Cause, 'status'>[], mark: string, tone: Tone, width: number): Line[] {
+function causeLines(causes: readonly Omit<Cause, 'status'>[], mark: string, tone: Tone, width: number, flows = true): Line[] {
   return causes.flatMap((c) => [
     ...para(`${mark} ${escapeUnsafe(c.cause)}`, width, tone, '', '  '),
     ...para(`fix: ${escapeUnsafe(c.fix)}`, width, 'plain', '  ', '       '),
-    ...para(`flows: ${c.flows.join(', ')}`, width, 'muted', '  ', '         '),
+    ...(flows ? para(`flows: ${c.flows.join(', ')}`, width, 'muted', '  ', '         ') : []),
   ]);
 }
 
@@ -62,6 +64,112 @@ export function checkLines(out: CheckOutput, width: number): Line[] {
   return lines;
 }
 
+/**
+ * The vendor wildcard domains the rules use: ports, the planned hosts each lets through and
+ * the rules' own warning for it (its risk); then the warnings that name no wildcard (hosts
+ * kept by their exact name).
+ */
+export function wildcardLines(rules: RuleSet, width: number): Line[] {
+  const wildcards = rules.destinations.filter((d) => d.kind === 'wildcard');
+  const exact = rules.destinations.length - wildcards.length;
+  const lines: Line[] = para(
+    `The rules use ${wildcards.length} vendor wildcard domain${wildcards.length === 1 ? '' : 's'}` +
+      `${exact > 0 ? ` and ${exact} exact host${exact === 1 ? '' : 's'}` : ''}:`,
+    width,
+    'plain',
+  );
+  const shown = new Set<string>();
+  for (const d of wildcards) {
+    lines.push({ text: '', tone: 'plain' }, ...para(`${d.name} · tcp/${d.ports.join(', ')} · for ${d.agents.join(', ')}`, width, 'title', '', '  '));
+    for (const w of rules.warnings.filter((x) => x.startsWith(`${d.name} `))) {
+      shown.add(w);
+      lines.push(...para(`! ${w}`, width, 'warn', '  ', '    '));
+    }
+    lines.push(
+      ...para(`lets through the ${d.hosts.length} planned host${d.hosts.length === 1 ? '' : 's'} ${d.hosts.join(', ')}`, width, 'plain', '  ', '    '),
+    );
+  }
+  const rest = rules.warnings.filter((w) => !shown.has(w));
+  if (rest.length > 0) lines.push({ text: '', tone: 'plain' }, ...rest.flatMap((w) => para(`! ${w}`, width, 'warn', '', '  ')));
+  return lines;
+}
+
+/** A labelled value, wrapped under its label. */
+function field(label: string, value: string, width: number, tone: Tone = 'plain'): Line[] {
+  return para(value, width, tone, `${label.padEnd(10)} `, ' '.repeat(11));
+}
+
+/** One flow of the verdict in full: what the one-line list cuts short, and the causes and warnings that name it. */
+export function flowDetailLines(out: CheckOutput, index: number, width: number): Line[] {
+  const r = out.results[index];
+  if (!r) return [];
+  const name = flowName(r);
+  const e = escapeUnsafe;
+  const lines: Line[] = [
+    ...para(`${r.status === 'ok' ? '✓' : '✗'} ${r.status}  ${name} · for ${r.agents.join(', ')}`, width, r.status === 'ok' ? 'ok' : 'bad', '', '  '),
+    ...(r.detail === '' ? [] : para(e(r.detail), width, 'plain', '  ', '  ')),
+    ...field('Route', e(r.route), width),
+    ...field('Addresses', r.addresses.length === 0 ? 'none' : `${r.addresses.map(e).join(', ')}${r.untried > 0 ? ` (and ${r.untried} not tried)` : ''}`, width),
+  ];
+  if (r.attempts.length > 0) lines.push(...field('Attempts', r.attempts.map(attemptText).join('; '), width));
+  if (r.dns) lines.push(...field('DNS', dnsText(r), width));
+  if (r.tls) lines.push(...field('TLS', tlsText(r.tls), width));
+  const probe = r.tls?.probe;
+  if (probe)
+    lines.push(
+      ...field(
+        'Answer',
+        [
+          probe.httpStatus === null ? 'no HTTP answer' : `HTTP ${probe.httpStatus}`,
+          probe.server && `Server ${e(probe.server)}`,
+          probe.proxyError && e(probe.proxyError),
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        width,
+      ),
+    );
+  const t = r.timings;
+  lines.push(...field('Time', `dns ${ms(t.dns)} · connect ${ms(t.connect)} · tls ${ms(t.tls)}`, width, 'muted'));
+  const causes = out.summary.causes.filter((c) => c.flows.includes(name));
+  if (causes.length > 0) lines.push({ text: '', tone: 'plain' }, ...causeLines(causes, '✗', 'bad', width, false));
+  const warnings = out.summary.warnings.filter((w) => w.flows.includes(name));
+  if (warnings.length > 0) lines.push({ text: '', tone: 'plain' }, ...causeLines(warnings, '!', 'warn', width, false));
+  return lines;
+}
+
+function ms(n: number | null): string {
+  return n === null ? '–' : `${n} ms`;
+}
+
+function attemptText(a: CheckResult['attempts'][number]): string {
+  return `${escapeUnsafe(a.address)} ${a.result} in ${a.ms} ms${a.code ? ` (${escapeUnsafe(a.code)})` : ''}`;
+}
+
+function dnsText(r: CheckResult): string {
+  const d = r.dns;
+  if (!d) return '';
+  const e = escapeUnsafe;
+  const parts = [`${e(d.server)}: ${d.chain.map(e).join(' → ')}${d.ttl === null ? '' : `, TTL ${d.ttl} s`}`];
+  for (const s of [...d.special, ...d.sinkhole]) parts.push(`${e(s.address)} is ${e(s.range)}`);
+  for (const f of d.failures) parts.push(`${f.type} failed: ${e(f.reason)}`);
+  return parts.join('; ');
+}
+
+function tlsText(t: NonNullable<CheckResult['tls']>): string {
+  const e = escapeUnsafe;
+  return [
+    t.version && e(t.version),
+    t.alpn && `ALPN ${e(t.alpn)}`,
+    t.issuer && `issuer ${e(t.issuer)}`,
+    t.subject && `subject ${e(t.subject)}`,
+    t.expires && `expires ${e(t.expires)}`,
+    t.error && `error ${e(t.error)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 export function writtenLines(w: Written | null, width: number): Line[] {
   if (!w) return [{ text: 'No rule files written (no target chosen).', tone: 'muted' }];
   const lines: Line[] = [{ text: clip(`Wrote ${w.files.length} file${w.files.length === 1 ? '' : 's'} to ${escapeUnsafe(w.dir)}:`, width), tone: 'ok' }];
@@ -81,6 +189,21 @@ export function clip(text: string, width: number): string {
 /** Rows for the check's verdict: the body less its title and a blank line. */
 export function resultWindowRows(rows: number): number {
   return Math.max(1, bodyRows(rows) - 2);
+}
+
+/** Rows for the plan's wildcards: the body less its title. */
+export function wildcardWindowRows(rows: number): number {
+  return Math.max(1, bodyRows(rows) - 1);
+}
+
+/** Rows for the list of flows above one flow's detail: a third of the verdict's rows. */
+export function flowListRows(rows: number, count: number): number {
+  return Math.max(1, Math.min(count, Math.floor(resultWindowRows(rows) / 3)));
+}
+
+/** Rows for one flow's detail: the verdict's rows less the list and a blank line. */
+export function flowDetailRows(rows: number, count: number): number {
+  return Math.max(1, resultWindowRows(rows) - flowListRows(rows, count) - 1);
 }
 
 /** Rows for the files written: the body less the profile prompt (blank, title, field, message). */

@@ -14,6 +14,12 @@ export interface CheckStep {
   error: string | null;
   /** First line shown of the results (they can be longer than the screen). */
   scroll: number;
+  /** The verdict's summary, or one flow in full. */
+  pane: 'summary' | 'flow';
+  /** The flow under the cursor (an index into the results). */
+  flow: number;
+  /** First line shown of that flow's detail. */
+  detailScroll: number;
 }
 
 export type CheckAction =
@@ -22,14 +28,27 @@ export type CheckAction =
   | { type: 'progress'; runId: number; event: ProgressEvent }
   | { type: 'done'; runId: number; output: CheckOutput }
   | { type: 'failed'; runId: number; message: string }
-  | { type: 'scroll'; move: Move; lines: number };
+  | { type: 'scroll'; move: Move; lines: number }
+  | { type: 'pane' }
+  | { type: 'select'; move: Move; count: number }
+  | { type: 'detail'; move: Move; lines: number };
 
-export const checkStep: CheckStep = { phase: 'ready', runId: 0, progress: null, output: null, error: null, scroll: 0 };
+export const checkStep: CheckStep = {
+  phase: 'ready',
+  runId: 0,
+  progress: null,
+  output: null,
+  error: null,
+  scroll: 0,
+  pane: 'summary',
+  flow: 0,
+  detailScroll: 0,
+};
 
 export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
   switch (action.type) {
     case 'run':
-      return { phase: 'running', runId: state.runId + 1, progress: initialProgress(action.flows), output: null, error: null, scroll: 0 };
+      return { ...checkStep, phase: 'running', runId: state.runId + 1, progress: initialProgress(action.flows) };
     case 'abandon':
       // A new id: whatever the abandoned run still reports is ignored.
       return state.phase === 'running' ? { ...checkStep, runId: state.runId + 1 } : state;
@@ -38,11 +57,26 @@ export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
       return { ...state, progress: progressReducer(state.progress, action.event) };
     case 'done':
       if (action.runId !== state.runId || state.phase !== 'running') return state;
-      return { ...state, phase: 'done', output: action.output };
+      // The cursor starts on the first flow that failed: the one to look at.
+      return {
+        ...state,
+        phase: 'done',
+        output: action.output,
+        flow: Math.max(
+          0,
+          action.output.results.findIndex((r) => r.status !== 'ok'),
+        ),
+      };
     case 'failed':
       if (action.runId !== state.runId || state.phase !== 'running') return state;
       return { ...state, phase: 'failed', error: action.message };
     case 'scroll':
       return { ...state, scroll: moveCursor(state.scroll, action.lines, action.move) };
+    case 'pane':
+      return state.output ? { ...state, pane: state.pane === 'summary' ? 'flow' : 'summary', detailScroll: 0 } : state;
+    case 'select':
+      return { ...state, flow: moveCursor(state.flow, action.count, action.move), detailScroll: 0 };
+    case 'detail':
+      return { ...state, detailScroll: moveCursor(state.detailScroll, action.lines, action.move) };
   }
 }

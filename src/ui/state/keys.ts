@@ -1,7 +1,18 @@
 // Keys to actions, per step: pure, so the whole keyboard map is tested without a
 // terminal. The hook (use-wizard-keys.ts) only feeds ink's key events through this.
 import type { Move } from './cursor.js';
-import { checkLines, doneWindowRows, resultWindowRows, scrollPositions, writtenLines } from '../text-layout.js';
+import {
+  checkLines,
+  doneWindowRows,
+  flowDetailLines,
+  flowDetailRows,
+  resultWindowRows,
+  scrollPositions,
+  wildcardLines,
+  wildcardWindowRows,
+  writtenLines,
+} from '../text-layout.js';
+import { wildcardRules } from './plan-step.js';
 import { focusedField, isChoice } from './site.js';
 import type { TextAction } from './text-field.js';
 import type { WizardAction, WizardState } from './wizard.js';
@@ -68,13 +79,29 @@ export function keyAction(state: WizardState, input: string, key: KeyPress, size
       const text = textAction(input, key);
       return text ? { type: 'site', action: { type: 'text', action: text } } : null;
     }
-    case 'plan':
-      return move ? { type: 'plan', move } : null;
+    case 'plan': {
+      const rules = wildcardRules(state.catalogue, state.plan, state.values);
+      if (key.tab && rules) return { type: 'plan', action: { type: 'pane' } };
+      if (!move) return null;
+      if (state.planStep.pane === 'wildcards' && rules) {
+        const lines = wildcardLines(rules, size.columns).length;
+        return { type: 'plan', action: { type: 'scroll', move, lines: scrollPositions(lines, wildcardWindowRows(size.rows)) } };
+      }
+      return { type: 'plan', action: { type: 'move', move, count: state.plan?.flows.length ?? 0 } };
+    }
     case 'check': {
       const { phase, output } = state.check;
       if (phase === 'running') return null;
       if (input === 's') return { type: 'skip' };
       if (input === 'r' && phase !== 'ready') return { type: 'rerun' };
+      if (key.tab && output) return { type: 'check', action: { type: 'pane' } };
+      if (move && output && state.check.pane === 'flow') {
+        // ↑↓ pick the flow; PgUp/PgDn scroll its detail.
+        const count = output.results.length;
+        if (move !== 'pageup' && move !== 'pagedown') return { type: 'check', action: { type: 'select', move, count } };
+        const lines = flowDetailLines(output, state.check.flow, size.columns).length;
+        return { type: 'check', action: { type: 'detail', move, lines: scrollPositions(lines, flowDetailRows(size.rows, count)) } };
+      }
       if (move && output) {
         const lines = checkLines(output, size.columns).length;
         return { type: 'check', action: { type: 'scroll', move, lines: scrollPositions(lines, resultWindowRows(size.rows)) } };
@@ -87,6 +114,7 @@ export function keyAction(state: WizardState, input: string, key: KeyPress, size
       if (state.rules.focus === 'targets') {
         if (move) return { type: 'rules', action: { type: 'move', move } };
         if (input === ' ') return { type: 'rules', action: { type: 'toggle' } };
+        if (input === 'a') return { type: 'rules', action: { type: 'all' } };
         return null;
       }
       const text = textAction(input, key);

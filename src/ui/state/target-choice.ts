@@ -23,6 +23,8 @@ export interface RulesStep {
 export type RulesAction =
   | { type: 'move'; move: Move }
   | { type: 'toggle' }
+  /** Every target, or none when every one is chosen already. */
+  | { type: 'all' }
   | { type: 'focus' }
   | { type: 'text'; action: TextAction }
   | { type: 'write' }
@@ -43,6 +45,10 @@ export function rulesReducer(state: RulesStep, action: RulesAction): RulesStep {
       if (t === undefined) return state;
       const chosen = state.targets.includes(t) ? state.targets.filter((x) => x !== t) : [...state.targets, t];
       return { ...state, targets: TARGETS.filter((x) => chosen.includes(x)), error: null };
+    }
+    case 'all': {
+      const every = TARGETS.every((t) => state.targets.includes(t));
+      return { ...state, targets: every ? [] : [...TARGETS], error: null };
     }
     case 'focus':
       return { ...state, focus: state.focus === 'targets' ? 'out' : 'targets' };

@@ -9,8 +9,8 @@ import type { TargetSettings } from '../../core/render/options.js';
 import { DEFAULT_IOT_PORT, DEFAULT_MODE } from '../../core/rules.js';
 import { type AgentsAction, type AgentsStep, agentsReducer, agentsStep } from './agents.js';
 import { type CheckAction, type CheckStep, checkReducer, checkStep } from './check-step.js';
-import { type Move, moveCursor } from './cursor.js';
 import { type KeyPress, type Size, keyAction } from './keys.js';
+import { type PlanAction, type PlanStep, planReducer, planStep } from './plan-step.js';
 import { type DoneAction, type DoneStep, type Written, doneReducer, doneStep } from './done.js';
 import { type RulesAction, type RulesStep, rulesReducer, rulesStep } from './target-choice.js';
 import { FIELDS, type SiteAction, type SiteStep, type SiteValues, checkSite, siteReducer, siteStep } from './site.js';
@@ -36,7 +36,7 @@ export interface WizardState {
   site: SiteStep;
   /** Made when the agents are chosen. */
   plan: Plan | null;
-  planCursor: number;
+  planStep: PlanStep;
   /** The site answers, once valid. */
   values: SiteValues | null;
   check: CheckStep;
@@ -51,7 +51,7 @@ export type WizardAction =
   | { type: 'back' }
   | { type: 'agents'; action: AgentsAction }
   | { type: 'site'; action: SiteAction }
-  | { type: 'plan'; move: Move }
+  | { type: 'plan'; action: PlanAction }
   | { type: 'check'; action: CheckAction }
   | { type: 'rerun' }
   | { type: 'skip' }
@@ -87,7 +87,7 @@ export function initialWizard({ catalogue, answers, loadedProfile, envPassword }
       iotPort: a.iotPort ?? DEFAULT_IOT_PORT,
     }),
     plan: null,
-    planCursor: 0,
+    planStep: planStep('exact'),
     values: null,
     check: checkStep,
     rules: rulesStep(a.targets ?? [], a.out ?? null),
@@ -107,7 +107,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'site':
       return { ...state, site: siteReducer(state.site, action.action) };
     case 'plan':
-      return { ...state, planCursor: moveCursor(state.planCursor, state.plan?.flows.length ?? 0, action.move) };
+      return { ...state, planStep: planReducer(state.planStep, action.action) };
     case 'check':
       return { ...state, check: checkReducer(state.check, action.action) };
     case 'rerun':
@@ -134,7 +134,7 @@ function next(state: WizardState): WizardState {
       const { agents, options } = state.agents;
       if (agents.length === 0) return { ...state, agents: { ...state.agents, error: 'choose at least one agent: space selects the one under the cursor' } };
       try {
-        return { ...state, step: 'site', plan: plan(state.catalogue, { agents, options }), planCursor: 0 };
+        return { ...state, step: 'site', plan: plan(state.catalogue, { agents, options }), planStep: planStep('exact') };
       } catch (err) {
         if (err instanceof InputError) return { ...state, agents: { ...state.agents, error: err.message } };
         throw err;
@@ -147,7 +147,13 @@ function next(state: WizardState): WizardState {
         return { ...state, site: { ...state.site, focus: first, error: 'fix the marked field first' } };
       }
       // New answers make an earlier check's verdict stale.
-      return { ...state, step: 'plan', values: checked.values, check: { ...checkStep, runId: state.check.runId + 1 } };
+      return {
+        ...state,
+        step: 'plan',
+        values: checked.values,
+        planStep: { ...planStep(checked.values.mode), cursor: state.planStep.cursor },
+        check: { ...checkStep, runId: state.check.runId + 1 },
+      };
     }
     case 'plan':
       return { ...state, step: 'check' };

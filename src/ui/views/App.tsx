@@ -8,6 +8,7 @@ import { useWizardKeys } from '../hooks/use-wizard-keys.js';
 import type { AppServices } from '../services.js';
 import type { Size } from '../state/keys.js';
 import { bodyRows } from '../text-layout.js';
+import { wildcardRules } from '../state/plan-step.js';
 import { checkSite } from '../state/site.js';
 import { type WizardState, wizardReducer } from '../state/wizard.js';
 import { AgentsView } from './AgentsView.js';
@@ -62,6 +63,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
     () => checkSite(state.site, { catalogue: state.catalogue, plan: state.plan, envPassword: state.envPassword }),
     [state.site, state.catalogue, state.plan, state.envPassword],
   );
+  const wildcards = useMemo(() => wildcardRules(state.catalogue, state.plan, state.values), [state.catalogue, state.plan, state.values]);
   const height = bodyRows(size.rows);
   const width = size.columns;
   return (
@@ -79,7 +81,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
           />
         ) : null}
         {state.step === 'plan' && state.plan ? (
-          <PlanView plan={state.plan} cursor={state.planCursor} mode={state.site.mode} width={width} height={height} />
+          <PlanView plan={state.plan} step={state.planStep} mode={state.site.mode} rules={wildcards} width={width} height={height} />
         ) : null}
         {state.step === 'check' ? (
           <CheckView
@@ -95,7 +97,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
         {state.step === 'rules' ? <RulesView step={state.rules} width={width} /> : null}
         {state.step === 'done' ? <DoneView step={state.done} width={width} rows={size.rows} /> : null}
       </Box>
-      <Footer state={state} />
+      <Footer state={state} width={width} />
     </Box>
   );
 }

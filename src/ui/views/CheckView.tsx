@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
+import type { CheckOutput } from '../../core/check/output.js';
 import type { FlowProgress } from '../../core/check/progress.js';
 import { dnsServerText } from '../../core/profile.js';
 import type { DnsServer } from '../../core/site.js';
 import type { CheckStep } from '../state/check-step.js';
 import { windowAround } from '../state/cursor.js';
-import { type Line, checkLines, clip, resultWindowRows } from '../text-layout.js';
+import { type Line, checkLines, clip, flowDetailLines, flowDetailRows, flowListRows, resultWindowRows } from '../text-layout.js';
 import type { SiteValues } from '../state/site.js';
 import { Painted } from './Painted.js';
 import { ScrollLines } from './ScrollLines.js';
@@ -39,6 +40,7 @@ export function CheckView(props: CheckViewProps) {
       </Box>
     );
   }
+  if (step.phase === 'done' && step.output && step.pane === 'flow') return <FlowDetail step={step} output={step.output} width={width} rows={rows} />;
   if (step.phase === 'done' && step.output) {
     return (
       <Box flexDirection="column">
@@ -49,6 +51,29 @@ export function CheckView(props: CheckViewProps) {
     );
   }
   return <CheckReady {...props} />;
+}
+
+/** The flows with a cursor, and the one under it in full below. */
+function FlowDetail({ step, output, width, rows }: { step: CheckStep; output: CheckOutput; width: number; rows: number }) {
+  const n = output.results.length;
+  const win = windowAround(step.flow, n, flowListRows(rows, n));
+  return (
+    <Box flexDirection="column">
+      <Painted tone="title">{clip(`Check results: flow ${step.flow + 1} of ${n}`, width)}</Painted>
+      <Text> </Text>
+      {output.results.slice(win.start, win.end).map((r, i) => {
+        const here = win.start + i === step.flow;
+        const ok = r.status === 'ok';
+        return (
+          <Painted key={win.start + i} tone={here ? 'accent' : ok ? 'ok' : 'bad'}>
+            {clip(`${here ? '›' : ' '} ${ok ? '✓' : '✗'} ${r.status.padEnd(13)} ${r.host}:${r.port}`, width)}
+          </Painted>
+        );
+      })}
+      <Text> </Text>
+      <ScrollLines lines={flowDetailLines(output, step.flow, width)} top={step.detailScroll} height={flowDetailRows(rows, n)} keys="PgDn" />
+    </Box>
+  );
 }
 
 function ProgressRow({ flow, width }: { flow: FlowProgress; width: number }) {

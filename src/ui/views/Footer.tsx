@@ -5,7 +5,7 @@ import { Painted } from './Painted.js';
 const CHECK_KEYS: Record<WizardState['check']['phase'], string> = {
   ready: 'enter run the check · s skip to the rules · esc back · ctrl-c quit',
   running: 'esc stop waiting · ctrl-c quit',
-  done: '↑↓ PgUp/PgDn scroll · r run again · enter rules · esc back · ctrl-c quit',
+  done: '↑↓ scroll · tab each flow · r run again · enter rules · esc back · ctrl-c quit',
   failed: 'enter run again · s skip to the rules · esc back · ctrl-c quit',
 };
 
@@ -17,13 +17,17 @@ function footerKeys(state: WizardState): string {
     case 'site':
       return '↑↓/tab field · ←→ change choice · enter plan · esc back · ctrl-c quit';
     case 'plan':
-      return '↑↓ PgUp/PgDn scroll · enter check · esc back · ctrl-c quit';
+      if (state.values?.mode !== 'wildcard') return '↑↓ PgUp/PgDn scroll · enter check · esc back · ctrl-c quit';
+      return state.planStep.pane === 'wildcards'
+        ? '↑↓ scroll · tab the flows · enter check · esc back · ctrl-c quit'
+        : '↑↓ scroll · tab the wildcards · enter check · esc back · ctrl-c quit';
     case 'check':
+      if (state.check.phase === 'done' && state.check.pane === 'flow') return '↑↓ flow · PgUp/PgDn detail · tab summary · enter rules · esc back · ctrl-c quit';
       return CHECK_KEYS[state.check.phase];
     case 'rules':
       if (state.rules.phase === 'confirm') return 'enter replace · esc keep the files as they are · ctrl-c quit';
       return state.rules.focus === 'targets'
-        ? '↑↓ move · space choose · tab folder · enter write · esc back · ctrl-c quit'
+        ? '↑↓ move · space choose · a all/none · tab folder · enter write · ctrl-c quit'
         : 'type the folder · tab targets · enter write · esc back · ctrl-c quit';
     case 'done':
       if (state.done.phase === 'saved' || state.done.phase === 'quit') return 'done';
@@ -32,10 +36,18 @@ function footerKeys(state: WizardState): string {
   }
 }
 
-export function Footer({ state }: { state: WizardState }) {
+const SUSPEND = ' · ctrl-z suspend';
+
+/** The step's keys, and Ctrl-Z where the line has room for it. */
+export function footerLine(state: WizardState, width: number): string {
+  const keys = footerKeys(state);
+  return keys.endsWith('ctrl-c quit') && [...keys].length + [...SUSPEND].length <= width ? keys + SUSPEND : keys;
+}
+
+export function Footer({ state, width }: { state: WizardState; width: number }) {
   return (
     <Box marginTop={1}>
-      <Painted tone="muted">{footerKeys(state)}</Painted>
+      <Painted tone="muted">{footerLine(state, width)}</Painted>
     </Box>
   );
 }

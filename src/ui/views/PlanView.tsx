@@ -1,15 +1,36 @@
 import { Box, Text } from 'ink';
 import type { Flow, Plan } from '../../core/planner.js';
-import type { Mode } from '../../core/rules.js';
+import type { Mode, RuleSet } from '../../core/rules.js';
 import { windowAround } from '../state/cursor.js';
-import { clip, wrapLines } from '../text-layout.js';
+import type { PlanStep } from '../state/plan-step.js';
+import { clip, wildcardLines, wrapLines } from '../text-layout.js';
 import { Painted } from './Painted.js';
+import { ScrollLines } from './ScrollLines.js';
 
 /** Rows besides the table: title, column heads, blank, detail (5). */
 const OTHER_ROWS = 8;
 const DETAIL_ROWS = 5;
 
-export function PlanView({ plan, cursor, mode, width, height }: { plan: Plan; cursor: number; mode: Mode; width: number; height: number }) {
+export interface PlanViewProps {
+  plan: Plan;
+  step: PlanStep;
+  mode: Mode;
+  /** The rules in wildcard mode, null in exact mode. */
+  rules: RuleSet | null;
+  width: number;
+  height: number;
+}
+
+export function PlanView({ plan, step, mode, rules, width, height }: PlanViewProps) {
+  if (rules && step.pane === 'wildcards') {
+    return (
+      <Box flexDirection="column">
+        <Painted tone="title">{clip(`The plan: ${plan.flows.length} flows to ${plan.hosts.length} hosts, all outbound tcp (${mode} mode)`, width)}</Painted>
+        <ScrollLines lines={wildcardLines(rules, width)} top={step.scroll} height={height - 1} />
+      </Box>
+    );
+  }
+  const cursor = step.cursor;
   const win = windowAround(cursor, plan.flows.length, height - OTHER_ROWS);
   // Hosts give way on a narrow terminal: the port and at least the first agents stay in view.
   const hostWidth = Math.max(12, Math.min(width - 30, Math.max(...plan.flows.map((f) => f.host.length))));
