@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
+import { renderWith } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { InputError } from '../core/errors.js';
 import { makePlan } from '../commands/plan.js';
@@ -19,7 +20,6 @@ import type { AppServices } from '../ui/services.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { PASSWORD_ENV, TIMEOUT_MS } from './check-flags.js';
 import { planText } from './output/plan-text.js';
-import { renderWith } from './render-command.js';
 import { EXIT_CANCELLED, EXIT_OK, UsageError } from './exit-codes.js';
 
 export interface AppContext {
@@ -100,7 +100,7 @@ export function appServices(
         { agents: req.agents, options: req.options, dnsServer: req.dnsServer ?? defaultResolver, proxy: req.proxy, pac: null, timeoutMs, concurrency: null },
         ctx.catalogue,
       );
-      return check.run((index, phase, result) => progress({ type: 'phase', index, phase, ...(result ? { result } : {}) }));
+      return check.run(progress);
     },
     render(answers, target) {
       if (target === 'pac' && answers.proxy === null) {

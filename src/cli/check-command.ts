@@ -68,7 +68,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       );
       const terminal = opts.json ? undefined : ctx.terminal;
       const live = terminal ? new LiveProgress(check.flows, ctx.stdout, () => terminal) : null;
-      const out = await check.run((index, phase, result) => live?.update({ type: 'phase', index, phase, ...(result ? { result } : {}) }));
+      const out = await check.run((event) => live?.update(event));
       live?.finish();
       ctx.stdout(opts.json ? checkJson(out) : checkText(out, terminal?.columns));
       ctx.setExitCode(out.summary.failed === 0 ? EXIT_OK : EXIT_FAILURE);

@@ -1,14 +1,12 @@
 // `render`: flags in, files out (stdout for one file, --out DIR for any number).
 import { type Command, Option } from 'commander';
-import { type RenderRequest, renderTarget } from '../commands/render.js';
+import { renderWith } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { targets } from '../core/render/index.js';
 import type { TargetOption } from '../core/render/options.js';
-import { type RenderOutput, TARGETS } from '../core/render/target.js';
-import { loadTemplates } from '../io/templates.js';
+import { TARGETS } from '../core/render/target.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { writeFilesAtomically } from '../io/write-files.js';
-import { resolveHosts } from '../net/resolve-hosts.js';
 import { addAgentFlags } from './agent-list.js';
 import { renderFlagsWithProfile } from './profile-flags.js';
 import { type RenderFlags, parseRenderFlags, targetOptions } from './render-flags.js';
@@ -21,18 +19,6 @@ export interface RenderContext {
   stdout(text: string): void;
   stderr(text: string): void;
   now(): Date;
-}
-
-/** DNS lookups at render time: a few seconds is plenty for a site resolver. */
-const RESOLVE_TIMEOUT_MS = 3000;
-
-/** Renders with the shipped templates, the header's time and tool, and the stub resolver:
- *  the one way `render` and the app make files. */
-export function renderWith(ctx: Pick<RenderContext, 'catalogue' | 'program' | 'toolVersion' | 'now'>, req: Omit<RenderRequest, 'meta'>): Promise<RenderOutput> {
-  return renderTarget({ ...req, meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() } }, ctx.catalogue, {
-    templates: (t) => loadTemplates(t),
-    resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now),
-  });
 }
 
 export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {

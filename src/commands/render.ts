@@ -3,6 +3,8 @@ import type { Catalogue } from '../core/catalogue.js';
 import type { TemplateSet } from '../core/render/engine.js';
 import { targets } from '../core/render/index.js';
 import type { Meta, RenderOutput, Resolution, Site, TargetId } from '../core/render/target.js';
+import { loadTemplates } from '../io/templates.js';
+import { resolveHosts } from '../net/resolve-hosts.js';
 import { plan } from '../core/planner.js';
 import { type IotPort, type Mode, buildRules } from '../core/rules.js';
 import type { DnsServer } from '../core/site.js';
@@ -64,4 +66,24 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
 /** The distinct range names of some answers, e.g. "loopback, private". */
 function ranges(answers: readonly { range: string }[]): string {
   return [...new Set(answers.map((x) => x.range))].join(', ');
+}
+
+/** What renderWith needs of the program: the catalogue, the tool's name and version, the clock. */
+export interface RenderTool {
+  catalogue: Catalogue;
+  program: string;
+  toolVersion: string;
+  now(): Date;
+}
+
+/** DNS lookups at render time: a few seconds is plenty for a site resolver. */
+const RESOLVE_TIMEOUT_MS = 3000;
+
+/** Renders with the shipped templates, the header's time and tool, and the stub resolver:
+ *  the one way `render` and the app make files. */
+export function renderWith(ctx: RenderTool, req: Omit<RenderRequest, 'meta'>): Promise<RenderOutput> {
+  return renderTarget({ ...req, meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() } }, ctx.catalogue, {
+    templates: (t) => loadTemplates(t),
+    resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now),
+  });
 }

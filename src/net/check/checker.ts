@@ -3,7 +3,7 @@
 // Each phase has its own timeout, so the whole run takes about as long as the slowest
 // single flow. Failures become results, never exceptions.
 import pLimit from 'p-limit';
-import type { Phase } from '../../core/check/progress.js';
+import type { Phase, ProgressEvent } from '../../core/check/progress.js';
 import type { HttpProxy } from '../../core/proxy-url.js';
 import type { CheckResult, CheckStatus, DnsFinding, TlsFinding } from '../../core/check/result.js';
 import type { Flow } from '../../core/planner.js';
@@ -24,19 +24,20 @@ export interface CheckSettings {
   concurrency: number;
 }
 
-export type ProgressListener = (index: number, phase: Phase, result?: CheckResult) => void;
+/** The checker's progress, in the one shape every view reads (core/check/progress.ts). */
+export type ProgressListener = (event: ProgressEvent) => void;
 
 /** Ports where the agents speak TLS (HTTPS, MQTT over TLS). */
 const TLS_PORTS = new Set([443, 8443, 8883]);
 
 export async function checkFlows(flows: readonly Flow[], settings: CheckSettings, progress: ProgressListener = () => {}): Promise<CheckResult[]> {
   const limit = pLimit(Math.max(1, settings.concurrency));
-  for (const i of flows.keys()) progress(i, 'queued');
+  for (const i of flows.keys()) progress({ type: 'phase', index: i, phase: 'queued' });
   return Promise.all(
     flows.map((flow, i) =>
       limit(async () => {
-        const result = await checkFlow(flow, settings, (phase) => progress(i, phase));
-        progress(i, 'done', result);
+        const result = await checkFlow(flow, settings, (phase) => progress({ type: 'phase', index: i, phase }));
+        progress({ type: 'phase', index: i, phase: 'done', result });
         return result;
       }),
     ),
