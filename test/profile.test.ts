@@ -18,10 +18,11 @@ import { type CliResult, cli } from './helpers/cli.js';
 import { A, type Asked, reply, serverPair } from './helpers/dns-server.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
 import { tempDirs } from './helpers/tmp.js';
+import { TARGETS } from '../src/core/render/target.js';
 
 const VALID_AGENTS = 'cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup';
 const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, settings, out';
-const VALID_TARGETS = 'pfsense, iptables, nftables, panos, pac';
+const VALID_TARGETS = TARGETS.join(', ');
 const PROXY_HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 const DNS_HINT = 'expected an IP address with an optional port (e.g. 10.0.0.53, 10.0.0.53:5353, [2001:db8::53]:53)';
 /** Anything that could move the cursor, end the line or reorder it, shown raw. */
@@ -257,11 +258,7 @@ describe('bad profile documents: one line naming the field and the valid values'
       '"options": --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation',
     ],
     ['an unknown field', doc({ colour: 'red' }), `unknown field "colour"; valid fields: ${VALID_FIELDS}`],
-    [
-      'settings for an unknown target',
-      doc({ settings: { fortigate: { x: '1' } } }),
-      `"settings": 'fortigate' is not valid; valid: pfsense, iptables, nftables, panos, pac`,
-    ],
+    ['settings for an unknown target', doc({ settings: { fortigate: { x: '1' } } }), `"settings": 'fortigate' is not valid; valid: ${VALID_TARGETS}`],
     [
       'a setting the target does not have',
       doc({ settings: { pac: { hook: 'forward' } } }),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bin, cli } from './helpers/cli.js';
+import { TARGETS } from '../src/core/render/target.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -125,8 +126,8 @@ describe('render output', () => {
 describe('render: bad input is one line on stderr, exit 2, nothing on stdout', () => {
   const cases: [string[], RegExp][] = [
     [['--target', 'pfsense'], /missing --agents <ids> \(or --profile FILE\); valid: cca, .*, or all$/],
-    [['--agents', 'cca'], /missing --target <target>; valid: pfsense, iptables, nftables, panos, pac$/],
-    [['--agents', 'cca', '--target', 'cisco'], /--target: 'cisco' is not valid; valid: pfsense, iptables, nftables, panos, pac$/],
+    [['--agents', 'cca'], new RegExp(`missing --target <target>; valid: ${TARGETS.join(', ')}$`)],
+    [['--agents', 'cca', '--target', 'cisco'], new RegExp(`--target: 'cisco' is not valid; valid: ${TARGETS.join(', ')}$`)],
     [['--agents', 'cca', '--target', 'pfsense', '--mode', 'loose'], /--mode: 'loose' is not valid; valid: exact, wildcard$/],
     [['--agents', 'cca', '--target', 'pfsense', '--iot-port', '80'], /--iot-port: '80' is not valid; valid: 443, 8883, both$/],
     [
