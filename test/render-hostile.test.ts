@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetOptions } from '../src/cli/render-flags.js';
@@ -90,6 +91,15 @@ describe.skipIf(!tools)('hostile input', () => {
   /** Validates one rendering with the real tool and returns a summary that must match the baseline's. */
   function validate(target: TargetId, files: Record<string, string>, label: string | null): unknown {
     switch (target) {
+      case 'csv': {
+        // RFC 4180 by a real parser (csv-parse), strict about quotes and column counts.
+        const text = files['emaint-egress.csv'] ?? '';
+        expect(text.endsWith('\r\n')).toBe(true);
+        const [head, ...rows] = parseCsv(text, { record_delimiter: '\r\n' }) as string[][];
+        const site = head?.indexOf('site') ?? -1;
+        if (label !== null) for (const r of rows) expect(r[site]).toBe(/^[=+\-@\t\r]/.test(label) ? `'${label}` : label);
+        return rows.map((r) => r.filter((_, i) => i !== site));
+      }
       case 'pfsense': {
         const xml = files['emaint-egress.xml'] ?? '';
         expect(XMLValidator.validate(xml)).toBe(true);

@@ -1,4 +1,5 @@
 // Every render target, by id: one module each, all behind the Target interface.
+import { csv } from './csv.js';
 import { iptables } from './iptables.js';
 import { nftables } from './nftables.js';
 import { pac } from './pac.js';
@@ -6,4 +7,4 @@ import { panos } from './panos.js';
 import { pfsense } from './pfsense.js';
 import type { Target, TargetId } from './target.js';
 
-export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, pac };
+export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, pac, csv };
