@@ -43,7 +43,7 @@ const OPTIONS: { flag: string; targets: readonly TargetId[] }[] = [
   { flag: '--dns-server', targets: TARGETS.filter((t) => targets[t].usesAddresses) },
 ];
 
-const tools = requireSystem('hostile-input tests (real-tool validation)', ['ip', 'iptables-restore', 'ipset', 'nft', 'pactester'], { netns: true });
+const tools = requireSystem('hostile-input tests (real-tool validation)', ['ip', 'iptables-restore', 'ipset', 'nft', 'pactester', 'squid'], { netns: true });
 
 /** Arguments every target needs to render at all. */
 function base(target: TargetId): string[] {
@@ -91,6 +91,20 @@ describe.skipIf(!tools)('hostile input', () => {
   /** Validates one rendering with the real tool and returns a summary that must match the baseline's. */
   function validate(target: TargetId, files: Record<string, string>, label: string | null): unknown {
     switch (target) {
+      case 'squid': {
+        // squid -k parse on a config that includes the file, as Debian's squid.conf does.
+        const dir = mkdtempSync(join(tmpdir(), 'ee-squid-'));
+        dirs.push(dir);
+        writeFileSync(join(dir, 'emaint.conf'), files['emaint-egress.squid.conf'] ?? '');
+        const conf = ['visible_hostname t', 'pid_filename none', 'cache_log /dev/null', 'http_port 127.0.0.1:3999'];
+        conf.push('acl SSL_ports port 443', 'http_access deny CONNECT !SSL_ports', `include ${join(dir, 'emaint.conf')}`, 'http_access deny all');
+        writeFileSync(join(dir, 'squid.conf'), `${conf.join('\n')}\n`);
+        const r = spawnSync('squid', ['-k', 'parse', '-f', join(dir, 'squid.conf')], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        const text = files['emaint-egress.squid.conf'] ?? '';
+        if (label !== null) expect(text).toContain(`# site: ${label}`);
+        return code(text, /^#/);
+      }
       case 'csv': {
         // RFC 4180 by a real parser (csv-parse), strict about quotes and column counts.
         const text = files['emaint-egress.csv'] ?? '';

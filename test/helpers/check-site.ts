@@ -59,6 +59,9 @@ export interface SquidOptions {
   deny?: readonly string[];
   /** Pads every answer's head (its 407s too) with this many KiB of headers (reply_header_add). */
   padKiB?: number;
+  /** A site's own policy, as Debian's squid.conf has it: deny CONNECT outside SSL_ports, this
+   *  file's text included, then deny all (instead of allowing everything). */
+  include?: string;
 }
 
 export interface Squid {
@@ -235,7 +238,14 @@ export class CheckSite {
     if (options.auth) lines.push('acl authed proxy_auth REQUIRED', 'http_access deny !authed');
     // CONNECT passes, so the denial comes from inside the inspected session, as at the sites.
     if (options.deny && options.deny.length > 0) lines.push('http_access deny denied !CONNECT');
-    lines.push('http_access allow all');
+    if (options.include !== undefined) {
+      const file = join(dir, 'include.conf');
+      writeFileSync(file, options.include);
+      lines.push('acl SSL_ports port 443', 'acl Safe_ports port 80 443', 'http_access deny !Safe_ports', 'http_access deny CONNECT !SSL_ports');
+      lines.push(`include ${file}`, 'http_access deny all');
+    } else {
+      lines.push('http_access allow all');
+    }
     // Squid reads config lines of up to 2 KiB: the padding is many headers of 1 KiB.
     for (let i = 0; i < (options.padKiB ?? 0); i += 1) lines.push(`reply_header_add X-Padding-${i} "${'p'.repeat(1024)}" all`);
     lines.push('');

@@ -5,6 +5,7 @@ import { nftables } from './nftables.js';
 import { pac } from './pac.js';
 import { panos } from './panos.js';
 import { pfsense } from './pfsense.js';
+import { squid } from './squid.js';
 import type { Target, TargetId } from './target.js';
 
-export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, pac, csv };
+export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, pac, squid, csv };
