@@ -206,3 +206,14 @@ describe.skipIf(!ok)('render --target pac, run by pactester', () => {
     });
   });
 });
+
+describe('PAC: the MQTT port is not the PAC file\u2019s to steer', () => {
+  it('says so, naming the IoT endpoint, when 8883 is planned; not when it is not', async () => {
+    const withMqtt = await cli('render', '--agents', 'cca', '--target', 'pac', '--proxy', 'p.example:3128');
+    expect(withMqtt.stdout.replace(/\n\/\/ /g, ' ')).toContain(
+      "A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com needs a firewall rule",
+    );
+    const without = await cli('render', '--agents', 'cca', '--target', 'pac', '--proxy', 'p.example:3128', '--iot-port', '443');
+    expect(without.stdout).not.toContain('tcp/8883');
+  });
+});

@@ -82,6 +82,7 @@ export const iptables: Target = {
           apply: apply(f),
           hookless: site.hook === null,
           jumps,
+          deleteCommand: `${f === 4 ? 'iptables' : 'ip6tables'} -D`,
           notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, hookChain, 'rule')]), OTHER_CHAINS_NOTE]),
           chain: CHAIN,
           rules: rules.rules.map((r) => ({

@@ -2,9 +2,14 @@
 import { FieldError } from '../errors.js';
 import { createEngine } from './engine.js';
 import { jsComment, jsString } from './escape.js';
+import { noteLines } from './lines.js';
 import { why } from './words.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { pacRouteOption, proxyOption } from './options.js';
+
+/** PAC steers only HTTP(S) clients: the MQTT port needs its own way out. */
+const MQTT_NOTE = (hosts: readonly string[]) =>
+  `A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to ${hosts.join(', ')} needs a firewall rule, or a proxy that allows CONNECT to port 8883 (Squid refuses CONNECT to ports outside SSL_ports by default).`;
 
 export const pac: Target = {
   id: 'pac',
@@ -25,12 +30,14 @@ export const pac: Target = {
       why: why(d),
     }));
     const first = rules.destinations.find((d) => d.kind === 'host') ?? rules.destinations[0];
+    const mqtt = [...new Set(input.exact.rules.filter((r) => r.port === 8883).map((r) => r.name))];
     const content = engine.render('pac.hbs', {
       header: headerLines(input, [`route: eMaintenance hosts ${matchRoute}, everything else ${otherRoute}`]),
       summary: `${rules.destinations.length} names (${rules.mode} mode) go ${matchRoute}; everything else goes ${otherRoute}.`,
       example: first?.domain ?? 'example.com',
       matchRoute,
       otherRoute,
+      notes: noteLines(mqtt.length === 0 ? [] : [MQTT_NOTE(mqtt)], 84),
       entries,
     });
     return {

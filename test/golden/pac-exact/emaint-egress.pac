@@ -8,6 +8,10 @@
 // 21 names (exact mode) go PROXY proxy.example.test:3128; everything else goes DIRECT.
 // No DNS lookups: names are compared as text, so a look-alike such as
 // "xcognito-identity.eu-central-1.amazonaws.com" never matches "cognito-identity.eu-central-1.amazonaws.com".
+// A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to
+// a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com needs a firewall rule, or a proxy
+// that allows CONNECT to port 8883 (Squid refuses CONNECT to ports outside SSL_ports
+// by default).
 
 function FindProxyForURL(url, host) {
   var MATCH = "PROXY proxy.example.test:3128";
