@@ -9,7 +9,8 @@ import { pacRouteOption, proxyOption } from './options.js';
 
 /** PAC steers only HTTP(S) clients: the MQTT port needs its own way out. */
 const MQTT_NOTE = (hosts: readonly string[]) =>
-  `A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to ${hosts.join(', ')} needs a firewall rule, or a proxy that allows CONNECT to port 8883 (Squid refuses CONNECT to ports outside SSL_ports by default).`;
+  `A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to ${hosts.join(', ')} needs a firewall rule, ` +
+  'or a proxy that allows CONNECT to port 8883 (Squid refuses CONNECT to ports outside SSL_ports by default).';
 
 export const pac: Target = {
   id: 'pac',
