@@ -300,3 +300,26 @@ describe('render --target pfsense', () => {
     });
   });
 });
+
+describe('pfsense: what the GUI and pf keep', () => {
+  it('logs the pass rules, keeps their description within the 63 characters of pf labels, and says who created them', async () => {
+    const r = await cli('render', '--agents', 'all', '--cca-activation', '--target', 'pfsense', '--site', 'ACME Utrecht, floor 2, building 7, north wing');
+    expect(r.code).toBe(0);
+    const rules = r.stdout.split('\t\t<rule>').slice(1);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule).toContain('<log></log>');
+      const descr = /<descr>([^<]*)<\/descr>/.exec(rule)?.[1] ?? '';
+      expect([...descr].length).toBeLessThanOrEqual(63);
+      expect(descr.startsWith('eMaintenance egress tcp/')).toBe(true);
+      expect(rule).toMatch(/<created>\s*<time>\d+<\/time>\s*<username>emaint-egress<\/username>\s*<\/created>/);
+    }
+  });
+
+  it('refuses a backslash in a description (pfSense refuses it), naming it', async () => {
+    const r = await cli('render', '--agents', 'cca', '--target', 'pfsense', '--site', 'ACME\\HQ');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/contains a backslash, which pfSense refuses\n$/);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -2,11 +2,21 @@
 // port aliases and pass rules on one interface. Hosts are grouped by the exact set of
 // ports they need, so every (alias x port alias) rule opens only planned flows.
 import { portGroups } from '../rules.js';
-import { createEngine } from './engine.js';
+import { quoteValue } from '../text.js';
+import { RenderError, createEngine } from './engine.js';
 import { identifier, xmlComment, xmlText } from './escape.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows } from './words.js';
 import { interfaceOption } from './options.js';
+
+/** What pf keeps of a rule's description, as its label. */
+const LABEL_MAX = 63;
+
+/** `text` in at most `max` characters, cut with an ellipsis. */
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
 
 /** pfSense alias names: letters, digits and _, at most 31 characters. */
 const PFSENSE_ALIAS = /^[A-Za-z0-9_]{1,31}$/;
@@ -24,6 +34,13 @@ export const pfsense: Target = {
     const warnings = input.rules.mode === 'wildcard' ? ['pfSense aliases do not accept * wildcards; the pfSense rules use the exact host names'] : [];
     const engine = createEngine('pfsense', templates, {
       xml: xmlText,
+      // pfSense's GUI refuses a backslash in a description; a rule's reaches pf's label,
+      // which keeps 63 characters: a longer one is refused here rather than cut there.
+      descr: (v: unknown) => {
+        const s = xmlText(v);
+        if (s.includes('\\')) throw new RenderError(`pfSense description: ${quoteValue(String(v))} contains a backslash, which pfSense refuses`);
+        return s;
+      },
       comment: xmlComment,
       alias: identifier(PFSENSE_ALIAS, 'pfSense alias name'),
       number: identifier(/^\d{1,12}$/, 'number'),
@@ -51,7 +68,7 @@ export const pfsense: Target = {
         name: hosts,
         type: 'host',
         address: g.destinations.map((d) => d.name).join(' '),
-        descr: `eMaintenance hosts on ${portText}${label}`,
+        descr: `eMaintenance hosts on ${portText} for ${g.agents.join(', ')}${label}`,
         detail: g.destinations.map((d) => describeFlows(d)).join('||'),
       });
       aliases.push({
@@ -62,11 +79,14 @@ export const pfsense: Target = {
         detail: g.ports.map((p) => `tcp/${p}`).join('||'),
       });
       const certs = g.destinations.some((d) => d.clientCertificate) ? '; client-certificate TLS: exempt from TLS inspection' : '';
+      // The rule's description is what pf's label keeps (63 characters): the ports and the
+      // site; the hosts, agents and reasons are in the aliases' descriptions and details.
       return {
         tracker: String(base + i),
         hosts,
         ports,
-        descr: `eMaintenance egress${label}: ${portText} to ${hostCount(g.destinations.length)} for ${g.agents.join(', ')}${certs}`,
+        descr: clip(`eMaintenance egress ${portText}${label}`, LABEL_MAX),
+        why: `${portText} to ${hostCount(g.destinations.length)} for ${g.agents.join(', ')}${certs}`,
       };
     });
     const families = new Set(site.sources.map((s) => s.family));
@@ -79,6 +99,8 @@ export const pfsense: Target = {
       sourceAlias,
       aliases,
       rules: ruleViews,
+      created: String(base),
+      tool: input.meta.tool,
     });
     return {
       files: [
