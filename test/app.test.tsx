@@ -144,7 +144,7 @@ describe('the whole wizard, by keystrokes', () => {
     // 5. Rules: two targets into a folder.
     const out = join(tmp(), 'rules');
     await app.waitFor('Rules: choose targets (0 chosen)');
-    await app.press(KEY.space, KEY.down, KEY.space, KEY.tab, CTRL_U);
+    await app.press(KEY.space, KEY.down, KEY.space, KEY.tab, KEY.tab, CTRL_U);
     await app.type(out);
     expectFits(await app.waitFor('(2 chosen)'));
     await app.press(KEY.enter);
