@@ -16,6 +16,8 @@ import { checkSite, siteStep } from '../src/ui/state/site.js';
 import { MAX_FIELD, textField, textReducer } from '../src/ui/state/text-field.js';
 import { type WizardAction, type WizardState, answersOf, initialWizard, wizardReducer } from '../src/ui/state/wizard.js';
 import { makeTheme } from '../src/ui/theme.js';
+import { targets } from '../src/core/render/index.js';
+import { settingRows } from '../src/ui/state/target-settings.js';
 
 const catalogue = loadCatalogue();
 const SIZE = { columns: 80, rows: 24 };
@@ -42,6 +44,10 @@ const text = (input: string): WizardAction => ({ type: 'key', input, key: NO_KEY
 const ENTER = key({ return: true });
 const ESC = key({ escape: true });
 const DOWN = key({ downArrow: true });
+const TAB = key({ tab: true });
+const RIGHT = key({ rightArrow: true });
+const LEFT = key({ leftArrow: true });
+const CTRL_U = key({ ctrl: true }, 'u');
 
 function wizard(answers: Parameters<typeof initialWizard>[0]['answers'] = null): WizardState {
   return initialWizard({ catalogue, answers, loadedProfile: null, envPassword: undefined });
@@ -303,6 +309,76 @@ describe('the rules step', () => {
     const folder = reduce(s, key({ tab: true }), text('a'));
     expect(folder.rules.targets).toEqual([]);
     expect(folder.rules.out.value).toBe('emaint-egress-rulesa');
+  });
+});
+
+describe("the rules step: the chosen targets' settings", () => {
+  const atRules = (answers: Parameters<typeof wizard>[0]) => reduce(wizard(answers), ENTER, ENTER, ENTER, text('s'));
+
+  it("lists each chosen target's declared options, in order, and nothing for the others", () => {
+    const rows = settingRows(['pac', 'iptables']);
+    expect(rows.map((r) => `${r.target}.${r.option.name}`)).toEqual([
+      ...targets.iptables.options.map((o) => `iptables.${o.name}`),
+      ...targets.pac.options.map((o) => `pac.${o.name}`),
+    ]);
+    expect(rows.map((r) => r.first)).toEqual([true, ...targets.iptables.options.slice(1).map(() => false), true, false]);
+    // Every option of every target gets a field, straight from the declarations.
+    const s = atRules({ agents: ['rdms'] });
+    for (const t of TARGETS) expect(Object.keys(s.rules.settings[t])).toEqual(targets[t].options.map((o) => o.name));
+  });
+
+  it('tab goes round the targets, their settings and the folder; shift-tab the other way; no target chosen: no settings', () => {
+    let s = atRules({ agents: ['rdms'], targets: ['iptables'] });
+    expect(s.rules.focus).toBe('targets');
+    s = reduce(s, TAB);
+    expect(s.rules.focus).toBe('settings');
+    expect(reduce(s, TAB).rules.focus).toBe('out');
+    expect(reduce(s, TAB, TAB).rules.focus).toBe('targets');
+    expect(reduce(s, key({ tab: true, shift: true })).rules.focus).toBe('targets');
+    // In the settings, space and a are not the targets' keys; esc is still back.
+    expect(reduce(s, text('a'), text(' ')).rules.targets).toEqual(['iptables']);
+    expect(reduce(s, ESC).step).toBe('check');
+    const none = atRules({ agents: ['rdms'] });
+    expect(reduce(none, TAB).rules.focus).toBe('out');
+  });
+
+  it('a choice cycles with ←→ and space; a text is checked by its own parser; only valid values other than the default are kept, canonical', () => {
+    let s = reduce(atRules({ agents: ['rdms'], targets: ['iptables'] }), TAB);
+    expect(s.settings).toEqual({});
+    // hook: no jump by default, then output, forward.
+    s = reduce(s, RIGHT);
+    expect(s.settings).toEqual({ iptables: { hook: 'output' } });
+    s = reduce(s, text(' '));
+    expect(s.settings).toEqual({ iptables: { hook: 'forward' } });
+    expect(reduce(s, RIGHT).settings).toEqual({});
+    expect(reduce(s, LEFT, LEFT).settings).toEqual({});
+    s = reduce(s, DOWN, text('BEFORE:3'));
+    expect(s.rules.settings.iptables['position']?.value).toBe('BEFORE:3');
+    expect(s.settings).toEqual({ iptables: { hook: 'forward', position: 'before:3' } });
+    // The default is not kept: a profile stays as short as the flags would be.
+    expect(reduce(s, CTRL_U, text('top')).settings).toEqual({ iptables: { hook: 'forward' } });
+    // ←→ move in a text field.
+    expect(reduce(s, LEFT, text('x')).rules.settings.iptables['position']?.value).toBe('BEFORE:x3');
+  });
+
+  it('enter refuses a bad value and goes to it; fixed, it writes; the settings round-trip through the profile', () => {
+    let s = atRules({ agents: ['rdms'], targets: ['pfsense', 'iptables'] });
+    s = reduce(s, TAB, DOWN, RIGHT, RIGHT, DOWN, text('before:3'), key({ upArrow: true }), key({ upArrow: true }), text('LAN'));
+    expect(s.rules.setting).toBe(0);
+    s = reduce(s, TAB, ENTER);
+    expect(s.rules).toMatchObject({ phase: 'choose', focus: 'settings', setting: 0, error: 'fix the marked setting first' });
+    s = reduce(s, CTRL_U, text('opt1'), ENTER);
+    expect(s.rules.phase).toBe('writing');
+    const answers = answersOf(s);
+    expect(answers?.settings).toEqual({ pfsense: { interface: 'opt1' }, iptables: { hook: 'forward', position: 'before:3' } });
+    const back = parseProfile(JSON.parse(profileJson(answers as NonNullable<typeof answers>)), catalogue);
+    expect(back.settings).toEqual(answers?.settings);
+    // A profile with settings fills the fields.
+    const loaded = atRules(back);
+    expect(loaded.rules.settings.pfsense['interface']?.value).toBe('opt1');
+    expect(loaded.rules.settings.iptables['hook']?.value).toBe('forward');
+    expect(loaded.rules.settings.iptables['position']?.value).toBe('before:3');
+    expect(answersOf(loaded)?.settings).toEqual(answers?.settings);
   });
 });
 

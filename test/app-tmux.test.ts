@@ -257,6 +257,43 @@ describe.skipIf(!ok)('the app in a terminal (tmux, 80x24)', () => {
     expect(a.cursorVisible(), 'the cursor is visible again').toBe(true);
   });
 
+  it("sets the pfSense interface on the rules step: the file is render's with the same setting, the profile keeps it", { timeout: 120_000 }, async () => {
+    const a = start({ NO_COLOR: '1', SOURCE_DATE_EPOCH: EPOCH });
+    await toSite(a, AGENTS);
+    a.keys('Enter');
+    await a.waitFor('[3 Plan]', 'the plan step');
+    a.keys('Enter');
+    await a.waitFor('s skip to the rules', 'the check step, ready');
+    a.keys('s');
+    await a.waitFor((s) => cursorRow(s).includes('[ ] pfsense'), 'the cursor on pfsense');
+    a.keys('Space');
+    const listed = await a.waitFor(/^ +pfsense +pfSense interface +\(default: lan\)$/m, "pfsense's setting, at its default");
+    expectFits(listed);
+    a.keys('Tab');
+    await a.waitFor(/^› pfsense +pfSense interface/m, 'the interface field');
+    a.type('opt');
+    const bad = await a.waitFor((s) => folded(s).includes("✗ pfSense interface: 'opt'"), 'the inline error');
+    expectFits(bad);
+    a.type('1');
+    const fixed = await a.waitFor((s) => /^› pfsense +pfSense interface +opt1 *$/m.test(s) && !s.includes('✗'), 'opt1 typed');
+    keep('rules-settings', fixed);
+    a.keys('Enter');
+    await a.waitFor('Save these answers as a site profile', 'the files written');
+    const dir = join(a.cwd, 'emaint-egress-rules', 'pfsense');
+    const file = readdirSync(dir)[0] ?? '';
+    const render = spawnSync(process.execPath, [BIN, 'render', '--agents', AGENTS.join(','), '--target', 'pfsense', '--interface', 'opt1'], {
+      encoding: 'utf8',
+      env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH },
+    });
+    expect(render.status, render.stderr).toBe(0);
+    expect(render.stdout).toContain('<interface>opt1</interface>');
+    expect(readFileSync(join(dir, file), 'utf8')).toBe(render.stdout);
+    a.keys('Enter');
+    expect((await a.ended()).code).toBe(0);
+    const profile = JSON.parse(readFileSync(join(a.cwd, 'emaint-site.json'), 'utf8')) as { settings?: unknown };
+    expect(profile.settings).toEqual({ pfsense: { interface: 'opt1' } });
+  });
+
   it('Ctrl-C on the plan quits with 130 and gives the terminal back', { timeout: 60_000 }, async () => {
     const a = start();
     await toSite(a, ['cca']);

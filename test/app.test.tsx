@@ -144,7 +144,7 @@ describe('the whole wizard, by keystrokes', () => {
     // 5. Rules: two targets into a folder.
     const out = join(tmp(), 'rules');
     await app.waitFor('Rules: choose targets (0 chosen)');
-    await app.press(KEY.space, KEY.down, KEY.space, KEY.tab, CTRL_U);
+    await app.press(KEY.space, KEY.down, KEY.space, KEY.tab, KEY.tab, CTRL_U);
     await app.type(out);
     expectFits(await app.waitFor('(2 chosen)'));
     await app.press(KEY.enter);
@@ -453,6 +453,111 @@ describe('the rules step', () => {
   it('the footer names ctrl-z where it has room', async () => {
     const app = start();
     expect(await app.waitFor('Which agents')).toContain('ctrl-c quit · ctrl-z suspend');
+  });
+});
+
+describe("the rules step: each target's own settings", () => {
+  /** Every file under a folder, by its path in it. */
+  const filesIn = (dir: string) => Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+
+  it('sets the iptables jump and position: the files are what render writes with the same settings, and the profile keeps them', async () => {
+    const out = join(tmp(), 'rules');
+    const app = start({ agents: ['rdms'], sources: [] });
+    await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+    await app.waitFor('Rules: choose targets (0 chosen)');
+    await app.press(KEY.down, KEY.space);
+    const listed = await app.waitFor('Settings (2): tab to change them');
+    expectFits(listed);
+    expect(listed).toMatch(/iptables +Jump from chain +\[none\] +output +forward +\(default\)/);
+    expect(listed).toMatch(/Position +\(default: top\)/);
+    expect(listed).toContain('tab settings');
+    await app.press(KEY.tab, KEY.right, KEY.right);
+    const hook = await app.waitFor(/› iptables +Jump from chain +none +output +\[forward\]/);
+    expectFits(hook);
+    expect(hook).toContain('add the jump into the rules from this existing chain');
+    expect(hook).toContain('←→ change');
+    await app.press(KEY.down);
+    await app.type('before:3');
+    expect(await app.waitFor(/› +Position +before:3/)).not.toContain('✗');
+    await app.press(KEY.tab, CTRL_U);
+    await app.type(out);
+    await app.press(KEY.enter);
+    await app.waitFor('Wrote');
+    const flags = ['--agents', 'rdms', '--target', 'iptables'];
+    const byFlags = join(tmp(), 'flags');
+    expect((await cliAt('render', ...flags, '--hook', 'forward', '--position', 'before:3', '--out', byFlags)).code).toBe(0);
+    expect(filesIn(join(out, 'iptables'))).toEqual(filesIn(byFlags));
+    // Not the defaults' files: the settings made a difference.
+    const plain = join(tmp(), 'plain');
+    expect((await cliAt('render', ...flags, '--out', plain)).code).toBe(0);
+    expect(filesIn(plain)).not.toEqual(filesIn(byFlags));
+
+    const profile = join(tmp(), 'site.json');
+    await app.press(CTRL_U);
+    await app.type(profile);
+    await app.press(KEY.enter);
+    expect(await app.ended()).toBe('finished');
+    expect(JSON.parse(readFileSync(profile, 'utf8'))).toMatchObject({ settings: { iptables: { hook: 'forward', position: 'before:3' } } });
+    const byProfile = join(tmp(), 'profile');
+    expect((await cliAt('render', '--profile', profile, '--target', 'iptables', '--out', byProfile)).code).toBe(0);
+    expect(filesIn(byProfile)).toEqual(filesIn(byFlags));
+  });
+
+  it('refuses a bad value inline under its label, and enter writes nothing (80x24 and 60x16)', async () => {
+    for (const size of [
+      { columns: 80, rows: 24 },
+      { columns: 60, rows: 16 },
+    ]) {
+      const out = tmp();
+      const app = driveApp(
+        services,
+        { catalogue, answers: { agents: ['rdms'], targets: ['pfsense'], out }, loadedProfile: null, envPassword: undefined },
+        size,
+      );
+      apps.push(app);
+      await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+      expectFits(await app.waitFor(/pfsense +pfSense interface +\(default: lan\)/), size);
+      await app.press(KEY.tab);
+      await app.type('LAN');
+      const bad = await app.waitFor("✗ pfSense interface: 'LAN'");
+      expectFits(bad, size);
+      expect(bad).toMatch(/› pfsense +pfSense interface +LAN/);
+      await app.press(KEY.enter);
+      expectFits(await app.waitFor('✗ fix the marked setting first'), size);
+      expect(readdirSync(out)).toEqual([]);
+      expect(app.frame()).toContain('[5 Rules]');
+    }
+  });
+
+  it("a profile's settings fill the fields; the PAC proxy shows the site's as its default; the files are render --profile's", async () => {
+    const dir = tmp();
+    const file = join(dir, 'site.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'emaint-egress-profile',
+        version: 1,
+        agents: ['rdms'],
+        proxy: 'http://svc@127.0.0.1:3128',
+        targets: ['pfsense', 'pac'],
+        settings: { pfsense: { interface: 'opt1' }, pac: { 'pac-route': 'direct' } },
+        out: join(dir, 'out'),
+      }),
+    );
+    const app = start(readProfile(file, catalogue), file);
+    await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
+    const rules = await app.waitFor('Settings (3)');
+    expect(rules).toMatch(/pfsense +pfSense interface +opt1/);
+    expect(rules).toMatch(/pac +Proxy +\(default: site proxy http:\/\/127\.0\.0\.1:3128\)/);
+    expect(rules).toMatch(/PAC route +proxy +\[direct\]/);
+    expect(rules).not.toContain('svc');
+    await app.press(KEY.enter);
+    await app.waitFor('Wrote 2 files');
+    for (const t of ['pfsense', 'pac']) {
+      const want = join(tmp(), t);
+      expect((await cliAt('render', '--profile', file, '--target', t, '--out', want)).code).toBe(0);
+      expect(filesIn(join(dir, 'out', t))).toEqual(filesIn(want));
+    }
   });
 });
 

@@ -103,12 +103,14 @@ export function appServices(
       return check.run(progress);
     },
     render(answers, target) {
-      if (target === 'pac' && answers.proxy === null) {
-        throw new InputError('the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back), or drop pac');
-      }
       // The answers as they are, through the target's own declarations (no flag strings):
       // the same Site `render --profile FILE --target T` builds, so the same files.
       const given: Record<string, string> = { ...(answers.settings[target] ?? {}) };
+      if (target === 'pac' && answers.proxy === null && given['proxy'] === undefined) {
+        throw new InputError(
+          'the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back) or as its Proxy setting, or drop pac',
+        );
+      }
       if (target === 'pac' && answers.proxy !== null && given['proxy'] === undefined) given['proxy'] = `http://${parseProxyUrl(answers.proxy, 'Proxy').text}`;
       const site = siteFor(targets[target], { sources: answers.sources, label: answers.site }, given, (o) => o.label);
       return renderWith(ctx, { agents: answers.agents, options: answers.options, target, mode: answers.mode, iotPort: answers.iotPort, site, resolve: null });

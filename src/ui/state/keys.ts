@@ -14,6 +14,7 @@ import {
 } from '../text-layout.js';
 import { wildcardRules } from './plan-step.js';
 import { focusedField, isChoice } from './site.js';
+import { focusedSetting } from './target-choice.js';
 import type { TextAction } from './text-field.js';
 import type { WizardAction, WizardState } from './wizard.js';
 
@@ -110,12 +111,22 @@ export function keyAction(state: WizardState, input: string, key: KeyPress, size
     }
     case 'rules': {
       if (state.rules.phase === 'confirm' || state.rules.phase === 'writing') return null;
-      if (key.tab) return { type: 'rules', action: { type: 'focus' } };
+      if (key.tab) return { type: 'rules', action: { type: 'focus', delta: key.shift ? -1 : 1 } };
       if (state.rules.focus === 'targets') {
         if (move) return { type: 'rules', action: { type: 'move', move } };
         if (input === ' ') return { type: 'rules', action: { type: 'toggle' } };
         if (input === 'a') return { type: 'rules', action: { type: 'all' } };
         return null;
+      }
+      if (state.rules.focus === 'settings') {
+        // ↑↓ PgUp/PgDn pick the setting; Home/End stay the text field's.
+        if (move && move !== 'home' && move !== 'end') return { type: 'rules', action: { type: 'setting-move', move } };
+        if (focusedSetting(state.rules)?.option.choices !== undefined) {
+          if (key.leftArrow || key.rightArrow || input === ' ') return { type: 'rules', action: { type: 'setting-choose', delta: key.leftArrow ? -1 : 1 } };
+          return null;
+        }
+        const edit = textAction(input, key);
+        return edit ? { type: 'rules', action: { type: 'setting-text', action: edit } } : null;
       }
       const text = textAction(input, key);
       return text ? { type: 'rules', action: { type: 'text', action: text } } : null;

@@ -13,6 +13,7 @@ import { type KeyPress, type Size, keyAction } from './keys.js';
 import { type PlanAction, type PlanStep, planReducer, planStep } from './plan-step.js';
 import { type DoneAction, type DoneStep, type Written, doneReducer, doneStep } from './done.js';
 import { type RulesAction, type RulesStep, rulesReducer, rulesStep } from './target-choice.js';
+import { settingsOf } from './target-settings.js';
 import { FIELDS, type SiteAction, type SiteStep, type SiteValues, checkSite, siteReducer, siteStep } from './site.js';
 
 export type StepId = 'agents' | 'site' | 'plan' | 'check' | 'rules' | 'done';
@@ -41,7 +42,8 @@ export interface WizardState {
   values: SiteValues | null;
   check: CheckStep;
   rules: RulesStep;
-  /** Each target's own settings (from a profile): kept, used for the files and saved back. */
+  /** Each target's own settings (from a profile, edited on the rules step): the valid ones
+   *  that differ from the defaults, used for the files and saved back. */
   settings: TargetSettings;
   done: DoneStep;
 }
@@ -90,7 +92,7 @@ export function initialWizard({ catalogue, answers, loadedProfile, envPassword }
     planStep: planStep('exact'),
     values: null,
     check: checkStep,
-    rules: rulesStep(a.targets ?? [], a.out ?? null),
+    rules: rulesStep(a.targets ?? [], a.out ?? null, a.settings ?? {}),
     settings: a.settings ?? {},
     done: doneStep(null, loadedProfile),
   };
@@ -115,8 +117,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, check: checkReducer(state.check, { type: 'run', flows: state.plan.flows }) };
     case 'skip':
       return state.step === 'check' && state.check.phase !== 'running' ? { ...state, step: 'rules' } : state;
-    case 'rules':
-      return { ...state, rules: rulesReducer(state.rules, action.action) };
+    case 'rules': {
+      const rules = rulesReducer(state.rules, action.action);
+      return { ...state, rules, settings: rules.settings === state.rules.settings ? state.settings : settingsOf(rules.settings) };
+    }
     case 'written':
       return { ...state, step: 'done', rules: { ...state.rules, phase: 'choose', force: false }, done: doneStep(action.written, state.done.profile.value) };
     case 'done':

@@ -94,7 +94,9 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
             rows={size.rows}
           />
         ) : null}
-        {state.step === 'rules' ? <RulesView step={state.rules} width={width} /> : null}
+        {state.step === 'rules' ? (
+          <RulesView step={state.rules} siteProxy={state.values?.proxy ? `http://${state.values.proxy.text}` : null} width={width} height={height} />
+        ) : null}
         {state.step === 'done' ? <DoneView step={state.done} width={width} rows={size.rows} /> : null}
       </Box>
       <Footer state={state} width={width} />

@@ -1,4 +1,6 @@
 import { Box } from 'ink';
+import { focusedSetting } from '../state/target-choice.js';
+import { settingRows } from '../state/target-settings.js';
 import type { WizardState } from '../state/wizard.js';
 import { Painted } from './Painted.js';
 
@@ -26,13 +28,25 @@ function footerKeys(state: WizardState): string {
       return CHECK_KEYS[state.check.phase];
     case 'rules':
       if (state.rules.phase === 'confirm') return 'enter replace · esc keep the files as they are · ctrl-c quit';
-      return state.rules.focus === 'targets'
-        ? '↑↓ move · space choose · a all/none · tab folder · enter write · ctrl-c quit'
-        : 'type the folder · tab targets · enter write · esc back · ctrl-c quit';
+      return rulesKeys(state.rules);
     case 'done':
       if (state.done.phase === 'saved' || state.done.phase === 'quit') return 'done';
       if (state.done.phase === 'confirm') return 'enter replace it · type another path · esc back · ctrl-c quit';
       return 'enter save and quit (empty path: quit) · ↑↓ scroll · esc back · ctrl-c quit';
+  }
+}
+
+function rulesKeys(step: WizardState['rules']): string {
+  const settings = settingRows(step.targets).length > 0;
+  switch (step.focus) {
+    case 'targets':
+      return `↑↓ move · space choose · a all/none · tab ${settings ? 'settings' : 'folder'} · enter write · ctrl-c quit`;
+    case 'settings':
+      return focusedSetting(step)?.option.choices !== undefined
+        ? '↑↓ setting · ←→ change · tab folder · enter write · esc back · ctrl-c quit'
+        : '↑↓ setting · type (empty: default) · tab folder · enter write · ctrl-c quit';
+    case 'out':
+      return 'type the folder · tab targets · enter write · esc back · ctrl-c quit';
   }
 }
 
