@@ -8,7 +8,7 @@ import { parseProfile, profileJson } from '../src/core/profile.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { agentsReducer, agentsStep } from '../src/ui/state/agents.js';
 import { moveCursor, windowAround } from '../src/ui/state/cursor.js';
-import { type KeyPress, appKey, keyAction, splitKeys } from '../src/ui/state/keys.js';
+import { type KeyPress, NO_KEY, appKey, keyAction, splitKeys } from '../src/ui/state/keys.js';
 import { TARGETS } from '../src/core/render/target.js';
 import { buildRules } from '../src/core/rules.js';
 import { checkLines, flowDetailLines, flowDetailRows, flowListRows, resultWindowRows, wildcardLines, wrapLines } from '../src/ui/text-layout.js';
@@ -21,24 +21,6 @@ import { settingRows } from '../src/ui/state/target-settings.js';
 
 const catalogue = loadCatalogue();
 const SIZE = { columns: 80, rows: 24 };
-const NO_KEY: KeyPress = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageUp: false,
-  pageDown: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-};
 const key = (k: Partial<KeyPress>, input = ''): WizardAction => ({ type: 'key', input, key: { ...NO_KEY, ...k }, size: SIZE });
 const text = (input: string): WizardAction => ({ type: 'key', input, key: NO_KEY, size: SIZE });
 const ENTER = key({ return: true });

@@ -165,7 +165,8 @@ function textAction(input: string, key: KeyPress): TextAction | null {
   return { type: 'insert', text: input };
 }
 
-const NO_KEY: KeyPress = {
+/** A key press with nothing held: what a plain character arrives as. */
+export const NO_KEY: KeyPress = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,
