@@ -88,10 +88,13 @@ describe('rule set', () => {
   });
   it('wildcard mode: wildcards where they cover, the uncovered host by name, with warnings', () => {
     const r = buildRules(catalogue, p, { mode: 'wildcard', iotPort: 'both' });
-    expect(r.destinations.map((d) => d.name)).toEqual(['*.amazonaws.com', 'gdlp01.c-wss.com', '*.srv.ygles.com', '*.c-cdsknn.net', '*.ugwdevice.net']);
+    expect(r.destinations.map((d) => d.name)).toEqual(['*.amazonaws.com', IOT, 'gdlp01.c-wss.com', '*.srv.ygles.com', '*.c-cdsknn.net', '*.ugwdevice.net']);
+    // The wildcards are for HTTPS only: 8883 stays with the IoT endpoint, never all of AWS.
     const aws = r.destinations.find((d) => d.name === '*.amazonaws.com');
-    expect(aws?.ports).toEqual([443, 8883]);
+    expect(aws?.ports).toEqual([443]);
     expect(aws?.hosts).toHaveLength(3);
+    expect(r.destinations.find((d) => d.name === IOT)?.ports).toEqual([8883]);
+    expect(r.rules.filter((x) => x.kind === 'wildcard').every((x) => x.port === 443)).toBe(true);
     expect(r.warnings.find((w) => w.startsWith('*.amazonaws.com'))).toMatch(/data-exfiltration/);
     expect(r.warnings).toContain('gdlp01.c-wss.com: no vendor wildcard covers it; allowed by its exact name');
   });

@@ -73,12 +73,17 @@ function alternativePortHosts(catalogue: Catalogue): Set<string> {
   return out;
 }
 
+/** The one port the vendor wildcards are used on (HTTPS). */
+const WILDCARD_PORT = 443;
+
 export function buildRules(catalogue: Catalogue, plan: Plan, options: RuleOptions): RuleSet {
   const flows = applyIotPort(plan.flows, alternativePortHosts(catalogue), options.iotPort);
   const risks = new Map(plan.wildcards.map((w) => [w.pattern, w]));
   const rules = new Map<string, Rule>();
   for (const f of flows) {
-    const wildcard = options.mode === 'wildcard' ? f.wildcard : null;
+    // The vendor's wildcards are for its HTTPS hosts: another port (the IoT endpoint's MQTT on
+    // 8883) stays with the host that needs it, never opened to all of a vendor's domain.
+    const wildcard = options.mode === 'wildcard' && f.port === WILDCARD_PORT ? f.wildcard : null;
     const name = wildcard ?? f.host;
     const key = `${name}|${f.port}`;
     let r = rules.get(key);

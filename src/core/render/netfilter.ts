@@ -81,7 +81,16 @@ export function dnsmasqFile(target: 'iptables' | 'nftables'): { name: string; in
 
 /** One dnsmasq line per destination: its name pattern and the sets (`setsOf(i)`) it fills. */
 export function dnsmasqLines(destinations: readonly Destination[], setsOf: (i: number) => string): { why: string; match: string; sets: string }[] {
-  return destinations.map((d, i) => ({ why: why(d), match: dnsmasqMatch(d), sets: setsOf(i) }));
+  // dnsmasq fills only the sets of the most specific pattern that matches a name: a host
+  // that a vendor wildcard also covers (the IoT endpoint, by name on 8883, under
+  // *.amazonaws.com on 443) lists the wildcard's sets too, or its 443 set would stay empty.
+  const covering = (host: string) =>
+    destinations.flatMap((w, j) => (w.kind === 'wildcard' && (host === w.domain || host.endsWith(`.${w.domain}`)) ? [setsOf(j)] : []));
+  return destinations.map((d, i) => ({
+    why: why(d),
+    match: dnsmasqMatch(d),
+    sets: [setsOf(i), ...(d.kind === 'host' ? covering(d.name) : [])].join(','),
+  }));
 }
 
 const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;

@@ -10,9 +10,9 @@
 // warning: *.ugwdevice.net opens every host under ugwdevice.net; the agents need 2 of its hosts
 // warning: gdlp01.c-wss.com: no vendor wildcard covers it; allowed by its exact name
 //
-// 5 names (wildcard mode) go PROXY proxy.example.test:3128; everything else goes DIRECT.
+// 6 names (wildcard mode) go PROXY proxy.example.test:3128; everything else goes DIRECT.
 // No DNS lookups: names are compared as text, so a look-alike such as
-// "xgdlp01.c-wss.com" never matches "gdlp01.c-wss.com".
+// "xa2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com" never matches "a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com".
 // A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to
 // a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com needs a firewall rule, or a proxy
 // that allows CONNECT to port 8883 (Squid refuses CONNECT to ports outside SSL_ports
@@ -24,8 +24,11 @@ function FindProxyForURL(url, host) {
   host = host.toLowerCase();
   if (host.charAt(host.length - 1) === ".") host = host.substring(0, host.length - 1);
 
-  // *.amazonaws.com: tcp/443, tcp/8883 for cca, cdca-v2-cca, meap-cca, backup; vendor wildcard for 3 planned hosts; client-certificate TLS: exempt from TLS inspection
+  // *.amazonaws.com: tcp/443 for cca, cdca-v2-cca, meap-cca, backup; vendor wildcard for 3 planned hosts; client-certificate TLS: exempt from TLS inspection
   if (dnsDomainIs(host, ".amazonaws.com")) return MATCH;
+
+  // a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com: tcp/8883 for cca, backup; client-certificate TLS: exempt from TLS inspection
+  if (host === "a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com") return MATCH;
 
   // gdlp01.c-wss.com: tcp/443 for cdca-v2, cdca-v2-cca
   if (host === "gdlp01.c-wss.com") return MATCH;
