@@ -143,6 +143,8 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
       expectVerdicts(ps, probe(ns, ps));
       expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'output'])).toMatch(/policy drop;/);
+      // The accept rules count what they let through: a planned flow's rule shows its packets.
+      expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'emaint_egress'])).toMatch(/tcp dport 443 counter packets [1-9]\d* bytes \d+ accept/);
     } finally {
       listeners.kill();
       ns.close();

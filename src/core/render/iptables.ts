@@ -10,6 +10,7 @@ import {
   dnsmasqFile,
   dnsmasqLines,
   OTHER_CHAINS_NOTE,
+  PERSIST_NOTES,
   families,
   placementNote,
   portEscaper,
@@ -83,7 +84,7 @@ export const iptables: Target = {
           hookless: site.hook === null,
           jumps,
           deleteCommand: `${f === 4 ? 'iptables' : 'ip6tables'} -D`,
-          notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, hookChain, 'rule')]), OTHER_CHAINS_NOTE]),
+          notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, hookChain, 'rule')]), OTHER_CHAINS_NOTE, PERSIST_NOTES.iptables]),
           chain: CHAIN,
           rules: rules.rules.map((r) => ({
             set: sets[index.get(r.name) ?? -1],

@@ -124,6 +124,17 @@ export function placementNote(position: Position, chain: string, anchorWord: str
   }
 }
 
+/** What keeps the rules across a reboot, and why dnsmasq must start after the sets. */
+export const PERSIST_NOTES = {
+  iptables:
+    'Across reboots: save the sets and rules (Debian: ipset-persistent and iptables-persistent, ' +
+    '"ipset save" and "iptables-save"); the sets must be restored before the rules. Restart dnsmasq ' +
+    'whenever the sets are created anew: it does not add the answers it has cached.',
+  nftables:
+    'Across reboots: include this file from /etc/nftables.conf (after the site table). Restart ' +
+    'dnsmasq whenever the sets are created anew: it does not add the answers it has cached.',
+} as const;
+
 /** Why an accept here may still not be enough: other base chains decide too. */
 export const OTHER_CHAINS_NOTE =
   "An accept here ends only this chain's say: another base chain on the same hook with policy drop " +

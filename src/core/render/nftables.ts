@@ -10,6 +10,7 @@ import {
   dnsmasqFile,
   dnsmasqLines,
   OTHER_CHAINS_NOTE,
+  PERSIST_NOTES,
   families,
   placementNote,
   portEscaper,
@@ -115,7 +116,11 @@ export const nftables: Target = {
       hookless: site.hook === null,
       jumps,
       sourceSets,
-      notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, chain, 'the rule with handle')]), OTHER_CHAINS_NOTE]),
+      notes: noteLines([
+        ...(site.hook === null ? [] : [placementNote(site.position, chain, 'the rule with handle')]),
+        OTHER_CHAINS_NOTE,
+        PERSIST_NOTES.nftables,
+      ]),
       sets: present.flatMap((f) =>
         rules.destinations.map((d, i) => ({
           name: setsOf.get(f)?.[i],
