@@ -258,7 +258,7 @@ describe('bad profile documents: one line naming the field and the valid values'
       '"options": --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation',
     ],
     ['an unknown field', doc({ colour: 'red' }), `unknown field "colour"; valid fields: ${VALID_FIELDS}`],
-    ['settings for an unknown target', doc({ settings: { fortigate: { x: '1' } } }), `"settings": 'fortigate' is not valid; valid: ${VALID_TARGETS}`],
+    ['settings for an unknown target', doc({ settings: { cisco: { x: '1' } } }), `"settings": 'cisco' is not valid; valid: ${VALID_TARGETS}`],
     [
       'a setting the target does not have',
       doc({ settings: { pac: { hook: 'forward' } } }),

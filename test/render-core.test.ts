@@ -199,6 +199,8 @@ describe('renderTarget', () => {
       pacRoute: 'proxy' as const,
       fromZone: 'any',
       toZone: 'any',
+      srcintf: 'any',
+      dstintf: 'any',
     };
     const req = {
       agents: ['rdms'],

@@ -14,6 +14,7 @@ import { targetOptions } from '../src/cli/render-flags.js';
 import { targets } from '../src/core/render/index.js';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
+import { readFortiOs } from './helpers/fortios.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
 const HOSTILE = [
@@ -104,6 +105,12 @@ describe.skipIf(!tools)('hostile input', () => {
         const text = files['emaint-egress.squid.conf'] ?? '';
         if (label !== null) expect(text).toContain(`# site: ${label}`);
         return code(text, /^#/);
+      }
+      case 'fortigate': {
+        const text = files['emaint-egress.fortigate.conf'] ?? '';
+        const objects = readFortiOs(text);
+        if (label !== null) expect(objects.filter((o) => o.table === 'firewall policy').every((o) => o.props.get('comments')?.[0]?.includes(label))).toBe(true);
+        return objects.map((o) => [o.table, o.name, [...o.props.keys()].join(' ')]);
       }
       case 'csv': {
         // RFC 4180 by a real parser (csv-parse), strict about quotes and column counts.

@@ -1,5 +1,6 @@
 // Every render target, by id: one module each, all behind the Target interface.
 import { csv } from './csv.js';
+import { fortigate } from './fortigate.js';
 import { iptables } from './iptables.js';
 import { nftables } from './nftables.js';
 import { pac } from './pac.js';
@@ -8,4 +9,4 @@ import { pfsense } from './pfsense.js';
 import { squid } from './squid.js';
 import type { Target, TargetId } from './target.js';
 
-export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, pac, squid, csv };
+export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, fortigate, pac, squid, csv };

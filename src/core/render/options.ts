@@ -9,7 +9,7 @@ import { type HostPort, NFT_FAMILIES, type NftFamily, SiteOptionError, parseHost
 import { HOOKS, type Hook, PAC_ROUTES, type PacRoute, type Position, type Site, type TargetId } from './target.js';
 
 /** The Site fields a target option sets. */
-export type OptionField = 'interface' | 'hook' | 'position' | 'nftTable' | 'fromZone' | 'toZone' | 'proxy' | 'pacRoute';
+export type OptionField = 'interface' | 'hook' | 'position' | 'nftTable' | 'fromZone' | 'toZone' | 'proxy' | 'pacRoute' | 'srcintf' | 'dstintf';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -126,6 +126,21 @@ function zoneOption(name: 'from-zone' | 'to-zone', field: 'fromZone' | 'toZone',
 export const fromZoneOption = zoneOption('from-zone', 'fromZone', 'Source');
 export const toZoneOption = zoneOption('to-zone', 'toZone', 'Destination');
 
+/** A FortiGate policy interface: a FortiOS interface or zone name, or "any". */
+export function fortiInterface(name: 'srcintf' | 'dstintf', label: string, what: string): TargetOption<'srcintf' | 'dstintf'> {
+  return {
+    name,
+    field: name,
+    label,
+    arg: 'interface',
+    help: `${what}: a FortiOS interface or zone name (e.g. internal, wan1), or any`,
+    fallback: 'any',
+    parse: (text, l) =>
+      parseName(text.trim(), l, /^[A-Za-z0-9][A-Za-z0-9._-]{0,34}$/, 'a FortiOS interface or zone name (letters, digits, . _ -; 35 at most) or any'),
+    show: (v) => v,
+  };
+}
+
 /**
  * The proxy a PAC file names: `http://host:port` as everywhere else, or `host:port`. A PAC
  * file cannot carry credentials, so a user or password is refused rather than dropped.
@@ -179,6 +194,8 @@ const ALL: readonly TargetOption[] = [
   toZoneOption,
   proxyOption,
   pacRouteOption,
+  fortiInterface('srcintf', 'Source interface', ''),
+  fortiInterface('dstintf', 'Destination interface', ''),
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */

@@ -2,7 +2,6 @@
 // one service set per distinct port set, and one security rule per port set, so no
 // host gets a port it does not need. Wildcard mode uses a custom URL category (URL
 // List), because FQDN objects do not take wildcards.
-import { createHash } from 'node:crypto';
 import { type Destination, portGroups } from '../rules.js';
 import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
@@ -10,7 +9,7 @@ import { hashComment, identifier, panosQuoted } from './escape.js';
 import { dnsName, portEscaper } from './netfilter.js';
 import { chunks } from './lines.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { why } from './words.js';
+import { objectName, why } from './words.js';
 import { fromZoneOption, panosPosition, toZoneOption } from './options.js';
 
 /** PAN-OS object names: at most 63 characters; letters, digits, -, _ and . (no spaces,
@@ -21,13 +20,8 @@ const PANOS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
  *  so a group of 500 is written in parts and every line stays short. */
 const MEMBERS_PER_LINE = 40;
 
-/** A valid object name from `text`, shortened with a hash suffix when too long. */
-export function panosName(text: string): string {
-  const clean = text.replace(/[^A-Za-z0-9._-]/g, '-');
-  if (clean.length <= 63) return clean;
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
-  return `${clean.slice(0, 54)}-${hash}`;
-}
+/** A valid PAN-OS object name from `text` (63 characters at most). */
+export const panosName = (text: string): string => objectName(text);
 
 function members(v: unknown): string {
   if (v === 'any') return 'any';

@@ -6,7 +6,7 @@ import type { TemplateSet } from './engine.js';
 import { listLines } from './lines.js';
 import type { TargetOption } from './options.js';
 
-export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'pac', 'squid', 'csv'] as const;
+export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
 export const HOOKS = ['output', 'forward'] as const;
@@ -40,6 +40,9 @@ export interface Site {
   /** PAN-OS zones of the security rules. */
   fromZone: string;
   toZone: string;
+  /** FortiGate interfaces of the policies. */
+  srcintf: string;
+  dstintf: string;
 }
 
 export interface ResolvedAddress {

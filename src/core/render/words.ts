@@ -1,4 +1,6 @@
-// Shared wording for the comments and descriptions that say why a rule exists.
+// Shared wording for the comments and descriptions that say why a rule exists, and the
+// object names the platforms take.
+import { createHash } from 'node:crypto';
 import type { Destination, Rule } from '../rules.js';
 
 const ports = (list: readonly number[]) => list.map((p) => `tcp/${p}`).join(', ');
@@ -33,4 +35,13 @@ export function setNames(names: readonly string[], prefix: string, sep: string, 
       .toLowerCase();
     return `${head}${sep}${slug}`.slice(0, max).replace(new RegExp(`[${sep === '-' ? '\\-' : sep}]+$`), '');
   });
+}
+
+/** An object name of letters, digits, . _ - from `text`, at most `max` long: a longer one is
+ *  cut and given a hash of the whole, so two long names never meet (PAN-OS, FortiOS: 63). */
+export function objectName(text: string, max = 63): string {
+  const clean = text.replace(/[^A-Za-z0-9._-]/g, '-');
+  if (clean.length <= max) return clean;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return `${clean.slice(0, max - 9)}-${hash}`;
 }

@@ -51,14 +51,18 @@ export function RulesView({ step, siteProxy, width, height }: RulesViewProps) {
     );
   }
   // Title, targets, folder and where the files go, message; blanks and the settings where there is room.
-  const fixed = 1 + TARGETS.length + 2 + message.length;
+  // On a short terminal the target list scrolls around the cursor, so the title always shows.
+  const list = windowAround(step.cursor, TARGETS.length, height - (1 + 2 + message.length));
+  const fixed = 1 + (list.end - list.start) + 2 + message.length;
   const blanks = height - fixed >= 5;
   const room = height - fixed - (blanks ? 2 : 0) - 1;
   const inTargets = step.focus === 'targets';
+  const shown = list.above + list.below > 0 ? `, ${list.start + 1}–${list.end} of ${TARGETS.length}` : '';
   return (
     <Box flexDirection="column">
-      <Painted tone="title">{clip(`Rules: choose targets (${step.targets.length} chosen); each gets its own folder`, width)}</Painted>
-      {TARGETS.map((t, i) => {
+      <Painted tone="title">{clip(`Rules: choose targets (${step.targets.length} chosen${shown}); each gets its own folder`, width)}</Painted>
+      {TARGETS.slice(list.start, list.end).map((t, j) => {
+        const i = list.start + j;
         const here = inTargets && i === step.cursor;
         return (
           <Painted key={t} tone={here ? 'accent' : 'plain'}>
