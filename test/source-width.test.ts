@@ -1,4 +1,4 @@
-// No line of the product's source is wider than the formatter's width (biome.json,
+// No line of the product's source is wider than the formatter's width (.ci/biome.json,
 // lineWidth 160): the formatter wraps code, but cannot wrap a long string or regex, so
 // this keeps those short too. Test files may hold a long expected message whole.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-const WIDTH = (JSON.parse(readFileSync(fileURLToPath(new URL('../biome.json', import.meta.url)), 'utf8')) as { formatter: { lineWidth: number } }).formatter
+const WIDTH = (JSON.parse(readFileSync(fileURLToPath(new URL('../.ci/biome.json', import.meta.url)), 'utf8')) as { formatter: { lineWidth: number } }).formatter
   .lineWidth;
 
 function files(dir: string): string[] {
