@@ -66,6 +66,34 @@ function probe(ns: Netns, targets: readonly { host: string; port: number; from: 
   return JSON.parse(out) as string[];
 }
 
+// The site's own firewall before ours goes in: a default-drop output policy that lets
+// replies back in and, where the devices use a local resolver, lets them reach it.
+function siteDefaultDrop(ns: Netns, target: 'iptables' | 'nftables', localResolver = false): void {
+  if (target === 'iptables') {
+    ns.exec('iptables', ['-P', 'OUTPUT', 'DROP']);
+    ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
+    if (localResolver) ns.exec('iptables', ['-A', 'OUTPUT', '-d', '127.0.0.1/32', '-j', 'ACCEPT']);
+    return;
+  }
+  const rules = [
+    'add table inet filter',
+    'add chain inet filter output { type filter hook output priority 0; policy drop; }',
+    'add rule inet filter output ct state established,related accept',
+  ];
+  if (localResolver) rules.push('add rule inet filter output ip daddr 127.0.0.1 accept');
+  ns.exec('nft', ['-f', '-'], rules.join('\n'));
+}
+
+// Loads the rendered files the way the README tells the engineer to.
+function applyRendered(ns: Netns, target: 'iptables' | 'nftables', dir: string): void {
+  if (target === 'iptables') {
+    ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
+    ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+  } else {
+    ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
+  }
+}
+
 function expectVerdicts(ps: readonly Probe[], got: readonly string[]): void {
   const wrong = ps.map((p, i) => ({ ...p, got: got[i] })).filter((p) => p.got !== p.expect);
   expect(wrong.map((w) => `${w.why}: expected ${w.expect}, got ${w.got}`)).toEqual([]);
@@ -105,10 +133,8 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       const ps = probes();
       // Before any rule: everything connects, so the drops below are the rules' doing.
       expect(new Set(probe(ns, ps))).toEqual(new Set(['ok']));
-      ns.exec('iptables', ['-P', 'OUTPUT', 'DROP']);
-      ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
-      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
-      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      siteDefaultDrop(ns, 'iptables');
+      applyRendered(ns, 'iptables', dir);
       expectVerdicts(ps, probe(ns, ps));
       // The site's policy is untouched and the chain ends by returning.
       expect(ns.exec('iptables', ['-S', 'OUTPUT'])).toMatch(/^-P OUTPUT DROP$/m);
@@ -131,16 +157,8 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       const ps = probes();
       expect(new Set(probe(ns, ps))).toEqual(new Set(['ok']));
       // The site's own table, with a default-drop output chain.
-      ns.exec(
-        'nft',
-        ['-f', '-'],
-        [
-          'add table inet filter',
-          'add chain inet filter output { type filter hook output priority 0; policy drop; }',
-          'add rule inet filter output ct state established,related accept',
-        ].join('\n'),
-      );
-      ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
+      siteDefaultDrop(ns, 'nftables');
+      applyRendered(ns, 'nftables', dir);
       expectVerdicts(ps, probe(ns, ps));
       expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'output'])).toMatch(/policy drop;/);
       // The accept rules count what they let through: a planned flow's rule shows its packets.
@@ -168,26 +186,9 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       const listeners = await listen(ns);
       const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300 });
       try {
-        if (target === 'iptables') {
-          ns.exec('iptables', ['-P', 'OUTPUT', 'DROP']);
-          ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
-          // The site lets its hosts reach the local resolver.
-          ns.exec('iptables', ['-A', 'OUTPUT', '-d', '127.0.0.1/32', '-j', 'ACCEPT']);
-          ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
-          ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
-        } else {
-          ns.exec(
-            'nft',
-            ['-f', '-'],
-            [
-              'add table inet filter',
-              'add chain inet filter output { type filter hook output priority 0; policy drop; }',
-              'add rule inet filter output ct state established,related accept',
-              'add rule inet filter output ip daddr 127.0.0.1 accept',
-            ].join('\n'),
-          );
-          ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
-        }
+        // The site lets its hosts reach the local resolver.
+        siteDefaultDrop(ns, target, true);
+        applyRendered(ns, target, dir);
         // In wildcard mode the IoT endpoint's 8883 is open only to it by name; every other
         // planned flow goes through a vendor-domain set.
         const planned = full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
@@ -228,8 +229,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
       ns.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
       expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
-      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
-      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      applyRendered(ns, 'iptables', dir);
       expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));
       expect(ns.exec('iptables', ['-S', 'OUTPUT']).split('\n')[1]).toBe(`-A OUTPUT -s ${SOURCE}/32 -j EMAINT-EGRESS`);
       // Unplanned traffic still meets the site's reject.
@@ -248,8 +248,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
     try {
       ns.exec('iptables', ['-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']);
       ns.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
-      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
-      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      applyRendered(ns, 'iptables', dir);
       expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
     } finally {
       listeners.kill();
@@ -264,8 +263,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
     try {
       ns.exec('iptables', ['-A', 'OUTPUT', '-d', '127.0.0.1/32', '-j', 'ACCEPT']);
       ns.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
-      ns.exec('ipset', ['restore'], readFileSync(join(dir, 'emaint-egress.ipset'), 'utf8'));
-      ns.exec('iptables-restore', ['--noflush'], readFileSync(join(dir, 'emaint-egress.rules'), 'utf8'));
+      applyRendered(ns, 'iptables', dir);
       const rules = ns.exec('iptables', ['-S', 'OUTPUT']).trimEnd().split('\n');
       expect(rules.slice(1)).toEqual([
         '-A OUTPUT -d 127.0.0.1/32 -j ACCEPT',
@@ -295,7 +293,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
         ].join('\n'),
       );
       expect(new Set(probe(ns, planned()))).toEqual(new Set(['refused']));
-      ns.exec('nft', ['-f', join(dir, 'emaint-egress.nft')]);
+      applyRendered(ns, 'nftables', dir);
       expect(probe(ns, planned())).toEqual(planned().map(() => 'ok'));
       expect(probe(ns, [{ host: OUTSIDER, port: 443, from: SOURCE }])).toEqual(['refused']);
     } finally {
