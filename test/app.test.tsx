@@ -51,6 +51,11 @@ afterEach(() => {
   ).toBe(true);
 });
 
+// A profile file as a user saved it: the format header plus the given answers.
+function writeProfile(file: string, answers: Record<string, unknown>): void {
+  writeFileSync(file, JSON.stringify({ format: 'emaint-egress-profile', version: 1, ...answers }));
+}
+
 function start(answers: WizardStart['answers'] = null, loadedProfile: string | null = null): Driven {
   const app = driveApp(services, { catalogue, answers, loadedProfile, envPassword: undefined });
   apps.push(app);
@@ -192,22 +197,17 @@ describe('answers from a profile', () => {
   it('fills every step, and saving goes back to the same file without asking', async () => {
     const dir = tmp();
     const file = join(dir, 'site.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        format: 'emaint-egress-profile',
-        version: 1,
-        site: 'Depot',
-        agents: ['erds'],
-        options: ['cca-activation'],
-        sources: ['192.0.2.0/24'],
-        proxy: 'http://svc@127.0.0.1:3128',
-        mode: 'wildcard',
-        iotPort: '443',
-        targets: ['pac'],
-        out: join(dir, 'out'),
-      }),
-    );
+    writeProfile(file, {
+      site: 'Depot',
+      agents: ['erds'],
+      options: ['cca-activation'],
+      sources: ['192.0.2.0/24'],
+      proxy: 'http://svc@127.0.0.1:3128',
+      mode: 'wildcard',
+      iotPort: '443',
+      targets: ['pac'],
+      out: join(dir, 'out'),
+    });
     const app = start(readProfile(file, catalogue), file);
     const agents = await app.waitFor('(1 chosen)');
     expect(agents).toContain('[x] erds');
@@ -534,18 +534,13 @@ describe("the rules step: each target's own settings", () => {
   it("a profile's settings fill the fields; the PAC proxy shows the site's as its default; the files are render --profile's", async () => {
     const dir = tmp();
     const file = join(dir, 'site.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        format: 'emaint-egress-profile',
-        version: 1,
-        agents: ['rdms'],
-        proxy: 'http://svc@127.0.0.1:3128',
-        targets: ['pfsense', 'pac'],
-        settings: { pfsense: { interface: 'opt1' }, pac: { 'pac-route': 'direct' } },
-        out: join(dir, 'out'),
-      }),
-    );
+    writeProfile(file, {
+      agents: ['rdms'],
+      proxy: 'http://svc@127.0.0.1:3128',
+      targets: ['pfsense', 'pac'],
+      settings: { pfsense: { interface: 'opt1' }, pac: { 'pac-route': 'direct' } },
+      out: join(dir, 'out'),
+    });
     const app = start(readProfile(file, catalogue), file);
     await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
     const rules = await app.waitFor('Settings (3)');
