@@ -207,7 +207,12 @@ describe('sinkhole and impossible answers', () => {
     const { results, connections } = await counted(() => check([flow('blocked6.example.test')]));
     expect(results[0]).toMatchObject({ status: 'dns-error', dnsProblem: 'sinkhole', attempts: [] });
     expect(results[0]?.dns?.sinkhole.map((s) => s.range)).toEqual([range]);
+    expect(results[0]?.addresses).toEqual([]);
     expect(connections).toBe(0);
+    // The same cause and fix as an A sinkhole: the engineer allows the name in the DNS filter.
+    const [cause] = summarise(results).causes;
+    expect(cause?.cause).toContain('a DNS filter or sinkhole blocks them');
+    expect(cause?.fix).toContain('allow blocked6.example.test in the DNS filter');
   });
 
   it('a sinkhole answer beside a real one: only the real one is tried, with a warning', async () => {
