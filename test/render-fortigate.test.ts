@@ -13,12 +13,17 @@ async function script(...args: string[]): Promise<{ text: string; objects: Forti
   return { text: r.stdout, objects: readFortiOs(r.stdout) };
 }
 
-/** host|port pairs the policies allow (wildcards as *.domain|443). */
-function allowed(objects: readonly FortiObject[]): Set<string> {
+/** host|port pairs the policies allow (wildcards as *.domain|443), per family. */
+function allowed(objects: readonly FortiObject[], family: 4 | 6 = 4): Set<string> {
+  const [grp, addr, src, dst] = family === 4 ? ['addrgrp', 'address', 'srcaddr', 'dstaddr'] : ['addrgrp6', 'address6', 'srcaddr6', 'dstaddr6'];
   const byName = new Map(objects.map((o) => [`${o.table}|${o.name}`, o]));
   const out = new Set<string>();
-  for (const p of objects.filter((o) => o.table === 'firewall policy')) {
-    const group = byName.get(`firewall addrgrp|${p.props.get('dstaddr')?.[0]}`);
+  for (const p of objects.filter((o) => o.table === 'firewall policy' && o.props.has(dst))) {
+    // FortiOS wants the families apart: a policy's source and destination are the same family.
+    expect(p.props.has(family === 4 ? 'dstaddr6' : 'dstaddr'), p.name).toBe(false);
+    const srcName = p.props.get(src)?.[0];
+    if (srcName !== 'all') expect(byName.get(`firewall ${grp}|${srcName}`), `${p.name} ${src}`).toBeDefined();
+    const group = byName.get(`firewall ${grp}|${p.props.get(dst)?.[0]}`);
     const service = byName.get(`firewall service custom|${p.props.get('service')?.[0]}`);
     expect(group, 'the policy names a group defined above it').toBeDefined();
     expect(service).toBeDefined();
@@ -26,8 +31,8 @@ function allowed(objects: readonly FortiObject[]): Set<string> {
     expect(objects.indexOf(group as FortiObject)).toBeLessThan(objects.indexOf(p));
     expect(objects.indexOf(service as FortiObject)).toBeLessThan(objects.indexOf(p));
     for (const m of group?.props.get('member') ?? []) {
-      const a = byName.get(`firewall address|${m}`);
-      expect(a, `member ${m} is an address`).toBeDefined();
+      const a = byName.get(`firewall ${addr}|${m}`);
+      expect(a, `member ${m} is an ${addr}`).toBeDefined();
       expect(objects.indexOf(a as FortiObject)).toBeLessThan(objects.indexOf(group as FortiObject));
       const pattern = a?.props.get('fqdn')?.[0] ?? a?.props.get('wildcard-fqdn')?.[0];
       for (const port of service?.props.get('tcp-portrange') ?? []) out.add(`${pattern}|${port}`);
@@ -62,13 +67,38 @@ describe('render --target fortigate', () => {
     expect(objects.some((o) => o.name === 'emaint-a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com')).toBe(true);
   });
 
-  it('500 sources go in parts (set, then append member), and IPv6 sources are refused naming the platform', async () => {
+  it('500 sources go in parts (set, then append member)', async () => {
     const sources = Array.from({ length: 500 }, (_, i) => `10.${Math.floor(i / 200)}.${i % 200}.0/24`).join(',');
     const { text, objects } = await script('--agents', 'rdms', '--source', sources);
     expect(objects.find((o) => o.name === 'emaint-sources')?.props.get('member')).toHaveLength(500);
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(1024);
-    const v6 = await cli('render', '--target', 'fortigate', '--agents', 'rdms', '--source', '2001:db8::/48');
-    expect(v6.code).toBe(2);
-    expect(v6.stderr).toMatch(/fortigate: IPv6 sources \(2001:db8::\/48\) need address6 objects, which this target does not write yet; give IPv4 sources\n$/);
+  });
+
+  it('IPv6 sources: address6 fqdn objects, addrgrp6 groups and srcaddr6/dstaddr6 policies for exactly the planned flows', async () => {
+    const p = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
+    const planned = new Set(p.flows.map((f) => `${f.host}|${f.port}`));
+    const { objects } = await script('--agents', 'all', '--cca-activation', '--source', '10.20.0.0/24,2001:db8:20::/48');
+    expect(allowed(objects, 4)).toEqual(planned);
+    expect(allowed(objects, 6)).toEqual(planned);
+    const src6 = objects.find((o) => o.table === 'firewall address6' && o.name === 'emaint6-src-1');
+    expect(src6?.props.get('ip6')).toEqual(['2001:db8:20::/48']);
+    // Names are unique across address, address6 and their groups, as FortiOS wants.
+    const names = objects.filter((o) => o.table !== 'firewall policy' && o.table !== 'firewall service custom').map((o) => o.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n.length, n).toBeLessThanOrEqual(63);
+    // IPv6 only: no IPv4 policy at all (srcaddr all would open IPv4 to every device).
+    const only6 = await script('--agents', 'rdms', '--source', '2001:db8::/48');
+    expect(only6.objects.filter((o) => o.table === 'firewall policy').every((o) => o.props.has('srcaddr6') && !o.props.has('srcaddr'))).toBe(true);
+    expect(only6.objects.some((o) => o.table === 'firewall address')).toBe(false);
+  });
+
+  it('wildcard mode with IPv6 sources: address6 takes no wildcard, so the IPv6 policies keep the exact hosts; the exemption names the address6 too', async () => {
+    const { text, objects } = await script('--agents', 'cca', '--mode', 'wildcard', '--source', '10.20.0.0/24,2001:db8:20::/48');
+    expect(allowed(objects, 4)).toContain('*.amazonaws.com|443');
+    const exact = plan(catalogue, { agents: ['cca'], options: [] });
+    expect(allowed(objects, 6)).toEqual(new Set(exact.flows.map((f) => `${f.host}|${f.port}`)));
+    expect(objects.filter((o) => o.table === 'firewall address6').every((o) => o.props.get('type')?.[0] !== 'wildcard-fqdn')).toBe(true);
+    expect(text).toContain('address6 takes no wildcard-fqdn: the IPv6 policies allow the exact hosts.');
+    expect(text).toContain('#                   set address6 "emaint6-a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com"');
   });
 });

@@ -68,8 +68,7 @@ describe('golden files', () => {
             target,
             mode,
             iotPort: 'both',
-            // FortiGate refuses IPv6 sources (no address6 objects yet): its golden site has the IPv4 one.
-            site: target === 'fortigate' ? { ...site, sources: site.sources.filter((s) => s.family === 4) } : site,
+            site,
             resolve: targetsUsingAddresses.has(target) ? { address: '192.0.2.53', family: 4, port: 53 } : null,
             meta: { tool: 'emaint-egress', toolVersion: 'GOLDEN', generatedAt: '2026-11-21T09:00:00.000Z' },
           },
