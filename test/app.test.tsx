@@ -10,6 +10,7 @@ import { appServices } from '../src/cli/app-command.js';
 import { run, toolVersion } from '../src/cli/program.js';
 import { plan as planFlows } from '../src/core/planner.js';
 import { dnsServerText } from '../src/core/profile.js';
+import { targets } from '../src/core/render/index.js';
 import { TARGETS } from '../src/core/render/target.js';
 import { buildRules } from '../src/core/rules.js';
 import { readProfile } from '../src/io/profile-file.js';
@@ -466,7 +467,7 @@ describe("the rules step: each target's own settings", () => {
     await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
     await app.waitFor('Rules: choose targets (0 chosen)');
     await app.press(KEY.down, KEY.space);
-    const listed = await app.waitFor('Settings (2): tab to change them');
+    const listed = await app.waitFor(`Settings (${targets.iptables.options.length}): tab to change them`);
     expectFits(listed);
     expect(listed).toMatch(/iptables +Jump from chain +\[none\] +output +forward +\(default\)/);
     expect(listed).toMatch(/Position +\(default: top\)/);
@@ -538,13 +539,14 @@ describe("the rules step: each target's own settings", () => {
       agents: ['rdms'],
       proxy: 'http://svc@127.0.0.1:3128',
       targets: ['pfsense', 'pac'],
-      settings: { pfsense: { interface: 'opt1' }, pac: { 'pac-route': 'direct' } },
+      settings: { pfsense: { interface: 'opt1', import: 'rest-api' }, pac: { 'pac-route': 'direct' } },
       out: join(dir, 'out'),
     });
     const app = start(readProfile(file, catalogue), file);
     await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
-    const rules = await app.waitFor('Settings (3)');
+    const rules = await app.waitFor(`Settings (${targets.pfsense.options.length + targets.pac.options.length})`);
     expect(rules).toMatch(/pfsense +pfSense interface +opt1/);
+    expect(rules).toMatch(/pfSense import +config-xml +\[rest-api\]/);
     expect(rules).toMatch(/pac +Proxy +\(default: site proxy http:\/\/127\.0\.0\.1:3128\)/);
     expect(rules).toMatch(/PAC route +proxy +\[direct\]/);
     expect(rules).not.toContain('svc');
@@ -555,6 +557,7 @@ describe("the rules step: each target's own settings", () => {
       expect((await cliAt('render', '--profile', file, '--target', t, '--out', want)).code).toBe(0);
       expect(filesIn(join(dir, 'out', t))).toEqual(filesIn(want));
     }
+    expect(Object.keys(filesIn(join(dir, 'out', 'pfsense')))).toEqual(['emaint-egress.pfsense-api.json']);
   });
 });
 

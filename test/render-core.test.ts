@@ -8,6 +8,7 @@ import { FieldError } from '../src/core/errors.js';
 import { renderTarget } from '../src/commands/render.js';
 import { assertSafeTemplate, createEngine } from '../src/core/render/engine.js';
 import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
+import { defaultSite } from '../src/core/render/options.js';
 import { panosName } from '../src/core/render/panos.js';
 import { setNames } from '../src/core/render/words.js';
 import { plan } from '../src/core/planner.js';
@@ -188,20 +189,8 @@ describe('renderTarget', () => {
         return Promise.resolve({ server: '127.0.0.1:53', at: '2026-11-21T09:00:00.000Z', hosts: new Map() });
       },
     };
-    const site = {
-      sources: [],
-      label: null,
-      interface: 'lan',
-      hook: null,
-      position: { at: 'top' as const },
-      nftTable: { family: 'inet' as const, name: 'filter' },
-      proxy: null,
-      pacRoute: 'proxy' as const,
-      fromZone: 'any',
-      toZone: 'any',
-      srcintf: 'any',
-      dstintf: 'any',
-    };
+    // Every option at its default: a new target's option needs no change here.
+    const site = defaultSite({ sources: [], label: null });
     const req = {
       agents: ['rdms'],
       options: [],

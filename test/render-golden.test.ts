@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderTarget } from '../src/commands/render.js';
+import { defaultSite } from '../src/core/render/options.js';
 import type { Resolution, Site } from '../src/core/render/target.js';
 import { TARGETS } from '../src/core/render/target.js';
 import { MODES } from '../src/core/rules.js';
@@ -15,9 +16,9 @@ import { catalogue } from './helpers/catalogue.js';
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
+// The defaults, then the options these golden files show set: a new option keeps its default.
 const site: Site = {
-  sources: parseSources('10.20.0.0/24,2001:db8:20::/64'),
-  label: 'ACME Utrecht, floor 2',
+  ...defaultSite({ sources: parseSources('10.20.0.0/24,2001:db8:20::/64'), label: 'ACME Utrecht, floor 2' }),
   interface: 'lan',
   hook: 'forward',
   position: { at: 'top' },

@@ -323,3 +323,70 @@ describe('pfsense: what the GUI and pf keep', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+/** The REST API package's bodies (pfSense-pkg-RESTAPI v2 FirewallAlias / FirewallRule models). */
+interface ApiFile {
+  generated: string[];
+  aliases: { name: string; type: string; descr: string; address: string[]; detail: string[] }[];
+  rules: {
+    type: string;
+    interface: string[];
+    ipprotocol: string;
+    protocol: string;
+    source: string;
+    destination: string;
+    destination_port: string;
+    descr: string;
+    log: boolean;
+    placement: number;
+  }[];
+}
+
+describe('pfsense --import rest-api: the same aliases and rules as bodies for the REST API package', () => {
+  for (const pv of PLANS) {
+    for (const src of SOURCES.slice(0, 2)) {
+      it(`agents ${pv.label}, ${src.label}: the config.xml fragment's aliases and rules, field for field`, async () => {
+        const args = argv(pv, 'wildcard', 'both', src.flag, INTERFACE);
+        const xml = await cli(...args);
+        const json = await cli(...args, '--import', 'rest-api');
+        expect(json.code, json.stderr).toBe(0);
+        // The same warning: the REST API's host aliases take no * either.
+        expect(json.stderr).toBe(xml.stderr);
+        const api = JSON.parse(json.stdout) as ApiFile;
+        const doc = parser.parse(xml.stdout) as { pfsense: { aliases: { alias: Alias[] }; filter: { rule: RuleXml[] } } };
+        // The model's choices: alias type host|network|port; rule type, ipprotocol, protocol.
+        expect(api.aliases.map((a) => ({ ...a, address: a.address.join(' '), detail: a.detail.join('||') }))).toEqual(doc.pfsense.aliases.alias);
+        expect(api.rules).toEqual(
+          doc.pfsense.filter.rule.map((r, i) => ({
+            type: 'pass',
+            interface: [INTERFACE],
+            ipprotocol: r.ipprotocol,
+            protocol: 'tcp',
+            source: r.source.address ?? 'any',
+            destination: r.destination.address,
+            destination_port: r.destination.port,
+            descr: r.descr,
+            log: true,
+            // In order, at the top of the filter list: above every block rule.
+            placement: i,
+          })),
+        );
+        expect(api.generated[0]).toMatch(/^emaint-egress .* do not edit by hand$/);
+      });
+    }
+  }
+
+  it('hostile text stays data: quotes and angle brackets in the site name are JSON-escaped; an unknown form is refused naming the valid ones', async () => {
+    const label = 'ACME "x" <y> & z\'s';
+    const r = await cli('render', '--agents', 'cca', '--target', 'pfsense', '--import', 'rest-api', '--site', label);
+    expect(r.code, r.stderr).toBe(0);
+    const api = JSON.parse(r.stdout) as ApiFile;
+    expect(api.aliases.find((a) => a.type === 'host')?.descr).toContain(label);
+    const bad = await cli('render', '--agents', 'cca', '--target', 'pfsense', '--import', 'csv');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("emaint-egress render: --import: 'csv' is not valid; valid: config-xml, rest-api\n");
+    const other = await cli('render', '--agents', 'cca', '--target', 'iptables', '--import', 'rest-api');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--import .*pfsense/);
+  });
+});

@@ -6,10 +6,21 @@
 import { quoteValue } from '../text.js';
 import { parseProxyUrl } from '../proxy-url.js';
 import { type HostPort, NFT_FAMILIES, type NftFamily, SiteOptionError, parseHostPort, parseName, parseNftTable } from '../site.js';
-import { HOOKS, type Hook, PAC_ROUTES, type PacRoute, type Position, type Site, type TargetId } from './target.js';
+import { HOOKS, type Hook, PAC_ROUTES, PFSENSE_IMPORTS, type PacRoute, type PfsenseImport, type Position, type Site, type TargetId } from './target.js';
 
 /** The Site fields a target option sets. */
-export type OptionField = 'interface' | 'hook' | 'position' | 'nftTable' | 'fromZone' | 'toZone' | 'proxy' | 'pacRoute' | 'srcintf' | 'dstintf';
+export type OptionField =
+  | 'interface'
+  | 'hook'
+  | 'position'
+  | 'nftTable'
+  | 'fromZone'
+  | 'toZone'
+  | 'proxy'
+  | 'pacRoute'
+  | 'srcintf'
+  | 'dstintf'
+  | 'pfsenseImport';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -178,6 +189,18 @@ export const pacRouteOption: TargetOption<'pacRoute'> = {
   show: (v) => v,
 };
 
+export const pfsenseImportOption: TargetOption<'pfsenseImport'> = {
+  name: 'import',
+  field: 'pfsenseImport',
+  label: 'pfSense import',
+  arg: 'form',
+  help: `how the rules go into pfSense: ${PFSENSE_IMPORTS.join(', ')} (JSON bodies for the REST API package)`,
+  fallback: 'config-xml',
+  choices: PFSENSE_IMPORTS,
+  parse: (text, label): PfsenseImport => choice(text, label, PFSENSE_IMPORTS),
+  show: (v) => v,
+};
+
 /** What every target's Site holds before its own options are applied. */
 export interface SiteBase {
   sources: Site['sources'];
@@ -196,6 +219,7 @@ const ALL: readonly TargetOption[] = [
   pacRouteOption,
   fortiInterface('srcintf', 'Source interface', ''),
   fortiInterface('dstintf', 'Destination interface', ''),
+  pfsenseImportOption,
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */

@@ -7,7 +7,7 @@ import { RenderError, createEngine } from './engine.js';
 import { identifier, xmlComment, xmlText } from './escape.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { describeFlows } from './words.js';
-import { interfaceOption } from './options.js';
+import { interfaceOption, pfsenseImportOption } from './options.js';
 
 /** What pf keeps of a rule's description, as its label. */
 const LABEL_MAX = 63;
@@ -26,7 +26,7 @@ export const pfsense: Target = {
   title: 'pfSense config.xml fragment (aliases + pass rules)',
   usesAddresses: false,
   takesWildcards: false,
-  options: [interfaceOption],
+  options: [interfaceOption, pfsenseImportOption],
   render(input, templates) {
     const { site } = input;
     // pfSense aliases reject "*": wildcard mode falls back to the exact hosts.
@@ -44,6 +44,7 @@ export const pfsense: Target = {
       comment: xmlComment,
       alias: identifier(PFSENSE_ALIAS, 'pfSense alias name'),
       number: identifier(/^\d{1,12}$/, 'number'),
+      json: apiJson,
     });
     const label = site.label === null ? '' : ` (${site.label})`;
     const aliases: { name: string; type: string; address: string; descr: string; detail: string }[] = [];
@@ -85,6 +86,7 @@ export const pfsense: Target = {
         tracker: String(base + i),
         hosts,
         ports,
+        certs,
         descr: clip(`eMaintenance egress ${portText}${label}`, LABEL_MAX),
         why: `${portText} to ${hostCount(g.destinations.length)} for ${g.agents.join(', ')}${certs}`,
       };
@@ -102,20 +104,53 @@ export const pfsense: Target = {
       created: String(base),
       tool: input.meta.tool,
     });
+    // The same aliases and rules as bodies for the REST API package (pfrest, pfSense-pkg-RESTAPI
+    // v2): POST /api/v2/firewall/alias and /api/v2/firewall/rule, then /api/v2/firewall/apply.
+    // Its `placement` is the rule's index in the whole filter list: 0, 1, ... puts them, in
+    // order, above every block rule.
+    const api = engine.render('api.json.hbs', {
+      generated: headerLines({ ...input, rules }, extra),
+      aliases: aliases.map((a) => ({ name: a.name, type: a.type, descr: a.descr, address: a.address.split(' '), detail: a.detail.split('||') })),
+      rules: ruleViews.map((r, i) => ({
+        type: 'pass',
+        interface: [site.interface],
+        ipprotocol,
+        protocol: 'tcp',
+        source: sourceAlias ?? 'any',
+        destination: r.hosts,
+        destination_port: r.ports,
+        descr: r.descr,
+        log: true,
+        placement: i,
+      })),
+    });
+    const file =
+      site.pfsenseImport === 'rest-api'
+        ? {
+            name: `${BASENAME}.pfsense-api.json`,
+            content: api,
+            apply:
+              'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
+          }
+        : {
+            name: `${BASENAME}.xml`,
+            content,
+            apply:
+              'merge the <alias> and <rule> elements into a downloaded config.xml, ' +
+              'then restore its Aliases and Firewall Rules areas (see the comment at its top)',
+          };
     return {
-      files: [
-        {
-          name: `${BASENAME}.xml`,
-          content,
-          apply:
-            'merge the <alias> and <rule> elements into a downloaded config.xml, ' +
-            'then restore its Aliases and Firewall Rules areas (see the comment at its top)',
-        },
-      ],
+      files: [file],
       warnings,
     };
   },
 };
+
+/** The REST API bodies as JSON, one value per line at most: the texts are already checked
+ *  by the XML file's escapers (a backslash refused, the label clipped). */
+function apiJson(v: unknown): string {
+  return `${JSON.stringify(v, null, 2)}\n`;
+}
 
 function hostCount(n: number): string {
   return `${n} host${n > 1 ? 's' : ''}`;

@@ -21,6 +21,9 @@ export type Hook = (typeof HOOKS)[number];
 export type Position = { at: 'top' } | { at: 'bottom' } | { at: 'before'; anchor: string };
 export const PAC_ROUTES = ['proxy', 'direct'] as const;
 export type PacRoute = (typeof PAC_ROUTES)[number];
+/** How the pfSense rules go in: a config.xml fragment, or bodies for the REST API package. */
+export const PFSENSE_IMPORTS = ['config-xml', 'rest-api'] as const;
+export type PfsenseImport = (typeof PFSENSE_IMPORTS)[number];
 
 /** Site details, already validated (see site.ts). */
 export interface Site {
@@ -43,6 +46,8 @@ export interface Site {
   /** FortiGate interfaces of the policies. */
   srcintf: string;
   dstintf: string;
+  /** pfSense: the file to write for the import path. */
+  pfsenseImport: PfsenseImport;
 }
 
 export interface ResolvedAddress {
