@@ -149,7 +149,7 @@ describe('names', () => {
     const b = panosName(`emaint-${'a'.repeat(80)}.example.tests`);
     expect(a.length).toBeLessThanOrEqual(63);
     expect(a).not.toBe(b);
-    expect(panosName('emaint-host.example.test')).toBe('emaint-host.example.test');
+    expect(panosName('emaint-host.example.test')).toBe('emaint-host_example_test');
   });
 });
 
@@ -201,6 +201,9 @@ describe('renderTarget', () => {
       toZone: 'any',
       srcintf: 'any',
       dstintf: 'any',
+      logSetting: null,
+      profileGroup: null,
+      deviceGroup: null,
     };
     const req = {
       agents: ['rdms'],

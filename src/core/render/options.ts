@@ -9,7 +9,20 @@ import { type HostPort, NFT_FAMILIES, type NftFamily, SiteOptionError, parseHost
 import { HOOKS, type Hook, PAC_ROUTES, type PacRoute, type Position, type Site, type TargetId } from './target.js';
 
 /** The Site fields a target option sets. */
-export type OptionField = 'interface' | 'hook' | 'position' | 'nftTable' | 'fromZone' | 'toZone' | 'proxy' | 'pacRoute' | 'srcintf' | 'dstintf';
+export type OptionField =
+  | 'interface'
+  | 'hook'
+  | 'position'
+  | 'nftTable'
+  | 'fromZone'
+  | 'toZone'
+  | 'proxy'
+  | 'pacRoute'
+  | 'srcintf'
+  | 'dstintf'
+  | 'logSetting'
+  | 'profileGroup'
+  | 'deviceGroup';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -196,6 +209,9 @@ const ALL: readonly TargetOption[] = [
   pacRouteOption,
   fortiInterface('srcintf', 'Source interface', ''),
   fortiInterface('dstintf', 'Destination interface', ''),
+  panosReference('log-setting', 'logSetting', '', '', 63),
+  panosReference('profile-group', 'profileGroup', '', '', 63),
+  panosReference('device-group', 'deviceGroup', '', '', 31),
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */
@@ -229,4 +245,30 @@ export function siteFor(
     }
   }
   return site as unknown as Site;
+}
+
+/**
+ * The name of something that already exists on the PAN-OS firewall or Panorama (a log
+ * forwarding profile, a security profile group, a device group): none by default. PAN-OS
+ * names hold letters, digits, spaces, periods, hyphens and underscores, and the target
+ * writes them in quotes or XML where they have a space.
+ */
+export function panosReference<F extends 'logSetting' | 'profileGroup' | 'deviceGroup'>(
+  name: string,
+  field: F,
+  label: string,
+  help: string,
+  max: number,
+): TargetOption<F> {
+  const pattern = new RegExp(`^[A-Za-z0-9](?:[A-Za-z0-9 ._-]{0,${max - 2}}[A-Za-z0-9._-])?$`);
+  return {
+    name,
+    field,
+    label,
+    arg: 'name',
+    help,
+    fallback: null,
+    parse: (text, l) => parseName(text.trim(), l, pattern, `an existing PAN-OS name: letters, digits, spaces, . _ - (${max} at most)`) as Site[F],
+    show: (v) => v,
+  };
 }
