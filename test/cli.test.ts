@@ -164,7 +164,7 @@ describe('the built executable', () => {
   });
 
   it('stops quietly when its reader goes away (| head)', async () => {
-    const child = spawn(process.execPath, [BIN, 'render', '--agents', 'all', '--target', 'panos'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'render', '--agents', 'all', '--target', 'squid'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy(); // the reader is gone before the first write
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -634,7 +634,7 @@ describe("render --profile: a target's own settings", () => {
 describe('render --profile', () => {
   it.each(['pfsense', 'panos', 'nftables'])('--target %s: byte-identical to the same answers given as flags', async (target) => {
     const file = profileFile(SITE);
-    const out = target === 'nftables' ? ['--out'] : [];
+    const out = target === 'nftables' || target === 'panos' ? ['--out'] : [];
     const dirA = out.length ? [tmp()] : [];
     const dirB = out.length ? [tmp()] : [];
     const viaProfile = await runCli(['render', '--profile', file, '--target', target, ...out, ...dirA]);
@@ -662,15 +662,15 @@ describe('render --profile', () => {
   it('a flag given wins over the profile: --mode, --iot-port, --source, --site', async () => {
     const file = profileFile(SITE);
     const over = ['--mode', 'wildcard', '--iot-port', 'both', '--source', '10.9.0.0/16', '--site', 'Other site'];
-    const viaProfile = await runCli(['render', '--profile', file, '--target', 'panos', ...over]);
-    const viaFlags = await runCli(['render', '--agents', 'erds,cca', '--cca-activation', '--target', 'panos', ...over]);
+    const viaProfile = await runCli(['render', '--profile', file, '--target', 'squid', ...over]);
+    const viaFlags = await runCli(['render', '--agents', 'erds,cca', '--cca-activation', '--target', 'squid', ...over]);
     expect(viaProfile.code).toBe(0);
     expect(viaProfile).toEqual(viaFlags);
     expect(viaProfile.stdout).toContain('Other site');
     expect(viaProfile.stdout).toContain('10.9.0.0/16');
     expect(viaProfile.stdout).not.toContain('ACME Utrecht');
     expect(viaProfile.stdout).not.toContain('10.1.2.0/24');
-    const notOver = await runCli(['render', '--profile', file, '--target', 'panos']);
+    const notOver = await runCli(['render', '--profile', file, '--target', 'squid']);
     expect(notOver.stdout).not.toBe(viaProfile.stdout);
   });
 
@@ -684,11 +684,11 @@ describe('render --profile', () => {
   });
 
   it('a profile with exactly one target needs no --target; --target still wins', async () => {
-    const file = profileFile({ ...SITE, targets: ['panos'] });
+    const file = profileFile({ ...SITE, targets: ['squid'] });
     const r = await runCli(['render', '--profile', file]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r).toEqual(await runCli(['render', ...SITE_FLAGS, '--target', 'panos']));
+    expect(r).toEqual(await runCli(['render', ...SITE_FLAGS, '--target', 'squid']));
     const other = await runCli(['render', '--profile', file, '--target', 'pfsense']);
     expect(other.code).toBe(0);
     expect(other.stdout).toBe((await runCli(['render', ...SITE_FLAGS, '--target', 'pfsense'])).stdout);
@@ -726,7 +726,7 @@ describe('render --profile', () => {
 
   it('a non-pac target ignores the profile\u2019s proxy, and a profile resolver without --resolve, without error', async () => {
     const file = profileFile({ ...SITE, dnsServer: '127.0.0.1:1' });
-    for (const target of ['pfsense', 'panos']) {
+    for (const target of ['pfsense', 'squid']) {
       const r = await runCli(['render', '--profile', file, '--target', target]);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');

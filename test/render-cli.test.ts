@@ -101,7 +101,7 @@ describe('render output', () => {
   it('the built executable writes the same bytes as the in-process run', async () => {
     process.env['SOURCE_DATE_EPOCH'] = '1795000000';
     try {
-      const args = ['render', '--agents', 'all', '--target', 'panos', '--mode', 'wildcard'];
+      const args = ['render', '--agents', 'all', '--target', 'squid', '--mode', 'wildcard'];
       const a = bin(...args);
       const b = await cli(...args);
       expect(a.code).toBe(0);
@@ -115,7 +115,7 @@ describe('render output', () => {
   it('SOURCE_DATE_EPOCH fixes the header time', async () => {
     process.env['SOURCE_DATE_EPOCH'] = '1795000000';
     try {
-      const r = await cli('render', '--agents', 'cca', '--target', 'panos');
+      const r = await cli('render', '--agents', 'cca', '--target', 'squid');
       expect(r.stdout).toContain('# generated: 2026-11-18T11:06:40.000Z');
     } finally {
       delete process.env['SOURCE_DATE_EPOCH'];

@@ -150,7 +150,7 @@ describe('names', () => {
     const b = panosName(`emaint-${'a'.repeat(80)}.example.tests`);
     expect(a.length).toBeLessThanOrEqual(63);
     expect(a).not.toBe(b);
-    expect(panosName('emaint-host.example.test')).toBe('emaint-host.example.test');
+    expect(panosName('emaint-host.example.test')).toBe('emaint-host_example_test');
   });
 });
 

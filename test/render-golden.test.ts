@@ -29,6 +29,9 @@ const site: Site = {
   toZone: 'untrust',
   srcintf: 'internal',
   dstintf: 'wan1',
+  logSetting: 'Forward to Panorama',
+  profileGroup: 'best-practice',
+  deviceGroup: null,
 };
 
 /** A fixed answer for --resolve (documentation addresses), including one failure. */

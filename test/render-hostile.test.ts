@@ -15,6 +15,7 @@ import { targets } from '../src/core/render/index.js';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
 import { readFortiOs } from './helpers/fortios.js';
+import { configOf, readPanosXml } from './helpers/panos.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
 const HOSTILE = [
@@ -44,7 +45,9 @@ const OPTIONS: { flag: string; targets: readonly TargetId[] }[] = [
   { flag: '--dns-server', targets: TARGETS.filter((t) => targets[t].usesAddresses) },
 ];
 
-const tools = requireSystem('hostile-input tests (real-tool validation)', ['ip', 'iptables-restore', 'ipset', 'nft', 'pactester', 'squid'], { netns: true });
+const tools = requireSystem('hostile-input tests (real-tool validation)', ['ip', 'iptables-restore', 'ipset', 'nft', 'pactester', 'squid', 'xmllint'], {
+  netns: true,
+});
 
 /** Arguments every target needs to render at all. */
 function base(target: TargetId): string[] {
@@ -165,7 +168,20 @@ describe.skipIf(!tools)('hostile input', () => {
           }
         }
         if (label !== null) expect(lines.filter((l) => l.includes(label)).length).toBeGreaterThan(0);
-        return lines.map((l) => l.replace(/ description ("[^"]*"|'[^']*')$/, ' description X'));
+        // The XML API file: well-formed for libxml2, each description holding the label whole
+        // once decoded, and otherwise the same objects and rules as with a harmless value.
+        const xml = files['emaint-egress.panos.xml'] ?? '';
+        const lint = spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' });
+        expect(lint.status, lint.stderr).toBe(0);
+        const read = readPanosXml(xml, null);
+        expect(read.problems).toEqual([]);
+        if (label !== null) for (const r of read.rules.values()) expect(String(r.props.get('description'))).toContain(label);
+        const { objects, rules, moves } = configOf(read.objects, read.rules, read.moves);
+        const noDescription = (list: unknown[][]) => list.map((entry) => entry.map((v) => (typeof v === 'object' ? { ...v, description: 'X' } : v)));
+        return {
+          set: lines.map((l) => l.replace(/ description ("[^"]*"|'[^']*')$/, ' description X')),
+          xml: { objects: noDescription(objects), rules: noDescription(rules), moves },
+        };
       }
       case 'pac': {
         const pac = files['emaint-egress.pac'] ?? '';

@@ -11,11 +11,12 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
+import { readPanosXml } from './helpers/panos.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
 const tools = requireSystem(
   'render tests at scale (real-tool validation)',
-  ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq', 'pactester'],
+  ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq', 'pactester', 'xmllint'],
   {
     netns: true,
   },
@@ -118,6 +119,14 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
               .filter((l) => l.startsWith('set address-group emaint-sources static '))
               .flatMap((l) => l.replace(/^.*static \[ (.*) \]$/, '$1').split(' '));
             expect(new Set(members).size).toBe(500);
+            // The XML API file: well-formed, with the same 500 sources in one group.
+            const xml = files['emaint-egress.panos.xml'] ?? '';
+            const lint = spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' });
+            expect(lint.status, lint.stderr).toBe(0);
+            const read = readPanosXml(xml, null);
+            expect(read.problems).toEqual([]);
+            expect([...read.objects.values()].filter((o) => o.props.has('ip-netmask'))).toHaveLength(500);
+            expect(new Set(read.objects.get('emaint-sources')?.props.get('static'))).toEqual(new Set(members));
             break;
           }
           case 'pac': {

@@ -20,7 +20,10 @@ export type OptionField =
   | 'pacRoute'
   | 'srcintf'
   | 'dstintf'
-  | 'pfsenseImport';
+  | 'pfsenseImport'
+  | 'logSetting'
+  | 'profileGroup'
+  | 'deviceGroup';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -220,6 +223,9 @@ const ALL: readonly TargetOption[] = [
   fortiInterface('srcintf', 'Source interface', ''),
   fortiInterface('dstintf', 'Destination interface', ''),
   pfsenseImportOption,
+  panosReference('log-setting', 'logSetting', '', '', 63),
+  panosReference('profile-group', 'profileGroup', '', '', 63),
+  panosReference('device-group', 'deviceGroup', '', '', 31),
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */
@@ -253,4 +259,30 @@ export function siteFor(
     }
   }
   return site as unknown as Site;
+}
+
+/**
+ * The name of something that already exists on the PAN-OS firewall or Panorama (a log
+ * forwarding profile, a security profile group, a device group): none by default. PAN-OS
+ * names hold letters, digits, spaces, periods, hyphens and underscores, and the target
+ * writes them in quotes or XML where they have a space.
+ */
+export function panosReference<F extends 'logSetting' | 'profileGroup' | 'deviceGroup'>(
+  name: string,
+  field: F,
+  label: string,
+  help: string,
+  max: number,
+): TargetOption<F> {
+  const pattern = new RegExp(`^[A-Za-z0-9](?:[A-Za-z0-9 ._-]{0,${max - 2}}[A-Za-z0-9._-])?$`);
+  return {
+    name,
+    field,
+    label,
+    arg: 'name',
+    help,
+    fallback: null,
+    parse: (text, l) => parseName(text.trim(), l, pattern, `an existing PAN-OS name: letters, digits, spaces, . _ - (${max} at most)`) as Site[F],
+    show: (v) => v,
+  };
 }

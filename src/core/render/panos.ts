@@ -1,165 +1,191 @@
-// PAN-OS: configure-mode `set` commands. FQDN address objects, one address group and
-// one service set per distinct port set, and one security rule per port set, so no
-// host gets a port it does not need. Wildcard mode uses a custom URL category (URL
-// List), because FQDN objects do not take wildcards.
-import { type Destination, portGroups } from '../rules.js';
+// PAN-OS: the same configuration in two forms, side by side. Configure-mode `set`
+// commands to paste, and the XML API elements (each with its xpath) that a script or
+// Panorama takes. FQDN address objects, one address group and one service set per
+// distinct port set, and one security rule per port set with its App-IDs, so no host gets
+// a port it does not need. Wildcard mode uses a custom URL category (URL List), because
+// FQDN objects do not take wildcards. With a device group, everything goes to Panorama:
+// the objects into the device group, the rules into its pre-rulebase.
 import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
-import { hashComment, identifier, panosQuoted } from './escape.js';
+import { hashComment, identifier, panosQuoted, xmlComment, xmlText } from './escape.js';
+import { noteLines } from './lines.js';
 import { dnsName, portEscaper } from './netfilter.js';
-import { chunks } from './lines.js';
+import { type TargetOption, fromZoneOption, panosPosition, panosReference, toZoneOption } from './options.js';
+import { type Members, PANOS_NAME, type PanosConfig, cliName, panosConfig, panosName } from './panos-model.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { objectName, why } from './words.js';
-import { fromZoneOption, panosPosition, toZoneOption } from './options.js';
 
-/** PAN-OS object names: at most 63 characters; letters, digits, -, _ and . (no spaces,
- *  so no quoting), starting with a letter or digit. */
-const PANOS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export { panosName };
 
-/** Members per `set address-group ... static [ ... ]` line: `set` adds to a member list,
- *  so a group of 500 is written in parts and every line stays short. */
-const MEMBERS_PER_LINE = 40;
+const OPTIONS: readonly TargetOption[] = [
+  fromZoneOption,
+  toZoneOption,
+  panosPosition,
+  panosReference('log-setting', 'logSetting', 'Log forwarding profile', 'the log forwarding profile the rules name (default: none)', 63),
+  panosReference('profile-group', 'profileGroup', 'Security profile group', 'the security profile group the rules name (default: none)', 63),
+  panosReference(
+    'device-group',
+    'deviceGroup',
+    'Panorama device group',
+    "write for Panorama: the objects into this device group, the rules into its pre-rulebase (default: none, the firewall's own rulebase)",
+    31,
+  ),
+];
 
-/** A valid PAN-OS object name from `text` (63 characters at most). */
-export const panosName = (text: string): string => objectName(text);
+/** A name on the site's side (zone, profile, group): letters, digits, spaces, . _ - */
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
+const APP_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const URL_ENTRY = /^\*\.[a-z0-9.-]+\/$/;
 
-function members(v: unknown): string {
+function memberList(v: unknown, pattern: RegExp, what: string): string[] | 'any' {
   if (v === 'any') return 'any';
-  if (Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && PANOS_NAME.test(m))) return `[ ${v.join(' ')} ]`;
-  throw new RenderError(`PAN-OS member list: ${quoteValue(String(v))} is not valid`);
+  if (Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && pattern.test(m))) return v as string[];
+  throw new RenderError(`PAN-OS ${what} list: ${quoteValue(String(v))} is not valid`);
 }
 
-const URL_ENTRY = /^\*\.[a-z0-9.-]+\/$/;
+/** `any` or `[ a b ]` for the CLI. */
+const cliMembers = (pattern: RegExp, what: string) => (v: unknown) => {
+  const list = memberList(v, pattern, what);
+  return list === 'any' ? 'any' : `[ ${list.join(' ')} ]`;
+};
+
+function reference(v: unknown): string {
+  if (typeof v !== 'string' || !REFERENCE.test(v)) throw new RenderError(`PAN-OS name: ${quoteValue(String(v))} is not valid here`);
+  return v;
+}
+
+/** The notes both files carry, after their own apply steps. */
+function sharedNotes(config: PanosConfig): string[] {
+  const apps = [...new Set(config.rules.flatMap((r) => (r.applications === 'any' ? [] : r.applications)))].sort();
+  const appWhy: Record<string, string> = {
+    ssl: 'ssl (TLS the firewall does not decrypt)',
+    'web-browsing': 'web-browsing (HTTPS it decrypts)',
+    mqtt: 'mqtt (MQTT over TLS on 8883, if decrypted)',
+    'aws-iot': "aws-iot (Applipedia's App-ID for AWS IoT, which may name the IoT endpoint's sessions)",
+  };
+  return [
+    'FQDN objects match only when the firewall resolves the names with the same DNS servers as the devices. It refreshes each name when its TTL runs out, ' +
+      'but not more often than the Minimum FQDN Refresh Time (Device > Setup > Services; 30 s unless set).',
+    'An FQDN object keeps at most 32 IPv4 and 32 IPv6 addresses (PAN-OS 7.1 and later), and AWS names rotate through more than that. ' +
+      "Palo Alto's load-balanced FQDN option (What's New, August 2025) keeps every address a name has returned, up to 100: this file does not set it, " +
+      'since its CLI and XML names are not documented where we looked; tick it on the emaint FQDN objects where your PAN-OS release has it.',
+    `The rules allow these App-IDs, not any application: ${apps.map((a) => appWhy[a] ?? a).join('; ')}. ` +
+      'Their service stays the planned ports: application-default would drop 8883, which is no default port of ssl. ' +
+      'If the Traffic log shows a session to these hosts denied under another App-ID, add that App-ID to its rule.',
+  ];
+}
+
+function setNotes(config: PanosConfig, file: string): string[] {
+  const dg = config.location.deviceGroup;
+  return [
+    dg === null
+      ? `Paste the set and move commands in configure mode, then commit. The # lines are notes for people; to paste without them: grep -v '^#' ${file}`
+      : `Paste the set and move commands in Panorama's configure mode, commit, then push to device group "${dg}" (Commit > Commit and Push). ` +
+        `The # lines are notes for people; to paste without them: grep -v '^#' ${file}`,
+    'Objects come before the rules that use them; "set ... static [ ... ]" adds to a group\'s members, so a long group is written over several lines.' +
+      (dg === null ? ' On a multi-vsys firewall, first run "set system setting target-vsys <vsys>" in operational mode.' : ''),
+    ...sharedNotes(config),
+  ];
+}
+
+function xmlNotes(config: PanosConfig): string[] {
+  const dg = config.location.deviceGroup;
+  return [
+    `The same configuration as ${BASENAME}.set, for the XML API of ${dg === null ? 'the firewall' : `Panorama (device group "${dg}", its pre-rules)`}. ` +
+      'Send each <set> and <move> below, in order, as one request: type=config, action=set with its xpath and, as element, the XML inside the <set>; ' +
+      'action=move with its xpath, where and dst. Then commit (type=commit, cmd=<commit></commit>)' +
+      (dg === null ? '.' : ', and push to the device group (Commit > Commit and Push).') +
+      ' The README, section PAN-OS, has a script that does it with curl.',
+    ...(dg === null ? ["On a multi-vsys firewall, replace vsys1 in the xpaths with the rules' vsys."] : []),
+    ...sharedNotes(config),
+  ];
+}
+
+/** The XML form of a member list: `any` is a member too. */
+const xmlMembers = (v: Members) => (v === 'any' ? ['any'] : v);
 
 export const panos: Target = {
   id: 'panos',
-  title: 'PAN-OS CLI set commands',
+  title: 'PAN-OS CLI set commands and XML API elements (firewall or Panorama)',
   usesAddresses: false,
   takesWildcards: true,
-  options: [fromZoneOption, toZoneOption, panosPosition],
+  options: OPTIONS,
   render(input, templates) {
-    const { rules, site } = input;
-    const engine = createEngine('panos', templates, {
-      comment: hashComment,
+    const config = panosConfig(input);
+    const common = {
       name: identifier(PANOS_NAME, 'PAN-OS name'),
-      quoted: panosQuoted,
       fqdn: dnsName,
       cidr: identifier(/^[0-9a-f.:]+\/\d{1,3}$/, 'network'),
       url: identifier(URL_ENTRY, 'URL list entry'),
       port: portEscaper,
-      members,
-      where: identifier(/^(top|bottom)$/, 'PAN-OS rule position'),
+      where: identifier(/^(top|bottom|before)$/, 'PAN-OS rule position'),
+    };
+    const setEngine = createEngine('panos', templates, {
+      ...common,
+      comment: hashComment,
+      quoted: panosQuoted,
+      ref: (v: unknown) => cliName(reference(v)),
+      members: cliMembers(PANOS_NAME, 'member'),
+      apps: cliMembers(APP_ID, 'App-ID'),
+      at: identifier(/^(device-group ([A-Za-z0-9._-]+|"[A-Za-z0-9 ._-]+") )?$/, 'PAN-OS device group'),
+      rulebase: identifier(/^(rulebase|pre-rulebase)$/, 'PAN-OS rulebase'),
     });
-    const label = site.label === null ? '' : ` (${site.label})`;
-    const warnings: string[] = [];
-
-    // URL categories match web traffic: wildcard rules on 443 use one; others stay exact.
-    const byName = new Map(input.exact.destinations.map((d) => [d.name, d]));
-    const urlRules = rules.rules.filter((r) => r.kind === 'wildcard' && r.port === 443);
-    const exact = new Map<string, Destination>();
-    for (const r of rules.rules) {
-      if (r.kind === 'wildcard' && r.port === 443) continue;
-      if (r.kind === 'wildcard')
-        warnings.push(`${r.name} on tcp/${r.port}: URL categories match web traffic only, so PAN-OS allows its ${r.hosts.length} planned host(s) by name`);
-      for (const h of r.hosts) {
-        const d = byName.get(h);
-        if (!d) continue;
-        const seen = exact.get(h);
-        const ports = [...new Set([...(seen?.ports ?? []), r.port])].sort((a, b) => a - b);
-        exact.set(h, { ...d, ports });
-      }
-    }
-    const exactSet = { ...input.exact, destinations: [...exact.values()] };
-
-    const sources = site.sources.map((s, i) => ({ name: `emaint-src-${i + 1}`, cidr: s.cidr, descr: `eMaintenance devices and agent hosts${label}` }));
-    const sourceGroup = sources.length > 0 ? 'emaint-sources' : null;
-    const addresses = exactSet.destinations.map((d) => ({ name: panosName(`emaint-${d.name}`), host: d.name, why: why(d) }));
-    const addressOf = new Map(addresses.map((a) => [a.host, a.name]));
-    const groups = portGroups(exactSet).map((g) => {
-      const suffix = g.ports.join('-');
-      return {
-        name: `emaint-hosts-tcp-${suffix}`,
-        members: chunks(
-          g.destinations.map((d) => addressOf.get(d.name) ?? ''),
-          MEMBERS_PER_LINE,
-        ),
-        descr: `eMaintenance hosts on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${label}`,
-        ports: g.ports,
-        agents: g.agents,
-        clientCertificate: g.destinations.some((d) => d.clientCertificate),
-      };
+    const xmlEngine = createEngine('panos', templates, {
+      ...common,
+      comment: xmlComment,
+      xml: xmlText,
+      ref: (v: unknown) => xmlText(reference(v)),
+      member: identifier(/^(any|[A-Za-z0-9][A-Za-z0-9_-]{0,62})$/, 'PAN-OS member'),
+      app: identifier(new RegExp(`^(any|${APP_ID.source.slice(1, -1)})$`), 'App-ID'),
+      // Built from validated names only: no quote, ampersand or angle bracket to escape.
+      xpath: identifier(/^\/config\/[A-Za-z0-9 ._\-/@='[\]]+$/, 'PAN-OS xpath'),
     });
-    const ports = [...new Set([...groups.flatMap((g) => g.ports), ...(urlRules.length ? [443] : [])])].sort((a, b) => a - b);
-    const services = ports.map((p) => ({ name: `emaint-tcp-${p}`, port: p }));
-    const category =
-      urlRules.length > 0
-        ? {
-            name: 'emaint-wildcards',
-            entries: urlRules.map((r) => `${r.name}/`),
-            why: `vendor wildcards: ${urlRules.map((r) => r.name).join(', ')}`,
-            descr: `eMaintenance vendor wildcard domains${label}`,
-          }
-        : null;
-    type Members = string[] | 'any';
-    const ruleViews: { name: string; destination: Members; services: string[]; category: Members; why: string; descr: string }[] = groups.map((g) => ({
-      name: `emaint-egress-tcp-${g.ports.join('-')}`,
-      destination: [g.name],
-      services: g.ports.map((p) => `emaint-tcp-${p}`),
-      category: 'any',
-      why: `${g.members.flat().length} host(s) on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`,
-      descr:
-        `eMaintenance egress${label}: ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}` +
-        (g.clientCertificate ? '; client-certificate TLS: exclude from decryption' : ''),
-    }));
-    if (category) {
-      const agents = input.rules.agents.filter((a) => urlRules.some((r) => r.agents.includes(a)));
-      ruleViews.unshift({
-        name: 'emaint-egress-wildcards',
-        destination: 'any',
-        services: ['emaint-tcp-443'],
-        category: [category.name],
-        why: `vendor wildcard domains on tcp/443 for ${agents.join(', ')}`,
-        descr: `eMaintenance egress${label}: vendor wildcard domains on tcp/443 for ${agents.join(', ')}`,
-      });
-    }
-    // New rules land at the bottom of the rulebase, below any deny-all: move them. Moving
-    // each to the top in reverse order keeps their own order; before an anchor, in order.
-    const position = site.position;
-    const names = ruleViews.map((r) => r.name);
-    const moves =
-      position.at === 'top'
-        ? [...names].reverse().map((name) => ({ name, where: 'top', before: null }))
-        : position.at === 'bottom'
-          ? names.map((name) => ({ name, where: 'bottom', before: null }))
-          : names.map((name) => ({ name, where: null, before: position.anchor }));
-    const placement =
-      position.at === 'top'
-        ? 'New rules land at the bottom, below any deny-all: these move them to the top of the rulebase.'
-        : position.at === 'bottom'
-          ? 'The rules stay at the bottom of the rulebase: a deny-all above them hides them.'
-          : `These move the rules before "${position.anchor}" in the rulebase.`;
-    const file = `${BASENAME}.set`;
-    const content = engine.render('set.hbs', {
-      header: headerLines(input),
-      file,
-      sources,
-      sourceChunks: chunks(
-        sources.map((x) => x.name),
-        MEMBERS_PER_LINE,
-      ),
-      sourceGroup,
-      sourceDescr: `eMaintenance devices and agent hosts${label}`,
-      addresses,
-      groups,
-      services,
-      category,
-      rules: ruleViews,
-      moves,
-      placement,
-      fromZone: site.fromZone,
-      toZone: site.toZone,
-      source: sourceGroup ? [sourceGroup] : 'any',
+    const header = headerLines(input);
+    const setFile = `${BASENAME}.set`;
+    const xmlFile = `${BASENAME}.panos.xml`;
+    const { location } = config;
+    const rules = `${location.xpath}/${location.rulebase}/security/rules`;
+    const view = {
+      ...config,
+      header,
+      at: location.cli,
+      rulebase: location.rulebase,
+      hasPolicySettings: config.logSetting !== null || config.profileGroup !== null,
+    };
+    const set = setEngine.render('set.hbs', { ...view, notes: noteLines(setNotes(config, setFile)) });
+    const xml = xmlEngine.render('config.xml.hbs', {
+      ...view,
+      notes: noteLines(xmlNotes(config)),
+      form: location.deviceGroup === null ? 'firewall' : 'panorama',
+      xpaths: {
+        address: `${location.xpath}/address`,
+        addressGroup: `${location.xpath}/address-group`,
+        service: `${location.xpath}/service`,
+        category: `${location.xpath}/profiles/custom-url-category`,
+        rules,
+      },
+      xmlRules: config.rules.map((r) => ({
+        ...r,
+        source: xmlMembers(config.source),
+        destination: xmlMembers(r.destination),
+        category: xmlMembers(r.category),
+        applications: xmlMembers(r.applications),
+      })),
+      xmlMoves: config.moves.map((m) => ({ ...m, xpath: `${rules}/entry[@name='${m.name}']` })),
     });
-    return { files: [{ name: file, content, apply: `paste the set and move commands in configure mode, then commit` }], warnings };
+    const where = location.deviceGroup === null ? 'the firewall' : 'Panorama';
+    return {
+      files: [
+        {
+          name: setFile,
+          content: set,
+          apply:
+            location.deviceGroup === null
+              ? 'paste the set and move commands in configure mode, then commit'
+              : `paste in Panorama's configure mode, commit, then push to device group ${location.deviceGroup}`,
+        },
+        { name: xmlFile, content: xml, apply: `send each <set> and <move> to the XML API of ${where} in order, then commit (see its comment)` },
+      ],
+      warnings: config.warnings,
+    };
   },
 };

@@ -48,6 +48,11 @@ export interface Site {
   dstintf: string;
   /** pfSense: the file to write for the import path. */
   pfsenseImport: PfsenseImport;
+  /** PAN-OS: the log forwarding profile and security profile group the rules name; null: none. */
+  logSetting: string | null;
+  profileGroup: string | null;
+  /** PAN-OS: the Panorama device group the objects and pre-rules go in; null: the firewall itself. */
+  deviceGroup: string | null;
 }
 
 export interface ResolvedAddress {
