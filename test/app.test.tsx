@@ -466,10 +466,11 @@ describe("the rules step: each target's own settings", () => {
     await app.press(KEY.enter, KEY.enter, KEY.enter, 's');
     await app.waitFor('Rules: choose targets (0 chosen)');
     await app.press(KEY.down, KEY.space);
-    const listed = await app.waitFor('Settings (2): tab to change them');
+    const listed = await app.waitFor('Settings (3): tab to change them');
     expectFits(listed);
     expect(listed).toMatch(/iptables +Jump from chain +\[none\] +output +forward +\(default\)/);
     expect(listed).toMatch(/Position +\(default: top\)/);
+    expect(listed).toMatch(/Set timeout +\(default: 1d\)/);
     expect(listed).toContain('tab settings');
     await app.press(KEY.tab, KEY.right, KEY.right);
     const hook = await app.waitFor(/› iptables +Jump from chain +none +output +\[forward\]/);

@@ -28,6 +28,7 @@ const site: Site = {
   toZone: 'untrust',
   srcintf: 'internal',
   dstintf: 'wan1',
+  addressTimeout: 86400,
 };
 
 /** A fixed answer for --resolve (documentation addresses), including one failure. */

@@ -43,6 +43,8 @@ export interface Site {
   /** FortiGate interfaces of the policies. */
   srcintf: string;
   dstintf: string;
+  /** Seconds an address stays in an iptables/nftables set once nothing renews it; null: never expires. */
+  addressTimeout: number | null;
 }
 
 export interface ResolvedAddress {
