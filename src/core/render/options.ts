@@ -204,7 +204,8 @@ export function parseSetTimeout(text: string, label: string): number | null {
   const seconds = m === null ? Number.NaN : Number(m[1]) * (UNITS[m[2] || 's'] ?? 1);
   if (!(seconds >= SET_TIMEOUT_MIN && seconds <= SET_TIMEOUT_MAX)) {
     throw new SiteOptionError(
-      `${label}: ${quoteValue(text)} is not valid; valid: ${SET_TIMEOUT_MIN}s to ${SET_TIMEOUT_MAX}s (about 24.8 days, ipset's limit), as seconds or with s, m, h or d (e.g. 12h), or none`,
+      `${label}: ${quoteValue(text)} is not valid; valid: ${SET_TIMEOUT_MIN}s to ${SET_TIMEOUT_MAX}s (about 24.8 days, ipset's limit), ` +
+        'as seconds or with s, m, h or d (e.g. 12h), or none',
     );
   }
   return seconds;
@@ -225,7 +226,9 @@ export const setTimeoutOption: TargetOption<'addressTimeout'> = {
   field: 'addressTimeout',
   label: 'Set timeout',
   arg: 'time',
-  help: 'how long an address stays in the sets once no traffic or DNS answer renews it: 2s to about 24 days, as seconds or with s, m, h or d (e.g. 12h); none: never',
+  help:
+    'how long an address stays in the sets once no traffic or DNS answer renews it: ' +
+    '2s to about 24 days, as seconds or with s, m, h or d (e.g. 12h); none: never',
   // A day: an address the cloud gave up leaves within a day of its last use, and the rare
   // expiry of an address still in DNS answers stays rarer than with a shorter timeout.
   fallback: '1d',
