@@ -471,6 +471,7 @@ describe("the rules step: each target's own settings", () => {
     expectFits(listed);
     expect(listed).toMatch(/iptables +Jump from chain +\[none\] +output +forward +\(default\)/);
     expect(listed).toMatch(/Position +\(default: top\)/);
+    expect(listed).toMatch(/Set timeout +\(default: 1d\)/);
     expect(listed).toContain('tab settings');
     await app.press(KEY.tab, KEY.right, KEY.right);
     const hook = await app.waitFor(/› iptables +Jump from chain +none +output +\[forward\]/);

@@ -175,6 +175,17 @@ describe('render: bad input is one line on stderr, exit 2, nothing on stdout', (
       ['--agents', 'cca', '--target', 'pfsense', '--position', 'top', '--out', '/nonexistent-never'],
       /--position applies to --target iptables or nftables or panos, not pfsense$/,
     ],
+    // ipset refuses timeouts above 2147483 s; dnsmasq reads a cap of 0 s as none, so 2 s is the least.
+    [
+      ['--agents', 'cca', '--target', 'iptables', '--set-timeout', '25d', '--out', '/nonexistent-never'],
+      /--set-timeout: '25d' is not valid; valid: 2s to 2147483s \(about 24\.8 days, ipset's limit\), as seconds or with s, m, h or d \(e\.g\. 12h\), or none$/,
+    ],
+    [
+      ['--agents', 'cca', '--target', 'nftables', '--set-timeout', '1', '--out', '/nonexistent-never'],
+      /--set-timeout: '1' is not valid; valid: 2s to 2147483s/,
+    ],
+    [['--agents', 'cca', '--target', 'nftables', '--set-timeout', '1w', '--out', '/nonexistent-never'], /--set-timeout: '1w' is not valid/],
+    [['--agents', 'cca', '--target', 'pfsense', '--set-timeout', '1h'], /--set-timeout applies to --target iptables or nftables, not pfsense$/],
     [['--agents', 'cca', '--target', 'pac'], /--proxy is needed for pac: the proxy the PAC file names: http:\/\/host:port \(or host:port\)$/],
     // One proxy syntax: http://host:port as in check, or host:port; never credentials in a PAC file.
     [

@@ -10,6 +10,7 @@ import { assertSafeTemplate, createEngine } from '../src/core/render/engine.js';
 import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
 import { defaultSite } from '../src/core/render/options.js';
 import { panosName } from '../src/core/render/panos.js';
+import { SET_TIMEOUT_MAX, parseSetTimeout, showSetTimeout } from '../src/core/render/options.js';
 import { setNames } from '../src/core/render/words.js';
 import { plan } from '../src/core/planner.js';
 import { buildRules, portGroups } from '../src/core/rules.js';
@@ -50,6 +51,26 @@ describe('site options', () => {
     expect(firstNameserver('# c\nsearch x\nnameserver fe80::1%eth0\nnameserver 10.0.0.2\n')).toEqual({ address: 'fe80::1', family: 6, port: 53 });
     expect(firstNameserver('nameserver bogus\nnameserver 10.0.0.2')).toEqual({ address: '10.0.0.2', family: 4, port: 53 });
     expect(firstNameserver('search example.test\n')).toBeNull();
+  });
+  it("reads the set timeout as seconds or with a unit, within ipset's range; none or 0 never expires", () => {
+    for (const [text, seconds] of [
+      ['1d', 86400],
+      [' 12H ', 43200],
+      ['90m', 5400],
+      ['45s', 45],
+      ['2', 2],
+      [String(SET_TIMEOUT_MAX), 2147483],
+      ['none', null],
+      ['0', null],
+    ] as const) {
+      expect(parseSetTimeout(text, 'T'), text).toBe(seconds);
+    }
+    for (const bad of ['1', '2147484', '25d', '1w', '-5', '1.5h', '', 'h', '1 d', '99999999999']) {
+      expect(() => parseSetTimeout(bad, 'T'), bad).toThrow(/^T: '.*' is not valid; valid: 2s to 2147483s /);
+    }
+    // The shortest exact form, as a profile keeps it; it reads back to the same value.
+    for (const seconds of [86400, 43200, 5400, 45, 2147483, null]) expect(parseSetTimeout(showSetTimeout(seconds), 'T')).toBe(seconds);
+    expect([86400, 5400, 90, null].map(showSetTimeout)).toEqual(['1d', '90m', '90s', 'none']);
   });
   it('keeps a site label printable and on one line', () => {
     expect(parseLabel('  ACME "HQ" </descr>  ')).toBe('ACME "HQ" </descr>');

@@ -2,11 +2,12 @@
 // network namespace the test makes: every planned flow gets out, nothing else does.
 // Catalogue hosts resolve (dnsmasq, the site's resolver) to 127.0.1.x listeners; no
 // traffic leaves loopback or the namespace.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
@@ -65,6 +66,28 @@ function probe(ns: Netns, targets: readonly { host: string; port: number; from: 
   const out = ns.exec(process.execPath, [PEER, 'probe', JSON.stringify({ timeout: 700, targets, ...extra })]);
   return JSON.parse(out) as string[];
 }
+
+/** The same, without blocking: two namespaces can wait out their timeouts side by side. */
+async function probeAsync(ns: Netns, targets: readonly { host: string; port: number; from: string }[], extra: object = {}): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('ip', [
+    'netns',
+    'exec',
+    ns.name,
+    process.execPath,
+    PEER,
+    'probe',
+    JSON.stringify({ timeout: 700, targets, ...extra }),
+  ]);
+  return JSON.parse(stdout) as string[];
+}
+
+/** The TTLs a resolver hands out for `name`. */
+async function ttls(ns: Netns, dns: string, name: string): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', ns.name, process.execPath, PEER, 'resolve', JSON.stringify({ dns, names: [name] })]);
+  return (JSON.parse(stdout) as { ttl: number }[][]).flat().map((r) => r.ttl);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The site's own firewall before ours goes in: a default-drop output policy that lets
 // replies back in and, where the devices use a local resolver, lets them reach it.
@@ -161,8 +184,14 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       applyRendered(ns, 'nftables', dir);
       expectVerdicts(ps, probe(ns, ps));
       expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'output'])).toMatch(/policy drop;/);
-      // The accept rules count what they let through: a planned flow's rule shows its packets.
-      expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'emaint_egress'])).toMatch(/tcp dport 443 counter packets [1-9]\d* bytes \d+ accept/);
+      // The accept rules renew the address's timeout and count what they let through: a
+      // planned flow's rule shows its packets.
+      expect(ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'emaint_egress'])).toMatch(
+        /tcp dport 443 update @(\w+) \{ ip daddr \} counter packets [1-9]\d* bytes \d+ accept/,
+      );
+      // Re-applying is safe: the sets (timeouts and all) are taken as they are, same verdicts.
+      applyRendered(ns, 'nftables', dir);
+      expectVerdicts(ps, probe(ns, ps));
     } finally {
       listeners.kill();
       ns.close();
@@ -215,6 +244,144 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       }
     });
   }
+  // Set timeouts (a day by default, 2 s here), with the real dnsmasq filling the sets. Found
+  // with the real tools: dnsmasq adds an address when it forwards an answer, never when it
+  // answers from its cache, so a cache entry that outlived the address would hand devices an
+  // address no longer allowed. The snippet caps dnsmasq's cache and the TTLs it hands out
+  // one second below the timeout; the upstream here answers with an hour's TTL, which the
+  // site's dnsmasq would otherwise keep and serve from its cache.
+  for (const target of ['iptables', 'nftables'] as const) {
+    it.concurrent(`${target}, set timeout: an idle address expires, traffic renews it, dnsmasq's cache never outlives it`, async ({ expect }) => {
+      const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`, '--set-timeout', '2s');
+      const ns = new Netns();
+      const listeners = await listen(ns);
+      const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300, extra: ['--local-ttl=3600'] });
+      try {
+        siteDefaultDrop(ns, target, true);
+        applyRendered(ns, target, dir);
+        const site = await startDnsmasq({
+          addresses: new Map(),
+          netns: ns,
+          port: 53,
+          extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
+        });
+        try {
+          const flow = full.flows[0] ?? { host: '', port: 0 };
+          const byName = [{ host: flow.host, port: flow.port, from: SOURCE }];
+          const byAddress = [{ host: addressOf.get(flow.host) ?? '', port: flow.port, from: SOURCE }];
+          // Looked up: dnsmasq adds the address, and the flow passes.
+          expect(await probeAsync(ns, byName, { dns: '127.0.0.1:53' })).toEqual(['ok']);
+          // The upstream's hour reaches the devices as 1 s at most: no device keeps the answer longer.
+          expect(await ttls(ns, '127.0.0.1:5300', flow.host)).toEqual([3600]);
+          for (const ttl of await ttls(ns, '127.0.0.1:53', flow.host)) expect(ttl).toBeLessThanOrEqual(1);
+          // Traffic renews the address: still allowed well past 2 s after dnsmasq added it.
+          for (let i = 0; i < 4; i++) {
+            await sleep(700);
+            expect(await probeAsync(ns, byAddress), `renewal ${i + 1}`).toEqual(['ok']);
+          }
+          // Idle for longer than the timeout: the address has left its set, and is dropped.
+          await sleep(2600);
+          expect(await probeAsync(ns, byAddress)).toEqual(['timeout']);
+          // Looked up again: dnsmasq's cache entry has expired too (the upstream said an hour),
+          // so dnsmasq forwards the question and adds the address back.
+          expect(await probeAsync(ns, byName, { dns: '127.0.0.1:53' })).toEqual(['ok']);
+        } finally {
+          await site.stop();
+        }
+      } finally {
+        await upstream.stop();
+        listeners.kill();
+        ns.close();
+      }
+    });
+  }
+
+  it('set timeout: a day by default in the loaded sets and the dnsmasq caps; none leaves both out', () => {
+    const dnsmasqCaps = (dir: string, target: string) =>
+      readFileSync(join(dir, `emaint-egress.${target}.dnsmasq.conf`), 'utf8')
+        .split('\n')
+        .filter((l) => /^max-(cache-)?ttl=/.test(l));
+    for (const [timeout, args] of [
+      [86400, []],
+      [null, ['--set-timeout', 'none']],
+    ] as const) {
+      const ipt = render('iptables', '--hook', 'output', ...args);
+      const nft = render('nftables', '--hook', 'output', ...args);
+      const ns = new Netns();
+      try {
+        siteDefaultDrop(ns, 'iptables');
+        applyRendered(ns, 'iptables', ipt);
+        const headers = ns.exec('ipset', ['list', '-t']);
+        const rules = ns.exec('iptables', ['-S', 'EMAINT-EGRESS']);
+        siteDefaultDrop(ns, 'nftables');
+        applyRendered(ns, 'nftables', nft);
+        const sets = ns
+          .exec('nft', ['list', 'sets', 'inet'])
+          .split(/\n\s*set /)
+          .filter((x) => /emaint_v4_/.test(x));
+        const chain = ns.exec('nft', ['list', 'chain', 'inet', 'filter', 'emaint_egress']);
+        const accepts = chain.split('\n').filter((l) => / accept /.test(l));
+        expect(sets.length).toBeGreaterThan(0);
+        expect(accepts.length).toBe(rules.split('\n').filter((l) => l.endsWith('-j ACCEPT')).length);
+        if (timeout === null) {
+          expect(headers).not.toMatch(/timeout/);
+          expect(rules).not.toMatch(/-j SET/);
+          for (const set of sets) expect(set).not.toMatch(/timeout/);
+          for (const l of accepts) expect(l).not.toMatch(/update @/);
+          expect([...dnsmasqCaps(ipt, 'iptables'), ...dnsmasqCaps(nft, 'nftables')]).toEqual([]);
+        } else {
+          const created = headers.match(/^Header: .*$/gm) ?? [];
+          expect(created.length).toBeGreaterThan(0);
+          for (const h of created) expect(h).toMatch(/ timeout 86400 /);
+          // Each accept has its renewing SET rule just before it, for the same set and port.
+          const lines = rules.trimEnd().split('\n');
+          for (const [i, l] of lines.entries()) {
+            if (!l.endsWith('-j ACCEPT')) continue;
+            const match = l.replace(/ -m comment --comment .*$/, '');
+            expect(lines[i - 1]?.replace(/ -m comment --comment .* -j SET /, ' -j SET ')).toBe(
+              `${match} -j SET --add-set ${/--match-set (\S+)/.exec(l)?.[1]} dst --exist`,
+            );
+          }
+          for (const set of sets) expect(set).toMatch(/flags dynamic,timeout\s+timeout 1d\b/);
+          for (const l of accepts) expect(l).toMatch(/daddr @(\w+) tcp dport \d+ update @\1 \{ ip6? daddr \} counter/);
+          expect(dnsmasqCaps(ipt, 'iptables')).toEqual(['max-cache-ttl=86399', 'max-ttl=86399']);
+          expect(dnsmasqCaps(nft, 'nftables')).toEqual(['max-cache-ttl=86399', 'max-ttl=86399']);
+        }
+      } finally {
+        ns.close();
+      }
+    }
+  });
+
+  it("set timeout: sets made without one refuse it; the README's steps (empty the chain, remove the sets) clear the way", () => {
+    const before = {
+      iptables: render('iptables', '--hook', 'output', '--set-timeout', 'none'),
+      nftables: render('nftables', '--hook', 'output', '--set-timeout', 'none'),
+    };
+    const after = { iptables: render('iptables', '--hook', 'output'), nftables: render('nftables', '--hook', 'output') };
+    const ns = new Netns();
+    try {
+      applyRendered(ns, 'iptables', before.iptables);
+      const sets = readFileSync(join(after.iptables, 'emaint-egress.ipset'), 'utf8');
+      expect(ns.try('ipset', ['-exist', 'restore'], sets).stderr).toMatch(/Set cannot be created: set with the same name already exists/);
+      ns.exec('iptables', ['-F', 'EMAINT-EGRESS']);
+      for (const [, name] of sets.matchAll(/^create (\S+) /gm)) ns.exec('ipset', ['destroy', name ?? '']);
+      applyRendered(ns, 'iptables', after.iptables);
+      expect(ns.exec('ipset', ['list', '-t']).match(/^Header: .* timeout 86400 /gm)).toHaveLength([...sets.matchAll(/^create /gm)].length);
+
+      ns.exec('nft', ['-f', '-'], 'add table inet filter\nadd chain inet filter output { type filter hook output priority 0; policy accept; }\n');
+      applyRendered(ns, 'nftables', before.nftables);
+      expect(ns.try('nft', ['-f', join(after.nftables, 'emaint-egress.nft')]).stderr).toMatch(/File exists/);
+      ns.exec('nft', ['flush', 'chain', 'inet', 'filter', 'emaint_egress']);
+      for (const [, name] of ns.exec('nft', ['list', 'sets', 'inet']).matchAll(/set (emaint_v[46]_\w+)/g))
+        ns.exec('nft', ['delete', 'set', 'inet', 'filter', name ?? '']);
+      applyRendered(ns, 'nftables', after.nftables);
+      expect(ns.exec('nft', ['list', 'sets', 'inet'])).toMatch(/flags dynamic,timeout\s+timeout 1d/);
+    } finally {
+      ns.close();
+    }
+  });
+
   // Where the jump goes: the site's own rules cannot hide it.
   const jumpRender = (target: string, ...args: string[]) => render(target, '--hook', 'output', '--source', `${SOURCE}/32`, ...resolveArgs(), ...args);
   // A site whose output chain ends in a reject (policy accept): a jump appended after it

@@ -32,6 +32,7 @@ const site: Site = {
   logSetting: 'Forward to Panorama',
   profileGroup: 'best-practice',
   deviceGroup: null,
+  addressTimeout: 86400,
 };
 
 /** A fixed answer for --resolve (documentation addresses), including one failure. */

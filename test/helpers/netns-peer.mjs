@@ -2,6 +2,8 @@
 //   listen '[["127.0.1.1",443],...]'  -> accepts on each address:port, prints "ready"
 //   probe '{"timeout":800,"dns":"127.0.0.1:53","targets":[{"host":"127.0.1.1"|"name","port":443,"from":"127.0.0.1"}]}'
 //       -> prints a JSON array of "ok" | "refused" | "timeout" | "dns:<code>"
+//   resolve '{"dns":"127.0.0.1:53","names":["a.example"]}'
+//       -> prints a JSON array, per name, of its A records with their TTLs: [{"address","ttl"}]
 import dns from 'node:dns/promises';
 import net from 'node:net';
 
@@ -47,7 +49,13 @@ if (mode === 'listen') {
   };
   const results = await Promise.all(spec.targets.map(one));
   process.stdout.write(`${JSON.stringify(results)}\n`);
+} else if (mode === 'resolve') {
+  const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
+  resolver.setServers([spec.dns]);
+  const results = [];
+  for (const name of spec.names) results.push(await resolver.resolve4(name, { ttl: true }));
+  process.stdout.write(`${JSON.stringify(results)}\n`);
 } else {
-  process.stderr.write('usage: netns-peer.mjs listen|probe JSON\n');
+  process.stderr.write('usage: netns-peer.mjs listen|probe|resolve JSON\n');
   process.exit(2);
 }

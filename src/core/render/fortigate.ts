@@ -18,6 +18,7 @@ const NAME = /^[A-Za-z0-9._*-]{1,79}$/;
 const MEMBERS_PER_LINE = 40;
 /** FortiOS keeps 255 characters of a comment. */
 const COMMENT_MAX = 255;
+const CERT_NOTE = '; client-certificate TLS: exempt from deep inspection';
 
 /** A FortiOS CLI string in double quotes. The CLI's escapes differ between versions, so a
  *  value with a quote, a backslash or a control character is refused, naming the platform. */
@@ -64,7 +65,7 @@ function family(input: RenderInput, v6: boolean, sources: readonly Source[], lab
       chunks: memberChunks(g.destinations.map(byName)),
       comment: `eMaintenance hosts on ${flows}${label}`,
       policy: `${prefix}-tcp-${suffix}`,
-      policyComment: `eMaintenance egress${v6 ? ' (IPv6)' : ''}${label}: ${flows}${clientCertificate ? '; client-certificate TLS: exempt from deep inspection' : ''}`,
+      policyComment: `eMaintenance egress${v6 ? ' (IPv6)' : ''}${label}: ${flows}${clientCertificate ? CERT_NOTE : ''}`,
     };
   });
   const addresses = rules.destinations.map((d: Destination) => ({

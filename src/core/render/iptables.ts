@@ -1,8 +1,10 @@
-// iptables: ipset sets (one per allowed name), a dnsmasq snippet that keeps them
-// filled, and an iptables-restore file with chain EMAINT-EGRESS. IPv6 gets its own
-// ip6tables and inet6 set files when there are IPv6 sources or addresses.
+// iptables: ipset sets (one per allowed name, their addresses expiring unless renewed:
+// expiry.ts), a dnsmasq snippet that keeps them filled, and an iptables-restore file with
+// chain EMAINT-EGRESS. IPv6 gets its own ip6tables and inet6 set files when there are
+// IPv6 sources or addresses.
 import type { Family } from '../site.js';
 import { createEngine } from './engine.js';
+import { dnsmasqExpiryNotes, expiry, expiryNotes, renewNote, secondsEscaper } from './expiry.js';
 import { hashComment, identifier, iptablesComment } from './escape.js';
 import {
   addressEscaper,
@@ -20,7 +22,7 @@ import {
 import { noteLines } from './lines.js';
 import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
-import { hookOption, iptablesPosition } from './options.js';
+import { hookOption, iptablesPosition, setTimeoutOption } from './options.js';
 
 const CHAIN = 'EMAINT-EGRESS';
 const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
@@ -32,7 +34,7 @@ export const iptables: Target = {
   title: 'iptables-restore rules + ipset sets + dnsmasq snippet',
   usesAddresses: true,
   takesWildcards: true,
-  options: [hookOption, iptablesPosition],
+  options: [hookOption, iptablesPosition, setTimeoutOption],
   render(input, templates) {
     const { rules, site, resolution } = input;
     const engine = createEngine('iptables', templates, {
@@ -46,7 +48,9 @@ export const iptables: Target = {
       address: addressEscaper,
       domain: dnsName,
       iptcomment: iptablesComment,
+      seconds: secondsEscaper,
     });
+    const timeout = expiry(site);
     const present = families(site.sources, resolution);
     const names = rules.destinations.map((d) => d.name);
     const setsOf = new Map<Family, string[]>(present.map((f) => [f, setNames(names, `em${f}-`, '-', 31)]));
@@ -64,8 +68,10 @@ export const iptables: Target = {
           header,
           apply: apply(f),
           family: f === 4 ? 'inet' : 'inet6',
+          notes: noteLines(expiryNotes('iptables', timeout)),
           sets: rules.destinations.map((d, i) => ({
             name: sets[i],
+            timeout: timeout?.seconds ?? null,
             why: why(d),
             source: resolutionNote(d, f, resolution),
             addresses: setAddresses(d, f, resolution),
@@ -84,13 +90,20 @@ export const iptables: Target = {
           hookless: site.hook === null,
           jumps,
           deleteCommand: `${f === 4 ? 'iptables' : 'ip6tables'} -D`,
-          notes: noteLines([...(site.hook === null ? [] : [placementNote(site.position, hookChain, 'rule')]), OTHER_CHAINS_NOTE, PERSIST_NOTES.iptables]),
+          notes: noteLines([
+            ...(site.hook === null ? [] : [placementNote(site.position, hookChain, 'rule')]),
+            OTHER_CHAINS_NOTE,
+            PERSIST_NOTES.iptables,
+            ...renewNote(timeout),
+          ]),
           chain: CHAIN,
           rules: rules.rules.map((r) => ({
             set: sets[index.get(r.name) ?? -1],
             port: r.port,
             why: why(r),
             comment: ruleComment(r),
+            renew: timeout !== null,
+            renewComment: `emaint-egress: renew ${r.name} tcp/${r.port}`,
           })),
         }),
       });
@@ -101,6 +114,8 @@ export const iptables: Target = {
       content: engine.render('dnsmasq.conf.hbs', {
         header: headerLines(input),
         apply: DNSMASQ.install,
+        cap: timeout?.dnsmasqCap ?? null,
+        expiryNotes: timeout === null ? [] : noteLines(dnsmasqExpiryNotes(timeout)),
         lines: dnsmasqLines(rules.destinations, (i) => present.map((f) => setsOf.get(f)?.[i] ?? '').join(',')),
       }),
     });

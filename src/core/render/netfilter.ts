@@ -74,8 +74,11 @@ export function dnsmasqFile(target: 'iptables' | 'nftables'): { name: string; in
   const name = `${BASENAME}.${target}.dnsmasq.conf`;
   return {
     name,
-    install: `cp ${name} /etc/dnsmasq.d/ && systemctl restart dnsmasq`,
-    apply: 'copy to /etc/dnsmasq.d/ and restart dnsmasq (after the sets exist)',
+    // Debian's unit checks the configuration only after stopping dnsmasq, so a snippet it
+    // refuses (a max-ttl the site sets already) would leave the site without DNS: check
+    // first, the way the unit does (it adds /etc/dnsmasq.d with these exclusions).
+    install: `cp ${name} /etc/dnsmasq.d/ && dnsmasq --test --conf-dir=/etc/dnsmasq.d,.dpkg-dist,.dpkg-old,.dpkg-new && systemctl restart dnsmasq`,
+    apply: 'copy to /etc/dnsmasq.d/, check with dnsmasq --test, restart dnsmasq (after the sets exist)',
   };
 }
 

@@ -1,8 +1,10 @@
-// nftables: an `nft -f` file that adds named sets and chain emaint_egress to the site's
-// own table, plus the dnsmasq nftset= snippet that keeps the sets filled.
+// nftables: an `nft -f` file that adds named sets (their addresses expiring unless
+// renewed: expiry.ts) and chain emaint_egress to the site's own table, plus the dnsmasq
+// nftset= snippet that keeps the sets filled.
 import { FieldError } from '../errors.js';
 import { type Family, NFT_NAME } from '../site.js';
 import { createEngine } from './engine.js';
+import { dnsmasqExpiryNotes, expiry, expiryNotes, secondsEscaper } from './expiry.js';
 import { hashComment, identifier, nftComment } from './escape.js';
 import {
   addressEscaper,
@@ -20,7 +22,7 @@ import {
 import { chunks, noteLines } from './lines.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
-import { hookOption, nftTableOption, nftablesPosition } from './options.js';
+import { hookOption, nftTableOption, nftablesPosition, setTimeoutOption } from './options.js';
 
 const SET_NAME = 'emaint_v[46]_\\d{2}_[a-z0-9_]{1,40}';
 const SET = new RegExp(`^${SET_NAME}$`);
@@ -37,7 +39,7 @@ export const nftables: Target = {
   title: 'nft -f file (sets + chain emaint_egress) + dnsmasq nftset snippet',
   usesAddresses: true,
   takesWildcards: true,
-  options: [hookOption, nftablesPosition, nftTableOption],
+  options: [hookOption, nftablesPosition, nftTableOption, setTimeoutOption],
   render(input, templates) {
     const { rules, site, resolution } = input;
     const table = `${site.nftTable.family} ${site.nftTable.name}`;
@@ -57,7 +59,9 @@ export const nftables: Target = {
       address: addressEscaper,
       domain: dnsName,
       nftcomment: nftComment,
+      seconds: secondsEscaper,
     });
+    const timeout = expiry(site);
     const tableFamilies: Family[] = site.nftTable.family === 'ip' ? [4] : site.nftTable.family === 'ip6' ? [6] : [4, 6];
     // A source the table cannot hold would be dropped without a word: refuse instead.
     const lost = site.sources.filter((s) => !tableFamilies.includes(s.family));
@@ -120,11 +124,13 @@ export const nftables: Target = {
         ...(site.hook === null ? [] : [placementNote(site.position, chain, 'the rule with handle')]),
         OTHER_CHAINS_NOTE,
         PERSIST_NOTES.nftables,
+        ...expiryNotes('nftables', timeout),
       ]),
       sets: present.flatMap((f) =>
         rules.destinations.map((d, i) => ({
           name: setsOf.get(f)?.[i],
           type: f === 4 ? 'ipv4_addr' : 'ipv6_addr',
+          timeout: timeout?.seconds ?? null,
           why: why(d),
           source: resolutionNote(d, f, resolution),
           addresses: setAddresses(d, f, resolution),
@@ -137,12 +143,15 @@ export const nftables: Target = {
           port: r.port,
           why: why(r),
           comment: ruleComment(r),
+          renew: timeout !== null,
         })),
       ),
     });
     const dnsmasq = engine.render('dnsmasq.conf.hbs', {
       header,
       apply: DNSMASQ.install,
+      cap: timeout?.dnsmasqCap ?? null,
+      expiryNotes: timeout === null ? [] : noteLines(dnsmasqExpiryNotes(timeout)),
       lines: dnsmasqLines(rules.destinations, (i) =>
         present.map((f) => `${f}#${site.nftTable.family}#${site.nftTable.name}#${setsOf.get(f)?.[i] ?? ''}`).join(','),
       ),

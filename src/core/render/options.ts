@@ -23,7 +23,8 @@ export type OptionField =
   | 'pfsenseImport'
   | 'logSetting'
   | 'profileGroup'
-  | 'deviceGroup';
+  | 'deviceGroup'
+  | 'addressTimeout';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -204,6 +205,53 @@ export const pfsenseImportOption: TargetOption<'pfsenseImport'> = {
   show: (v) => v,
 };
 
+/** ipset's largest timeout (it refuses 2147484 s: "out of range 0-2147483"); nft takes
+ *  more, but one range serves both Linux targets. */
+export const SET_TIMEOUT_MAX = 2147483;
+/** The dnsmasq snippet caps its cache and the TTLs it hands out at one second below the
+ *  timeout, and dnsmasq reads a cap of 0 as no cap: 2 s is the shortest timeout. */
+export const SET_TIMEOUT_MIN = 2;
+const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+export function parseSetTimeout(text: string, label: string): number | null {
+  const v = text.trim().toLowerCase();
+  if (v === 'none' || v === '0') return null;
+  const m = /^(\d{1,10})([smhd]?)$/.exec(v);
+  const seconds = m === null ? Number.NaN : Number(m[1]) * (UNITS[m[2] || 's'] ?? 1);
+  if (!(seconds >= SET_TIMEOUT_MIN && seconds <= SET_TIMEOUT_MAX)) {
+    throw new SiteOptionError(
+      `${label}: ${quoteValue(text)} is not valid; valid: ${SET_TIMEOUT_MIN}s to ${SET_TIMEOUT_MAX}s (about 24.8 days, ipset's limit), ` +
+        'as seconds or with s, m, h or d (e.g. 12h), or none',
+    );
+  }
+  return seconds;
+}
+
+/** The shortest exact form: 86400 -> 1d, 5400 -> 90m, 90 -> 90s. */
+export function showSetTimeout(seconds: number | null): string {
+  if (seconds === null) return 'none';
+  for (const unit of ['d', 'h', 'm'] as const) {
+    const size = UNITS[unit] ?? 1;
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+export const setTimeoutOption: TargetOption<'addressTimeout'> = {
+  name: 'set-timeout',
+  field: 'addressTimeout',
+  label: 'Set timeout',
+  arg: 'time',
+  help:
+    'how long an address stays in the sets once no traffic or DNS answer renews it: ' +
+    '2s to about 24 days, as seconds or with s, m, h or d (e.g. 12h); none: never',
+  // A day: an address the cloud gave up leaves within a day of its last use, and the rare
+  // expiry of an address still in DNS answers stays rarer than with a shorter timeout.
+  fallback: '1d',
+  parse: (text, label) => parseSetTimeout(text, label),
+  show: (v) => showSetTimeout(v),
+};
+
 /** What every target's Site holds before its own options are applied. */
 export interface SiteBase {
   sources: Site['sources'];
@@ -226,6 +274,7 @@ const ALL: readonly TargetOption[] = [
   panosReference('log-setting', 'logSetting', '', '', 63),
   panosReference('profile-group', 'profileGroup', '', '', 63),
   panosReference('device-group', 'deviceGroup', '', '', 31),
+  setTimeoutOption,
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */

@@ -130,7 +130,8 @@ export const pfsense: Target = {
             name: `${BASENAME}.pfsense-api.json`,
             content: api,
             apply:
-              'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
+              'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, ' +
+              'each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
           }
         : {
             name: `${BASENAME}.xml`,

@@ -53,6 +53,8 @@ export interface Site {
   profileGroup: string | null;
   /** PAN-OS: the Panorama device group the objects and pre-rules go in; null: the firewall itself. */
   deviceGroup: string | null;
+  /** Seconds an address stays in an iptables/nftables set once nothing renews it; null: never expires. */
+  addressTimeout: number | null;
 }
 
 export interface ResolvedAddress {
