@@ -345,7 +345,11 @@ describe("the rules step: the chosen targets' settings", () => {
 
   it('enter refuses a bad value and goes to it; fixed, it writes; the settings round-trip through the profile', () => {
     let s = atRules({ agents: ['rdms'], targets: ['pfsense', 'iptables'] });
-    s = reduce(s, TAB, DOWN, RIGHT, RIGHT, DOWN, text('before:3'), key({ upArrow: true }), key({ upArrow: true }), text('LAN'));
+    // Past pfSense's own settings (however many it declares) to iptables' hook, then back up to the first.
+    const pfsenseCount = targets.pfsense.options.length;
+    const downs = Array.from({ length: pfsenseCount }, () => DOWN);
+    const ups = Array.from({ length: pfsenseCount + 1 }, () => key({ upArrow: true }));
+    s = reduce(s, TAB, ...downs, RIGHT, RIGHT, DOWN, text('before:3'), ...ups, text('LAN'));
     expect(s.rules.setting).toBe(0);
     s = reduce(s, TAB, ENTER);
     expect(s.rules).toMatchObject({ phase: 'choose', focus: 'settings', setting: 0, error: 'fix the marked setting first' });
