@@ -24,6 +24,8 @@ export function checkJunit(out: CheckOutput, options: JunitOptions): string {
   const failures = summary.failed - errors;
   const counts = `tests="${summary.total}" failures="${failures}" errors="${errors}"`;
   const time = seconds(options.seconds * 1000);
+  // Ant's form, without a zone: UTC here.
+  const timestamp = options.started.toISOString().slice(0, 19);
   const suite = `emaint-egress check: ${out.agents.join(', ')} (resolver ${out.resolver})`;
   const properties: [string, string][] = [
     ['agents', out.agents.join(',')],
@@ -38,7 +40,7 @@ export function checkJunit(out: CheckOutput, options: JunitOptions): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="emaint-egress check" ${counts} time="${time}">`,
-    `  <testsuite name="${xmlText(suite)}" ${counts} skipped="0" time="${time}" timestamp="${options.started.toISOString().slice(0, 19)}" hostname="${xmlText(options.hostname)}">`,
+    `  <testsuite name="${xmlText(suite)}" ${counts} skipped="0" time="${time}" timestamp="${timestamp}" hostname="${xmlText(options.hostname)}">`,
     '    <properties>',
     ...properties.map(([name, value]) => `      <property name="${name}" value="${xmlText(value)}"/>`),
     '    </properties>',
