@@ -82,7 +82,7 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
     [['--agents', ''], `--agents is empty; ${AGENTS_VALID}`],
     [
       ['--bogus'],
-      /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --dns-server, --proxy, --pac, --timeout, --concurrency, --json$/,
+      /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --dns-server, --proxy, --pac, --timeout, --concurrency, --format, --json, --warning, --critical$/,
     ],
     [['--timeout'], /option '--timeout <ms>' argument missing$/],
     [['extra'], /unexpected argument 'extra'; check takes only options: --agents/],
@@ -190,7 +190,10 @@ describe('check --help', () => {
       '--pac <file>',
       '--timeout <ms>',
       '--concurrency <n>',
+      '--format <format>',
       '--json',
+      '--warning <range>',
+      '--critical <range>',
       '-h, --help',
     ]) {
       expect(r.stdout).toContain(option);
@@ -202,6 +205,7 @@ describe('check --help', () => {
     expect(r.stdout).toContain('$EMAINT_PROXY_PASSWORD');
     expect(r.stdout).toContain('Statuses: ok, dns-error, timeout, refused, tls-untrusted, tls-error, proxy-error, local-error.');
     expect(r.stdout).toContain('Exit code: 0 when every flow is ok, 1 when any fails, 2 for bad input, 70 for an internal error.');
+    expect(flat).toContain("With --format nagios the exit code is the plugin's: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
     expect(traffic.sent).toEqual([]);
   });
 

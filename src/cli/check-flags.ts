@@ -3,7 +3,9 @@
 import { type HttpProxy, parseProxyUrl, withScheme } from '../core/proxy-url.js';
 import { type DnsServer, parseDnsServer } from '../core/site.js';
 import { quoteValue } from '../core/text.js';
+import { CHECK_FORMATS, type CheckFormat } from './check-format.js';
 import { UsageError } from './exit-codes.js';
+import { type Range, parseRange } from './nagios-range.js';
 
 export interface CheckFlags {
   dnsServer?: string;
@@ -12,6 +14,9 @@ export interface CheckFlags {
   timeout?: string;
   concurrency?: string;
   json?: boolean;
+  format?: string;
+  warning?: string;
+  critical?: string;
 }
 
 export const TIMEOUT_MS = { min: 100, max: 120_000, fallback: 5000 } as const;
@@ -26,7 +31,14 @@ export interface ParsedCheck {
   pacFile: string | null;
   timeoutMs: number;
   concurrency: number | null;
+  format: CheckFormat;
+  /** Nagios thresholds on the failed flows; null: none. */
+  warning: Range | null;
+  critical: Range | null;
 }
+
+/** Any failed flow is CRITICAL unless --critical says otherwise ("0": alert outside 0..0). */
+export const CRITICAL_DEFAULT = '0';
 
 export function parseCheckFlags(flags: CheckFlags, env: NodeJS.ProcessEnv): ParsedCheck {
   return {
@@ -35,6 +47,27 @@ export function parseCheckFlags(flags: CheckFlags, env: NodeJS.ProcessEnv): Pars
     pacFile: flags.pac === undefined ? null : nonEmpty(flags.pac, '--pac', 'a PAC file path'),
     timeoutMs: integer(flags.timeout, '--timeout', TIMEOUT_MS.min, TIMEOUT_MS.max, 'milliseconds per phase') ?? TIMEOUT_MS.fallback,
     concurrency: integer(flags.concurrency, '--concurrency', CONCURRENCY.min, CONCURRENCY.max, 'flows at a time'),
+    ...formatOf(flags),
+  };
+}
+
+function formatOf(flags: CheckFlags): Pick<ParsedCheck, 'format' | 'warning' | 'critical'> {
+  const given = flags.format?.trim().toLowerCase();
+  if (given !== undefined && !(CHECK_FORMATS as readonly string[]).includes(given)) {
+    throw new UsageError(`--format: ${quoteValue(flags.format ?? '')} is not valid; expected ${CHECK_FORMATS.join(', ')}`);
+  }
+  // --json stays as the short form of --format json; a contradiction is refused, not guessed.
+  if (flags.json && given !== undefined && given !== 'json') throw new UsageError(`--json and --format ${given} contradict each other; give one of them`);
+  const format = (given ?? (flags.json ? 'json' : 'text')) as CheckFormat;
+  if (format !== 'nagios') {
+    const threshold = flags.warning !== undefined ? '--warning' : flags.critical !== undefined ? '--critical' : null;
+    if (threshold !== null) throw new UsageError(`${threshold} applies only to --format nagios`);
+    return { format, warning: null, critical: null };
+  }
+  return {
+    format,
+    warning: flags.warning === undefined ? null : parseRange(flags.warning, '--warning'),
+    critical: parseRange(flags.critical ?? CRITICAL_DEFAULT, '--critical'),
   };
 }
 

@@ -15,3 +15,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_SOFTWARE = 70;
 /** The user quit the app with Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
+
+/** `check --format nagios`: the return codes of the Monitoring Plugins Development Guidelines,
+ *  in place of all the above (bad input and internal errors are UNKNOWN there). */
+export const NAGIOS_EXIT = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
+export type NagiosState = keyof typeof NAGIOS_EXIT;

@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 // The emaint-egress executable. Anything unexpected (a module that cannot load, an
 // exception no command caught, a stream error) is one line and exit code 70, never a
-// stack trace; EMAINT_DEBUG=1 adds the stack.
+// stack trace; EMAINT_DEBUG=1 adds the stack. Under `check --format nagios` that line is
+// the plugin's UNKNOWN, on stdout, with exit code 3.
 import { oneLine, redactSecrets } from '../core/text.js';
-import { EXIT_CANCELLED, EXIT_SOFTWARE } from './exit-codes.js';
+import { nagiosRequested } from './check-format.js';
+import { EXIT_CANCELLED, EXIT_SOFTWARE, NAGIOS_EXIT } from './exit-codes.js';
+
+const nagios = nagiosRequested(process.argv.slice(2));
 
 function die(what: string, err: unknown): never {
   const e = err instanceof Error ? err : new Error(String(err));
-  process.stderr.write(`emaint-egress: ${what}: ${redactSecrets(oneLine(e.message, 300))}\n`);
+  const message = `${what}: ${redactSecrets(oneLine(e.message, 300))}\n`;
+  // The status word is written out here: the module that names it may be the one that did not load.
+  if (nagios) process.stdout.write(`EGRESS UNKNOWN: ${message}`);
+  else process.stderr.write(`emaint-egress: ${message}`);
   if (process.env['EMAINT_DEBUG']) process.stderr.write(`${e.stack ?? ''}\n`);
-  process.exit(EXIT_SOFTWARE);
+  process.exit(nagios ? NAGIOS_EXIT.UNKNOWN : EXIT_SOFTWARE);
 }
 
 process.on('uncaughtException', (err) => die('internal error', err));

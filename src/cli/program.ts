@@ -1,5 +1,6 @@
 // Flags and output: parses argv with commander, calls the commands, prints results.
-// Every user error becomes one line on stderr and exit code 2, with nothing on stdout.
+// Every user error becomes one line on stderr and exit code 2, with nothing on stdout;
+// under `check --format nagios`, one UNKNOWN line on stdout and exit code 3.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { listAgents } from '../commands/agents.js';
@@ -15,7 +16,9 @@ import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
 import { flagOfField } from './render-flags.js';
-import { EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE, UsageError } from './exit-codes.js';
+import { nagiosRequested } from './check-format.js';
+import { NAGIOS_SERVICE } from './output/check-nagios.js';
+import { EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE, NAGIOS_EXIT, UsageError } from './exit-codes.js';
 
 export const PROGRAM = 'emaint-egress';
 
@@ -64,7 +67,16 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    return report(err, failed, agentsValid, io);
+    if (!nagiosRequested(argv)) return report(err, failed, agentsValid, io);
+    // The Monitoring Plugins guidelines: bad arguments, an internal failure, and --help or
+    // --version too, are UNKNOWN, and said on stdout (Nagios does not read stderr).
+    let said = '';
+    report(err, failed, agentsValid, { ...io, stderr: (s) => (said += s) });
+    const [line, ...debug] = said.split('\n');
+    if (line) io.stdout(`${NAGIOS_SERVICE} UNKNOWN: ${line.slice(line.startsWith(PROGRAM) ? line.indexOf(': ') + 2 : 0)}\n`);
+    // EMAINT_DEBUG's stack stays on stderr.
+    if (debug.join('') !== '') io.stderr(debug.join('\n'));
+    return NAGIOS_EXIT.UNKNOWN;
   }
 }
 
@@ -133,6 +145,7 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
     env: io.env ?? process.env,
     setExitCode,
+    now,
   });
 
   addRenderCommand(configure(program.command('render')), {
