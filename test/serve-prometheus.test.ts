@@ -12,7 +12,7 @@ import { catalogue } from './helpers/catalogue.js';
 import type { JsonOut, JsonResult } from './helpers/check-json.js';
 import { CheckSite, siteHosts } from './helpers/check-site.js';
 import { parseExposition } from './helpers/exposition.js';
-import { type NsProcess, Prometheus, type Series, nsGet, startExporterIn } from './helpers/prometheus.js';
+import { type NsProcess, Prometheus, type Series, nsGet, shippedConfig, startExporterIn } from './helpers/prometheus.js';
 import { requireSystem } from './helpers/system.js';
 
 const ok = requireSystem('the exporter scraped by Prometheus in a namespace site', ['ip', 'iptables', 'dnsmasq', 'openssl', 'tinyproxy', 'prometheus'], {
@@ -72,29 +72,12 @@ describe.skipIf(!ok)('serve: Prometheus scrapes the exporter at a site where flo
       join(site.dir, 'exporter.log'),
       env,
     );
-    const config = join(site.dir, 'prometheus.yml');
+    // The shipped central config, its relabelling and its alerting rules, scraping every 4 s.
+    const config = shippedConfig(site.dir, SCRAPE_S);
+    mkdirSync(join(site.dir, 'sites'));
     writeFileSync(
-      config,
-      [
-        'global:',
-        `  scrape_interval: ${SCRAPE_S}s`,
-        `  scrape_timeout: ${SCRAPE_S}s`,
-        'scrape_configs:',
-        '  - job_name: emaint-egress',
-        '    metrics_path: /probe',
-        '    static_configs:',
-        "      - targets: ['127.0.0.1:9798']",
-        '        labels: { profile: direct }',
-        "      - targets: ['127.0.0.1:9798']",
-        '        labels: { profile: proxied }',
-        '    relabel_configs:',
-        '      - source_labels: [profile]',
-        '        target_label: __param_profile',
-        '  - job_name: emaint-egress-exporter',
-        '    static_configs:',
-        "      - targets: ['127.0.0.1:9798']",
-        '',
-      ].join('\n'),
+      join(site.dir, 'sites', 'test.yml'),
+      ['direct', 'proxied'].map((name) => `- targets: ['127.0.0.1:9798']\n  labels:\n    site: ${name}\n    partner: test\n`).join(''),
     );
     prometheus = await Prometheus.start(site.ns, config, site.dir);
     // Two scrapes of each profile stored: the series below are from a finished probe.
@@ -118,7 +101,7 @@ describe.skipIf(!ok)('serve: Prometheus scrapes the exporter at a site where flo
     return JSON.parse(r.stdout) as JsonOut;
   }
 
-  const of = (series: Series[], name: string) => series.filter((s) => s.metric['profile'] === name);
+  const of = (series: Series[], name: string) => series.filter((s) => s.metric['site'] === name);
 
   describe.each(['direct', 'proxied'])('profile %s', (name) => {
     let out: JsonOut;
@@ -132,9 +115,9 @@ describe.skipIf(!ok)('serve: Prometheus scrapes the exporter at a site where flo
     });
 
     it('scrapes are up and end within the scrape timeout', () => {
-      const up = prometheus.query(`up{job="emaint-egress",profile="${name}"}`);
+      const up = prometheus.query(`up{job="emaint-egress",site="${name}"}`);
       expect(up.map((s) => s.value)).toEqual([1]);
-      const took = prometheus.query(`scrape_duration_seconds{job="emaint-egress",profile="${name}"}`)[0]?.value ?? 99;
+      const took = prometheus.query(`scrape_duration_seconds{job="emaint-egress",site="${name}"}`)[0]?.value ?? 99;
       expect(took).toBeLessThan(SCRAPE_S);
     });
 
@@ -142,7 +125,7 @@ describe.skipIf(!ok)('serve: Prometheus scrapes the exporter at a site where flo
       const status = of(prometheus.query('emaint_egress_flow_status == 1'), name);
       expect(new Map(status.map((s) => [flowKey(s.metric), s.metric['status']]))).toEqual(new Map(out.results.map((r) => [`${r.host}:${r.port}`, r.status])));
       // Exactly one status per flow, out of the fixed set.
-      expect(of(prometheus.query('count by (profile, host, port) (emaint_egress_flow_status)'), name).map((s) => s.value)).toEqual(
+      expect(of(prometheus.query('count by (site, host, port) (emaint_egress_flow_status)'), name).map((s) => s.value)).toEqual(
         Array(full.flows.length).fill(8),
       );
       const success = of(prometheus.query('emaint_egress_flow_success'), name);
@@ -191,10 +174,11 @@ describe.skipIf(!ok)('serve: Prometheus scrapes the exporter at a site where flo
   });
 
   it("the exporter's own metrics: probes counted per profile, build and catalogue info, no password anywhere", () => {
-    const probes = prometheus.query('emaint_egress_exporter_probes_total');
+    // Both sites' exporter targets are the same exporter: each profile's counter, once per target.
+    const probes = prometheus.query('emaint_egress_exporter_probes_total{site="direct"}');
     expect(new Set(probes.map((s) => s.metric['profile']))).toEqual(new Set(['direct', 'proxied']));
     expect(probes.every((s) => s.value >= 2)).toBe(true);
-    expect(prometheus.query('emaint_egress_catalogue_info').map((s) => s.metric['version'])).toEqual([catalogue.version]);
+    expect(new Set(prometheus.query('emaint_egress_catalogue_info').map((s) => s.metric['version']))).toEqual(new Set([catalogue.version]));
     const labels = prometheus.api('/api/v1/labels');
     const values = (['issuer', 'profile', 'host', 'status'] as const).map((l) => prometheus.api(`/api/v1/label/${l}/values`));
     expect(JSON.stringify([labels, values])).not.toContain(PASSWORD);
@@ -212,5 +196,21 @@ describe.skipIf(!ok)('serve: Prometheus scrapes the exporter at a site where flo
     const after = logged();
     expect(now).toBeGreaterThanOrEqual(before);
     expect(now).toBeLessThanOrEqual(after);
+  });
+
+  it('the shipped rules, evaluated by the engine: inspection on the client-certificate host fires; failing flows are pending', async () => {
+    const firing = await prometheus.waitFor(
+      'ALERTS{alertname="EmaintEgressClientCertificateHostInspected",alertstate="firing"}',
+      (v) => new Set(v.map((s) => s.metric['site'])).size === 2,
+    );
+    expect(new Set(firing.map((s) => `${s.metric['site']} ${s.metric['host']}:${s.metric['port']} ${s.metric['severity']}`))).toEqual(
+      new Set(['direct', 'proxied'].flatMap((site) => [`${site} ${IOT}:443 critical`, `${site} ${IOT}:8883 critical`])),
+    );
+    expect(new Set(firing.map((s) => s.metric['issuer']))).toEqual(new Set([`${site.pki.inspectionIssuer}, emaint-egress tests`]));
+    // Flow down waits 10 minutes: the failing flows are pending, and only they.
+    const pending = prometheus.query('ALERTS{alertname="EmaintEgressFlowDown",alertstate="pending",site="direct"}');
+    const failing = checkOf('direct', 0.95).results.filter((r) => r.status !== 'ok');
+    expect(new Set(pending.map((s) => flowKey(s.metric)))).toEqual(new Set(failing.map((r) => `${r.host}:${r.port}`)));
+    expect(prometheus.query('ALERTS{alertname=~"EmaintEgressProbeMissing|EmaintEgressProbeStale"}')).toEqual([]);
   });
 });

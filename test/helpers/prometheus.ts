@@ -2,8 +2,9 @@
 // each with its files in the test's temp dir, on the namespace's loopback. The test reads
 // Prometheus's HTTP API through a node process in the namespace (no curl needed).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BIN } from './cli.js';
 import type { Netns } from './system.js';
 
@@ -57,6 +58,31 @@ export function nsGet(ns: Netns, url: string): string {
   const r = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '-e', script, url], { encoding: 'utf8', timeout: 20_000 });
   if (r.status !== 0) throw new Error(`GET ${url} failed: ${r.stderr}`);
   return r.stdout;
+}
+
+/** The shipped Prometheus files (deploy/prometheus). */
+export const DEPLOY = fileURLToPath(new URL('../../deploy/prometheus/', import.meta.url));
+
+/**
+ * The shipped central config and its rules, copied into `dir` (its targets go in dir/sites/),
+ * with every interval and the scrape timeout set to `seconds`, so a test sees scrapes and
+ * rule evaluations within seconds. Returns the config's path.
+ */
+export function shippedConfig(dir: string, seconds: number): string {
+  copyFileSync(join(DEPLOY, 'emaint-egress.rules.yml'), join(dir, 'emaint-egress.rules.yml'));
+  let text = readFileSync(join(DEPLOY, 'central-scrape.yml'), 'utf8');
+  for (const [pattern, count] of [
+    [/^( *scrape_interval:) 1m$/gm, 3],
+    [/^( *evaluation_interval:) 1m$/gm, 1],
+    [/^( *scrape_timeout:) 30s$/gm, 1],
+  ] as const) {
+    const found = text.match(pattern)?.length ?? 0;
+    if (found !== count) throw new Error(`central-scrape.yml: expected ${count} lines matching ${pattern}, found ${found}`);
+    text = text.replace(pattern, `$1 ${seconds}s`);
+  }
+  const file = join(dir, 'central-scrape.yml');
+  writeFileSync(file, text);
+  return file;
 }
 
 export interface Series {
