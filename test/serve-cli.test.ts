@@ -224,7 +224,7 @@ describe('serve: SIGTERM', () => {
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => /msg=("[^"]*"|\S+)/.exec(l)?.[1]);
-      expect(msgs).toEqual(['listening', '"stopping: no new connections; answers and probes under way finish"', 'probe', '"stopped"']);
+      expect(msgs).toEqual(['listening', '"stopping: no new connections; answers and probes under way finish"', 'probe', 'stopped']);
       await expect(get(s.address, '/metrics')).rejects.toThrow();
     } finally {
       await slow.close();

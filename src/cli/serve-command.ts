@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
 import { type ServeProfile, checkRunner, startExporter } from '../commands/serve/index.js';
+import { logLine } from '../commands/serve/log.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { SERIAL_PHASES } from '../core/check/deadline.js';
 import { escapeUnsafe } from '../core/text.js';
@@ -48,6 +49,7 @@ export function addServeCommand(cmd: Command, ctx: ServeContext): Command {
         'One probe per profile at a time: a scrape during a probe waits for it and shares its result; if its',
         'deadline comes first, it gets the last finished result (emaint_egress_probe_finished_timestamp_seconds).',
         `The proxy password comes from $${PASSWORD_ENV}, never from the profile. Logs: one logfmt line per probe, on stderr.`,
+        'Exit code: 0 after SIGTERM or SIGINT, 2 for bad input (before anything listens), 70 for an internal error.',
         '',
         'Examples:',
         `  ${ctx.program} serve --profile acme-utrecht.json`,
@@ -82,10 +84,10 @@ export function addServeCommand(cmd: Command, ctx: ServeContext): Command {
           resolve();
         });
       });
-      ctx.stderr(`${logStop('stopping: no new connections; answers and probes under way finish')}\n`);
+      ctx.stderr(`${logLine(new Date(), 'info', 'stopping: no new connections; answers and probes under way finish', {})}\n`);
       // Every phase has its timeout, so the probes under way end within this.
       const clean = await exporter.close(SERIAL_PHASES.pac * maxPhaseMs + 5000);
-      ctx.stderr(`${logStop(clean ? 'stopped' : 'stopped; connections still open were closed')}\n`);
+      ctx.stderr(`${logLine(new Date(), 'info', clean ? 'stopped' : 'stopped; connections still open were closed', {})}\n`);
       ctx.setExitCode(EXIT_OK);
     });
   return cmd;
@@ -105,10 +107,6 @@ async function listening<T>(text: string, start: () => Promise<T>): Promise<T> {
     if (code !== undefined && why[code]) throw new UsageError(`--listen ${escapeUnsafe(text)}: cannot listen: ${why[code]} (${code})`);
     throw err;
   }
-}
-
-function logStop(msg: string): string {
-  return `ts=${new Date().toISOString()} level=info msg="${msg}"`;
 }
 
 function entries(opts: ServeFlags): ProfileEntry[] {
