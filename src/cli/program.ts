@@ -15,6 +15,7 @@ import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addRenderCommand } from './render-command.js';
+import { addServeCommand } from './serve-command.js';
 import { flagOfField } from './render-flags.js';
 import { nagiosRequested } from './check-format.js';
 import { NAGIOS_SERVICE } from './output/check-nagios.js';
@@ -33,6 +34,18 @@ export interface Io {
   env?: NodeJS.ProcessEnv;
   /** Whether stdin and stdout are terminals: the app starts only when both are (default: neither). */
   terminal?: { stdin: boolean; stdout: boolean };
+  /** Calls the handler on a request to stop (`serve`); default: SIGTERM and SIGINT. */
+  onStop?: (handler: () => void) => () => void;
+}
+
+/** SIGTERM (systemd, docker stop, kill) and SIGINT (Ctrl-C) ask a long-running command to stop. */
+function processSignals(handler: () => void): () => void {
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  return () => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+  };
 }
 
 export function toolVersion(): string {
@@ -155,6 +168,15 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     stdout: io.stdout,
     stderr: io.stderr,
     now,
+  });
+  addServeCommand(configure(program.command('serve')), {
+    catalogue,
+    program: PROGRAM,
+    toolVersion: toolVersion(),
+    stderr: io.stderr,
+    env: io.env ?? process.env,
+    onStop: io.onStop ?? processSignals,
+    setExitCode,
   });
   // Last, so the commands do not inherit these: with an action of its own the program would
   // lose `help <command>` and read an unknown command as an argument (the app action reports

@@ -27,6 +27,8 @@ export interface CheckRequest {
 export interface PreparedCheck {
   flows: Flow[];
   run(progress?: ProgressListener): Promise<CheckOutput>;
+  /** Releases what preparing loaded (the PAC sandbox's threads) for a check that will not run. */
+  close(): Promise<void>;
 }
 
 /** Plans and loads everything that can fail on bad input (agents, PAC file) before any traffic. */
@@ -62,5 +64,6 @@ export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Pro
         notes,
       };
     },
+    close: async () => pac?.close(),
   };
 }
