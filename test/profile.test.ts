@@ -295,7 +295,7 @@ describe('bad profile documents: one line naming the field and the valid values'
     ['a resolver with a bad port', doc({ dnsServer: '10.0.0.53:99999' }), `"dnsServer": '10.0.0.53:99999' is not valid; ${DNS_HINT}`],
     ['a bad mode', doc({ mode: 'fuzzy' }), `"mode": 'fuzzy' is not valid; valid: exact, wildcard`],
     ['a bad iotPort', doc({ iotPort: '80' }), `"iotPort": '80' is not valid; valid: 443, 8883, both`],
-    ['a bad target', doc({ targets: ['pfsense', 'opnsense'] }), `"targets": 'opnsense' is not valid; valid: ${VALID_TARGETS}`],
+    ['a bad target', doc({ targets: ['pfsense', 'sophos'] }), `"targets": 'sophos' is not valid; valid: ${VALID_TARGETS}`],
     [
       'an https proxy',
       doc({ proxy: 'https://proxy.example.com:8080' }),
@@ -740,10 +740,10 @@ describe('render --profile', () => {
   });
 
   it('a bad profile: exit 2, one line naming the file', async () => {
-    const file = profileFile(doc({ targets: ['opnsense'] }));
+    const file = profileFile(doc({ targets: ['sophos'] }));
     expectUsageError(
       await runCli(['render', '--profile', file, '--target', 'pfsense']),
-      `emaint-egress render: profile ${file}: "targets": 'opnsense' is not valid; valid: ${VALID_TARGETS}`,
+      `emaint-egress render: profile ${file}: "targets": 'sophos' is not valid; valid: ${VALID_TARGETS}`,
     );
   });
 

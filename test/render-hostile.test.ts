@@ -16,6 +16,7 @@ import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
 import { readFortiOs } from './helpers/fortios.js';
 import { configOf, readPanosXml } from './helpers/panos.js';
+import { type Alias, aliasProblems, ruleProblems } from './helpers/opnsense.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
 const HOSTILE = [
@@ -181,6 +182,27 @@ describe.skipIf(!tools)('hostile input', () => {
         return {
           set: lines.map((l) => l.replace(/ description ("[^"]*"|'[^']*')$/, ' description X')),
           xml: { objects: noDescription(objects), rules: noDescription(rules), moves },
+        };
+      }
+      case 'opnsense': {
+        // JSON by a real parser, every alias and rule within the model's constraints, the
+        // script's syntax by sh itself (the label is in its comments).
+        const aliasDoc = JSON.parse(files['emaint-egress.opnsense-aliases.json'] ?? '') as { aliases: { alias: Record<string, Alias> } };
+        const ruleDoc = JSON.parse(files['emaint-egress.opnsense-rules.json'] ?? '') as { rules: { rule: Record<string, string> }[] };
+        const entries = Object.entries(aliasDoc.aliases.alias);
+        const names = new Set(entries.map(([, a]) => a.name));
+        for (const [key, a] of entries) expect(aliasProblems(key, a, names)).toEqual([]);
+        const aliases = new Map(entries.map(([, a]) => [a.name, a]));
+        for (const [i, r] of ruleDoc.rules.entries()) expect(ruleProblems(`rule ${i + 1}`, r.rule, aliases)).toEqual([]);
+        if (label !== null) for (const r of ruleDoc.rules) expect(r.rule['description']).toContain(label);
+        const dir = mkdtempSync(join(tmpdir(), 'ee-opnsense-'));
+        dirs.push(dir);
+        writeFileSync(join(dir, 'apply.sh'), files['emaint-egress.opnsense-apply.sh'] ?? '');
+        const sh = spawnSync('sh', ['-n', join(dir, 'apply.sh')], { encoding: 'utf8' });
+        expect(sh.status, sh.stderr).toBe(0);
+        return {
+          aliases: entries.map(([key, a]) => [key, a.name, a.type, a.content]),
+          rules: ruleDoc.rules.map((r) => Object.entries(r.rule).filter(([k]) => k !== 'description')),
         };
       }
       case 'pac': {

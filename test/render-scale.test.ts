@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
 import { readPanosXml } from './helpers/panos.js';
+import { type Alias, aliasProblems, expand, ruleProblems } from './helpers/opnsense.js';
 import { Netns, requireSystem } from './helpers/system.js';
 
 const tools = requireSystem(
@@ -127,6 +128,22 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
             expect(read.problems).toEqual([]);
             expect([...read.objects.values()].filter((o) => o.props.has('ip-netmask'))).toHaveLength(500);
             expect(new Set(read.objects.get('emaint-sources')?.props.get('static'))).toEqual(new Set(members));
+            break;
+          }
+          case 'opnsense': {
+            // The sources go into parts nested in EMAINT_SRC; every alias and rule stays within the model.
+            const doc = JSON.parse(files['emaint-egress.opnsense-aliases.json'] ?? '') as { aliases: { alias: Record<string, Alias> } };
+            const entries = Object.entries(doc.aliases.alias);
+            const names = new Set(entries.map(([, a]) => a.name));
+            for (const [key, a] of entries) expect(aliasProblems(key, a, names)).toEqual([]);
+            const aliases = new Map(entries.map(([, a]) => [a.name, a]));
+            expect(expand('EMAINT_SRC', aliases).sort()).toEqual([...V4, ...V6].sort());
+            const rules = JSON.parse(files['emaint-egress.opnsense-rules.json'] ?? '') as { rules: { rule: Record<string, string> }[] };
+            for (const [i, r] of rules.rules.entries()) expect(ruleProblems(`rule ${i + 1}`, r.rule, aliases)).toEqual([]);
+            const dir = mkdtempSync(join(tmpdir(), 'ee-scale-opnsense-'));
+            dirs.push(dir);
+            writeFileSync(join(dir, 'apply.sh'), files['emaint-egress.opnsense-apply.sh'] ?? '');
+            expect(spawnSync('sh', ['-n', join(dir, 'apply.sh')], { encoding: 'utf8' }).status).toBe(0);
             break;
           }
           case 'pac': {

@@ -6,7 +6,7 @@ import type { TemplateSet } from './engine.js';
 import { listLines } from './lines.js';
 import type { TargetOption } from './options.js';
 
-export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv'] as const;
+export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv', 'opnsense'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
 export const HOOKS = ['output', 'forward'] as const;
@@ -31,7 +31,7 @@ export interface Site {
   sources: Source[];
   /** Free-text site name for comments and descriptions. */
   label: string | null;
-  /** pfSense interface the rules go on. */
+  /** pfSense / OPNsense interface the rules go on. */
   interface: string;
   /** iptables/nftables chain to jump from, or null for none. */
   hook: Hook | null;
