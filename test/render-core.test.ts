@@ -201,6 +201,8 @@ describe('renderTarget', () => {
       toZone: 'any',
       srcintf: 'any',
       dstintf: 'any',
+      aclName: 'emaint-egress',
+      nameif: 'inside',
     };
     const req = {
       agents: ['rdms'],

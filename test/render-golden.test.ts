@@ -28,6 +28,8 @@ const site: Site = {
   toZone: 'untrust',
   srcintf: 'internal',
   dstintf: 'wan1',
+  aclName: 'inside_access_in',
+  nameif: 'inside',
 };
 
 /** A fixed answer for --resolve (documentation addresses), including one failure. */

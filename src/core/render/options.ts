@@ -9,7 +9,19 @@ import { type HostPort, NFT_FAMILIES, type NftFamily, SiteOptionError, parseHost
 import { HOOKS, type Hook, PAC_ROUTES, type PacRoute, type Position, type Site, type TargetId } from './target.js';
 
 /** The Site fields a target option sets. */
-export type OptionField = 'interface' | 'hook' | 'position' | 'nftTable' | 'fromZone' | 'toZone' | 'proxy' | 'pacRoute' | 'srcintf' | 'dstintf';
+export type OptionField =
+  | 'interface'
+  | 'hook'
+  | 'position'
+  | 'nftTable'
+  | 'fromZone'
+  | 'toZone'
+  | 'proxy'
+  | 'pacRoute'
+  | 'srcintf'
+  | 'dstintf'
+  | 'aclName'
+  | 'nameif';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -196,6 +208,8 @@ const ALL: readonly TargetOption[] = [
   pacRouteOption,
   fortiInterface('srcintf', 'Source interface', ''),
   fortiInterface('dstintf', 'Destination interface', ''),
+  asaAclName(),
+  asaNameif(),
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */
@@ -229,4 +243,37 @@ export function siteFor(
     }
   }
   return site as unknown as Site;
+}
+
+/** The Cisco ASA access list the entries go into. An interface takes one access list per
+ *  direction, so a site whose interface already has one names it here. ASA object names
+ *  take 64 characters; the access list keeps to the same letters, digits, . _ - so that it
+ *  needs no quoting anywhere. */
+export function asaAclName(): TargetOption<'aclName'> {
+  return {
+    name: 'acl-name',
+    field: 'aclName',
+    label: 'ASA access list',
+    arg: 'name',
+    help: 'the ASA access list the entries go into (an existing interface access list, or a new one)',
+    fallback: 'emaint-egress',
+    parse: (text, label) =>
+      parseName(text.trim(), label, /^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'an ASA access-list name: a letter, then letters, digits, . _ - (64 at most)'),
+    show: (v) => v,
+  };
+}
+
+/** The ASA interface (its nameif, up to 48 characters) the access list is bound to, inbound. */
+export function asaNameif(): TargetOption<'nameif'> {
+  return {
+    name: 'nameif',
+    field: 'nameif',
+    label: 'ASA interface (nameif)',
+    arg: 'nameif',
+    help: "the nameif of the ASA interface the devices' traffic enters, e.g. inside",
+    fallback: 'inside',
+    parse: (text, label) =>
+      parseName(text.trim(), label, /^[A-Za-z][A-Za-z0-9._-]{0,47}$/, 'an ASA interface nameif: a letter, then letters, digits, . _ - (48 at most)'),
+    show: (v) => v,
+  };
 }

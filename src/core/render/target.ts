@@ -6,7 +6,7 @@ import type { TemplateSet } from './engine.js';
 import { listLines } from './lines.js';
 import type { TargetOption } from './options.js';
 
-export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv'] as const;
+export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv', 'asa'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
 export const HOOKS = ['output', 'forward'] as const;
@@ -43,6 +43,9 @@ export interface Site {
   /** FortiGate interfaces of the policies. */
   srcintf: string;
   dstintf: string;
+  /** Cisco ASA access list the entries go into, and the interface (nameif) it is bound to. */
+  aclName: string;
+  nameif: string;
 }
 
 export interface ResolvedAddress {
