@@ -60,6 +60,50 @@ function networkObject(s: Source): string {
   return s.family === 4 ? `${s.address} ${ipaddr.IPv4.subnetMaskFromPrefixLength(s.prefix).toString()}` : `${s.address}/${s.prefix}`;
 }
 
+/** A paragraph of the file's comments, from its sentences. */
+const paragraph = (...sentences: string[]) => sentences.join(' ');
+
+/** The file's comments: how to apply it, the DNS it needs, FTD, and binding the access list. */
+function fileNotes(acl: string, nameif: string, wildcardAsked: boolean) {
+  return {
+    notes: noteLines([
+      paragraph(
+        'Paste in configuration mode (configure terminal).',
+        'Objects come before the access list that uses them: the ASA refuses a reference to an object it does not know.',
+      ),
+      paragraph(
+        `The entries go to the top of access list ${acl} (line 1 onward, remarks counted), so a deny further down cannot hide them.`,
+        `Before applying a newer version of this file, remove the older one's entries ("show running-config access-list ${acl}",`,
+        'then "no" before each of those lines).',
+      ),
+      ...(wildcardAsked ? ['Wildcard mode asked, but an ASA FQDN object holds one exact host name (no * wildcards): the exact hosts are used.'] : []),
+    ]),
+    dns: noteLines([
+      paragraph(
+        'The ASA resolves the FQDN objects itself (those an access list uses) and permits the addresses it got:',
+        'they match only when it asks the resolver the devices use, since AWS names rotate their addresses.',
+        "Each answer's TTL and the DefaultDNS poll timer (240 minutes by default) decide when it asks again.",
+        'If the ASA does not resolve names yet (the interface is the one its resolver is reached through):',
+      ),
+    ]),
+    ftd: noteLines([
+      paragraph(
+        'Cisco FTD: its access control policy does the access control this access list does on an ASA',
+        '(FlexConfig is for features the management center does not configure). There, create the FQDN objects',
+        '(Objects > Object Management > Network, DNS resolution IPv4 or IPv6 as named here) and one Allow rule per access-list entry below.',
+      ),
+    ]),
+    bind: noteLines([
+      paragraph(
+        "Bind the access list to the interface the devices' traffic enters, inbound. An interface takes one access list per direction:",
+        `if "show running-config access-group" already binds one to ${nameif}, name that access list as this file's access list instead,`,
+        "and skip this line. Bound to an interface that had none, the access list ends the ASA's default of letting traffic",
+        'from a higher security level through: everything it does not permit is then denied.',
+      ),
+    ]),
+  };
+}
+
 const v = (f: Family) => `v${f}`;
 const familyName = (f: Family) => `IPv${f}`;
 
@@ -150,20 +194,7 @@ export const asa: Target = {
     );
 
     const acl = site.aclName;
-    const notes = noteLines([
-      'Paste in configuration mode (configure terminal). Objects come before the access list that uses them: the ASA refuses a reference to an object it does not know.',
-      `The entries go to the top of access list ${acl} (line 1 onward, remarks counted), so a deny further down cannot hide them. Before applying a newer version of this file, remove the older one's entries ("show running-config access-list ${acl}", then "no" before each of those lines).`,
-      ...(wildcardAsked ? ['Wildcard mode asked, but an ASA FQDN object holds one exact host name (no * wildcards): the exact hosts are used.'] : []),
-    ]);
-    const dns = noteLines([
-      "The ASA resolves the FQDN objects itself (those an access list uses) and permits the addresses it got: they match only when it asks the resolver the devices use, since AWS names rotate their addresses. Each answer's TTL and the DefaultDNS poll timer (240 minutes by default) decide when it asks again. If the ASA does not resolve names yet (the interface is the one its resolver is reached through):",
-    ]);
-    const ftd = noteLines([
-      'Cisco FTD: its access control policy does the access control this access list does on an ASA (FlexConfig is for features the management center does not configure). There, create the FQDN objects (Objects > Object Management > Network, DNS resolution IPv4 or IPv6 as named here) and one Allow rule per access-list entry below.',
-    ]);
-    const bind = noteLines([
-      `Bind the access list to the interface the devices' traffic enters, inbound. An interface takes one access list per direction: if "show running-config access-group" already binds one to ${site.nameif}, name that access list as this file's access list instead, and skip this line. Bound to an interface that had none, the access list ends the ASA's default of letting traffic from a higher security level through: everything it does not permit is then denied.`,
-    ]);
+    const { notes, dns, ftd, bind } = fileNotes(acl, site.nameif, wildcardAsked);
 
     const extra = wildcardAsked ? ['wildcard mode asked, but ASA FQDN objects take no * wildcards: exact host names used'] : [];
     const content = engine.render('config.hbs', {
