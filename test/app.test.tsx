@@ -471,11 +471,12 @@ describe("the rules step: each target's own settings", () => {
     expectFits(listed);
     expect(listed).toMatch(/iptables +Jump from chain +\[none\] +output +forward +\(default\)/);
     expect(listed).toMatch(/Position +\(default: top\)/);
-    expect(listed).toMatch(/Set timeout +\(default: 1d\)/);
     expect(listed).toContain('tab settings');
     await app.press(KEY.tab, KEY.right, KEY.right);
     const hook = await app.waitFor(/› iptables +Jump from chain +none +output +\[forward\]/);
     expectFits(hook);
+    // Focused, the settings take the target list's rows: every one of them shows.
+    expect(hook).toMatch(/Set timeout +\(default: 1d\)/);
     expect(hook).toContain('add the jump into the rules from this existing chain');
     expect(hook).toContain('←→ change');
     await app.press(KEY.down);
@@ -548,11 +549,13 @@ describe("the rules step: each target's own settings", () => {
     const rules = await app.waitFor(`Settings (${targets.pfsense.options.length + targets.pac.options.length})`);
     expect(rules).toMatch(/pfsense +pfSense interface +opt1/);
     expect(rules).toMatch(/pfSense import +config-xml +\[rest-api\]/);
-    expect(rules).toMatch(/pac +Proxy +\(default: site proxy http:\/\/127\.0\.0\.1:3128\)/);
     expect(rules).not.toContain('svc');
-    // The last setting may be below the fold at 80x24: going to it scrolls it into view.
-    await app.press(KEY.tab, ...Array.from({ length: 3 }, () => KEY.down));
-    expect(await app.waitFor(/› pac +PAC route|› +PAC route/)).toMatch(/PAC route +proxy +\[direct\]/);
+    // Focused, the settings take the target list's rows: the PAC ones show too.
+    await app.press(KEY.tab);
+    const focused = await app.waitFor("the chosen targets' settings");
+    expect(focused).toMatch(/pac +Proxy +\(default: site proxy http:\/\/127\.0\.0\.1:3128\)/);
+    expect(focused).toMatch(/PAC route +proxy +\[direct\]/);
+    expect(focused).not.toContain('svc');
     await app.press(KEY.enter);
     await app.waitFor('Wrote 2 files');
     for (const t of ['pfsense', 'pac']) {

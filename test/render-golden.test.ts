@@ -33,6 +33,8 @@ const site: Site = {
   profileGroup: 'best-practice',
   deviceGroup: null,
   addressTimeout: 86400,
+  aclName: 'inside_access_in',
+  nameif: 'inside',
 };
 
 /** A fixed answer for --resolve (documentation addresses), including one failure. */

@@ -14,6 +14,7 @@ import { targetOptions } from '../src/cli/render-flags.js';
 import { targets } from '../src/core/render/index.js';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
 import { cli } from './helpers/cli.js';
+import { readAsa } from './helpers/asa.js';
 import { readFortiOs } from './helpers/fortios.js';
 import { configOf, readPanosXml } from './helpers/panos.js';
 import { type Alias, aliasProblems, ruleProblems } from './helpers/opnsense.js';
@@ -115,6 +116,23 @@ describe.skipIf(!tools)('hostile input', () => {
         const objects = readFortiOs(text);
         if (label !== null) expect(objects.filter((o) => o.table === 'firewall policy').every((o) => o.props.get('comments')?.[0]?.includes(label))).toBe(true);
         return objects.map((o) => [o.table, o.name, [...o.props.keys()].join(' ')]);
+      }
+      case 'asa': {
+        // The ASA CLI reader: define-before-use, name and remark limits, no '?' or non-ASCII.
+        const text = files['emaint-egress.asa.conf'] ?? '';
+        const config = readAsa(text);
+        const entries = [...config.acls.values()].flat();
+        if (label !== null) {
+          // Each entry's remarks (wrapped at 100 characters) hold the site name whole.
+          const remarks = entries.map((e) => (e.kind === 'remark' ? e.text : '\n')).join(' ');
+          for (const block of remarks.split('\n').filter((b) => b.trim() !== '')) expect(block).toContain(label);
+        }
+        return {
+          objects: [...config.objects.values()].map((o) => [o.name, o.family, o.fqdn]),
+          groups: [...config.groups.keys()],
+          entries: entries.filter((e) => e.kind === 'ace').map((e) => JSON.stringify({ ...e, at: 0 })),
+          accessGroups: config.accessGroups,
+        };
       }
       case 'csv': {
         // RFC 4180 by a real parser (csv-parse), strict about quotes and column counts.

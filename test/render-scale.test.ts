@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
+import { readAsa } from './helpers/asa.js';
 import { cli } from './helpers/cli.js';
 import { readPanosXml } from './helpers/panos.js';
 import { type Alias, aliasProblems, expand, ruleProblems } from './helpers/opnsense.js';
@@ -144,6 +145,18 @@ describe.skipIf(!tools)('every target with 500 sources, a long site name and all
             dirs.push(dir);
             writeFileSync(join(dir, 'apply.sh'), files['emaint-egress.opnsense-apply.sh'] ?? '');
             expect(spawnSync('sh', ['-n', join(dir, 'apply.sh')], { encoding: 'utf8' }).status).toBe(0);
+            break;
+          }
+          case 'asa': {
+            // The reader enforces the ASA's limits (names, remarks, descriptions) and
+            // define-before-use; every source network is one network-object line of its family's group.
+            const config = readAsa(files['emaint-egress.asa.conf'] ?? '');
+            const members = (name: string) => {
+              const g = config.groups.get(name);
+              return g?.kind === 'network-group' ? g.members.map((m) => ('cidr' in m ? m.cidr : '')) : [];
+            };
+            expect(members('emaint-src-v4')).toEqual(V4);
+            expect(members('emaint-src-v6')).toEqual(V6);
             break;
           }
           case 'pac': {

@@ -1,4 +1,5 @@
 // Every render target, by id: one module each, all behind the Target interface.
+import { asa } from './asa.js';
 import { csv } from './csv.js';
 import { fortigate } from './fortigate.js';
 import { iptables } from './iptables.js';
@@ -10,4 +11,4 @@ import { pfsense } from './pfsense.js';
 import { squid } from './squid.js';
 import type { Target, TargetId } from './target.js';
 
-export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, fortigate, pac, squid, csv, opnsense };
+export const targets: Readonly<Record<TargetId, Target>> = { pfsense, iptables, nftables, panos, fortigate, pac, squid, csv, opnsense, asa };

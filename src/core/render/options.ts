@@ -24,7 +24,9 @@ export type OptionField =
   | 'logSetting'
   | 'profileGroup'
   | 'deviceGroup'
-  | 'addressTimeout';
+  | 'addressTimeout'
+  | 'aclName'
+  | 'nameif';
 
 export interface TargetOption<F extends OptionField = OptionField> {
   /** kebab-case: the flag (--name), the profile key and the app's field id. */
@@ -275,6 +277,8 @@ const ALL: readonly TargetOption[] = [
   panosReference('profile-group', 'profileGroup', '', '', 63),
   panosReference('device-group', 'deviceGroup', '', '', 31),
   setTimeoutOption,
+  asaAclName(),
+  asaNameif(),
 ] as readonly TargetOption[];
 
 /** A Site with every option at its fallback. */
@@ -332,6 +336,39 @@ export function panosReference<F extends 'logSetting' | 'profileGroup' | 'device
     help,
     fallback: null,
     parse: (text, l) => parseName(text.trim(), l, pattern, `an existing PAN-OS name: letters, digits, spaces, . _ - (${max} at most)`) as Site[F],
+    show: (v) => v,
+  };
+}
+
+/** The Cisco ASA access list the entries go into. An interface takes one access list per
+ *  direction, so a site whose interface already has one names it here. ASA object names
+ *  take 64 characters; the access list keeps to the same letters, digits, . _ - so that it
+ *  needs no quoting anywhere. */
+export function asaAclName(): TargetOption<'aclName'> {
+  return {
+    name: 'acl-name',
+    field: 'aclName',
+    label: 'ASA access list',
+    arg: 'name',
+    help: 'the ASA access list the entries go into (an existing interface access list, or a new one)',
+    fallback: 'emaint-egress',
+    parse: (text, label) =>
+      parseName(text.trim(), label, /^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'an ASA access-list name: a letter, then letters, digits, . _ - (64 at most)'),
+    show: (v) => v,
+  };
+}
+
+/** The ASA interface (its nameif, up to 48 characters) the access list is bound to, inbound. */
+export function asaNameif(): TargetOption<'nameif'> {
+  return {
+    name: 'nameif',
+    field: 'nameif',
+    label: 'ASA interface (nameif)',
+    arg: 'nameif',
+    help: "the nameif of the ASA interface the devices' traffic enters, e.g. inside",
+    fallback: 'inside',
+    parse: (text, label) =>
+      parseName(text.trim(), label, /^[A-Za-z][A-Za-z0-9._-]{0,47}$/, 'an ASA interface nameif: a letter, then letters, digits, . _ - (48 at most)'),
     show: (v) => v,
   };
 }

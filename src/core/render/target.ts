@@ -6,7 +6,7 @@ import type { TemplateSet } from './engine.js';
 import { listLines } from './lines.js';
 import type { TargetOption } from './options.js';
 
-export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv', 'opnsense'] as const;
+export const TARGETS = ['pfsense', 'iptables', 'nftables', 'panos', 'fortigate', 'pac', 'squid', 'csv', 'opnsense', 'asa'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
 export const HOOKS = ['output', 'forward'] as const;
@@ -55,6 +55,9 @@ export interface Site {
   deviceGroup: string | null;
   /** Seconds an address stays in an iptables/nftables set once nothing renews it; null: never expires. */
   addressTimeout: number | null;
+  /** Cisco ASA access list the entries go into, and the interface (nameif) it is bound to. */
+  aclName: string;
+  nameif: string;
 }
 
 export interface ResolvedAddress {
