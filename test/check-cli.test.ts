@@ -149,8 +149,11 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
   it('a PAC file that loops at the top level, with a short timeout', async () => {
     const file = pacFile('while (true) {}\nfunction FindProxyForURL(url, host) { return "DIRECT"; }');
     const started = Date.now();
-    expectUsageError(await cli('check', '--agents', 'cca', '--pac', file, '--timeout', '200', ...LOOPBACK_DNS), /not a usable PAC file: interrupted$/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expectUsageError(
+      await cli('check', '--agents', 'cca', '--pac', file, '--timeout', '200', ...LOOPBACK_DNS),
+      /not a usable PAC file: its top level did not finish within 2000 ms$/,
+    );
+    expect(Date.now() - started).toBeLessThan(2000 + 5000);
   });
 
   it('a --pac that is a folder, or larger than 1 MiB', async () => {
@@ -310,7 +313,9 @@ describe('check: runs that only reach 127.0.0.1', () => {
       if (host === "${second}") { while (true) {} }
       return "PROXY ${DEAD_PROXY}; DIRECT";
     }`);
-    const r = await cli('check', '--agents', 'rdms', '--pac', file, '--timeout', '300', ...LOOPBACK_DNS, '--json');
+    // 1500 ms: the looping host's worker holds a core; on a busy machine 300 ms left the
+    // third host's evaluation no time (its timeout counts from when it is asked).
+    const r = await cli('check', '--agents', 'rdms', '--pac', file, '--timeout', '1500', ...LOOPBACK_DNS, '--json');
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as JsonOut;

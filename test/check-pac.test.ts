@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
 import type { LookupOutcome, Resolver } from '../src/net/check/lookup.js';
-import { type PacAnswer, PacFileError, type PacRouter, loadPac } from '../src/net/check/pac.js';
+import { PAC_LOAD_MS, type PacAnswer, PacFileError, type PacRouter, loadPac } from '../src/net/check/pac.js';
 
 const MY_IP = '192.0.2.7';
 
@@ -107,12 +107,18 @@ describe('loadPac: bad files are bad input', () => {
     expect(err.message).not.toMatch(/[\u0000-\u001f]/);
   });
 
-  it('an endless loop at the top level is stopped by the time limit', async () => {
+  it('an endless loop at the top level is stopped by the load time limit', async () => {
     const started = Date.now();
     const err = await loadError('while (true) {}\nfunction FindProxyForURL() { return "DIRECT"; }', 300);
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(PAC_LOAD_MS + 3000);
     expect(err).toBeInstanceOf(PacFileError);
-    expect(err.message).toBe('--pac site.pac: not a usable PAC file: interrupted');
+    expect(err.message).toBe(`--pac site.pac: not a usable PAC file: its top level did not finish within ${PAC_LOAD_MS} ms`);
+  });
+
+  it('a good file loads however short the per-phase timeout: a slow start of the sandbox (a busy laptop) is not the file\u2019s fault', async () => {
+    // 1 ms is shorter than any worker's start: the load has its own, longer time limit.
+    const router = await loadPac('function FindProxyForURL(url, host) { return "DIRECT"; }', 'site.pac', NO_DNS, 1, MY_IP);
+    await router.close();
   });
 
   it('a top level that takes more than the memory limit is bad input', async () => {

@@ -33,8 +33,8 @@ export type Verdict = { ok: true; route: PacRoute | null } | { ok: false; stop: 
 export type Stop = 'time' | 'memory' | 'error';
 
 export type ToWorker =
-  | { type: 'load'; id: number }
-  | { type: 'route'; id: number; url: string; host: string }
+  | { type: 'load'; id: number; timeoutMs: number }
+  | { type: 'route'; id: number; url: string; host: string; timeoutMs: number }
   | { type: 'looked'; id: number; seq: number; address: string | null };
 
 export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; verdict: Verdict } | { type: 'lookup'; id: number; seq: number; name: string };

@@ -26,7 +26,8 @@ export const PAC_LOOKUPS_IN_FLIGHT = 4;
 /** V8 heap of a worker: the file's parse and the answers; QuickJS's memory is capped apart. */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
 
-export type Job = { type: 'load' } | { type: 'route'; url: string; host: string };
+/** A question for the sandbox; `timeoutMs`, when given, replaces the setup's (the load's own limit). */
+export type Job = ({ type: 'load' } | { type: 'route'; url: string; host: string }) & { timeoutMs?: number };
 export type Lookup = (name: string) => Promise<string | null>;
 
 interface Running {
@@ -45,8 +46,9 @@ interface Thread {
 
 interface Queued {
   job: Job;
-  /** When it was asked: its deadline is this plus the timeout, waiting included. */
+  /** When it was asked: its deadline is this plus `ms`, waiting included. */
   at: number;
+  ms: number;
   done(v: Verdict): void;
 }
 
@@ -65,7 +67,7 @@ export class PacPool {
 
   run(job: Job): Promise<Verdict> {
     return new Promise((done) => {
-      this.queue.push({ job, at: Date.now(), done });
+      this.queue.push({ job, at: Date.now(), ms: job.timeoutMs ?? this.setup.timeoutMs, done });
       this.pump();
     });
   }
@@ -83,7 +85,7 @@ export class PacPool {
   private pump(): void {
     // Questions whose whole time went by in the queue (every worker stuck) end now.
     const now0 = Date.now();
-    for (const q of this.queue.filter((x) => now0 >= x.at + this.setup.timeoutMs)) {
+    for (const q of this.queue.filter((x) => now0 >= x.at + x.ms)) {
       this.queue.splice(this.queue.indexOf(q), 1);
       q.done({ ok: false, stop: 'time', message: 'interrupted' });
     }
@@ -104,7 +106,7 @@ export class PacPool {
     // Look again when the busy workers would count as stuck, or a waiting question's time is up.
     const next = Math.min(
       ...all.flatMap((t) => (t.job && now - t.job.since < STUCK_MS ? [t.job.since + STUCK_MS - now] : [])),
-      ...this.queue.map((q) => q.at + this.setup.timeoutMs - now),
+      ...this.queue.map((q) => q.at + q.ms - now),
     );
     if (Number.isFinite(next)) this.wake = setTimeout(() => this.pump(), Math.max(0, next) + 1);
   }
@@ -152,11 +154,13 @@ export class PacPool {
         void t.worker.terminate();
         this.pump();
       },
-      Math.max(0, q.at + this.setup.timeoutMs - Date.now()) + GRACE_MS,
+      Math.max(0, q.at + q.ms - Date.now()) + GRACE_MS,
     );
     t.job = { id, since: Date.now(), names: new Set(), timer, done: q.done };
     t.worker.ref();
-    const m: ToWorker = q.job.type === 'load' ? { type: 'load', id } : { type: 'route', id, url: q.job.url, host: q.job.host };
+    // The worker's own deadline: what is left of the question's time once it starts.
+    const timeoutMs = Math.max(1, q.at + q.ms - Date.now());
+    const m: ToWorker = q.job.type === 'load' ? { type: 'load', id, timeoutMs } : { type: 'route', id, url: q.job.url, host: q.job.host, timeoutMs };
     t.worker.postMessage(m);
   }
 

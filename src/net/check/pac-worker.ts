@@ -33,23 +33,23 @@ port.on('message', (m: ToWorker) => {
     if (current?.id === m.id) current.looked.get(m.seq)?.(m.address);
     return;
   }
-  void evaluate(m.id, m.type === 'route' ? { url: m.url, host: m.host } : null);
+  void evaluate(m.id, m.type === 'route' ? { url: m.url, host: m.host } : null, m.timeoutMs);
 });
 send({ type: 'ready' });
 
 /** Compiles the file in a fresh engine and, for a route, calls FindProxyForURL. */
-async function evaluate(id: number, ask: { url: string; host: string } | null): Promise<void> {
-  const deadline = Date.now() + setup.timeoutMs;
+async function evaluate(id: number, ask: { url: string; host: string } | null, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let vm: QuickJS | undefined;
   let timer: NodeJS.Timeout | undefined;
   const ended = new Promise<Verdict>((resolve) => {
     current = { id, finish: resolve, looked: new Map() };
     // A promise that never settles runs no JS, so the interrupt cannot end it.
-    timer = setTimeout(() => resolve({ ok: false, stop: 'time', message: 'interrupted' }), setup.timeoutMs);
+    timer = setTimeout(() => resolve({ ok: false, stop: 'time', message: 'interrupted' }), timeoutMs);
   });
   const run = (async (): Promise<Verdict> => {
     try {
-      vm = await QuickJS.create({ wasm: setup.engine as never, memoryLimit: MEMORY_LIMIT, interruptHandler: () => interrupt(deadline) });
+      vm = await QuickJS.create({ wasm: setup.engine as never, memoryLimit: MEMORY_LIMIT, interruptHandler: () => interrupt(deadline, timeoutMs) });
       const find = createPacResolver(vm as never, setup.text, { sandbox: sandbox(id), filename: 'proxy.pac' }) as (
         url: string,
         host: string,
@@ -79,10 +79,10 @@ let napped = 0;
  * the time a PAC needs sleeps half of the time: on a small machine its spinning would
  * otherwise slow the start of the workers the other hosts wait for.
  */
-function interrupt(deadline: number): boolean {
+function interrupt(deadline: number, timeoutMs: number): boolean {
   const now = Date.now();
   if (now > deadline) return true;
-  if (now > deadline - setup.timeoutMs + BUSY_MS && now - napped >= NAP_MS) {
+  if (now > deadline - timeoutMs + BUSY_MS && now - napped >= NAP_MS) {
     Atomics.wait(nap, 0, 0, NAP_MS);
     napped = Date.now();
   }
