@@ -7,7 +7,7 @@ import type { PacRoute } from '../../core/proxy-url.js';
 import { InputError } from '../../core/errors.js';
 import type { Resolver } from './lookup.js';
 import { memo } from './memo.js';
-import { MEMORY_LIMIT_MIB, type Verdict, pacEngine } from './pac-engine.js';
+import { MEMORY_LIMIT_MIB, type PacSandboxFiles, type Verdict, pacEngine } from './pac-engine.js';
 import { PacPool } from './pac-pool.js';
 
 export class PacFileError extends InputError {
@@ -26,12 +26,12 @@ export interface PacRouter {
  * Compiles the PAC text; a file that does not define FindProxyForURL is bad input.
  * `myIp` answers myIpAddress(): this host's address toward the site's network.
  */
-export async function loadPac(text: string, file: string, resolver: Resolver, timeoutMs: number, myIp: string): Promise<PacRouter> {
+export async function loadPac(text: string, file: string, resolver: Resolver, timeoutMs: number, myIp: string, files: PacSandboxFiles): Promise<PacRouter> {
   const lookup = async (name: string): Promise<string | null> => {
     const r = await resolver(name);
     return r.ok ? (r.addresses.find((a) => a.family === 4)?.address ?? null) : null;
   };
-  const pool = new PacPool(workerEntry(), { engine: await pacEngine(), text, myIp, timeoutMs }, lookup);
+  const pool = new PacPool(files.worker(), { engine: await pacEngine(files), text, myIp, timeoutMs }, lookup);
   const loaded = await pool.run({ type: 'load' });
   if (!loaded.ok) {
     await pool.close();
@@ -62,15 +62,4 @@ function loadProblem(v: Stopped): string {
   if (v.stop === 'time') return 'interrupted';
   if (v.stop === 'memory') return `its top level used more than ${MEMORY_LIMIT_MIB} MiB`;
   return v.message;
-}
-
-/**
- * The worker is its own module, pac-worker.js next to this one (a bundler must emit it
- * as a separate entry beside this file). Under vitest this module runs from src/*.ts,
- * and Node 20 cannot start a worker from TypeScript: then the built one in dist/ runs.
- */
-function workerEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL(here.replace(/\/src\/net\/check\/pac\.ts$/, '/dist/net/check/pac-worker.js'));
-  return new URL('./pac-worker.js', here);
 }
