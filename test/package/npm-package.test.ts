@@ -26,6 +26,13 @@ interface Packed {
   files: { path: string }[];
 }
 
+/** npm's --json answer: what its lifecycle scripts (prepack) print comes before it. */
+function npmJson<T>(text: string): T {
+  const start = text.search(/^[[{]$/m);
+  if (start < 0) throw new Error(`npm printed no JSON: ${text}`);
+  return JSON.parse(text.slice(start)) as T;
+}
+
 function npm(args: readonly string[], cwd = ROOT): string {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
@@ -58,7 +65,7 @@ describe.skipIf(!ok)('the npm package', () => {
   beforeAll(() => {
     const out = temp();
     // npm pack bundles first (prepack); its JSON names the tarball.
-    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', out])) as Packed[];
+    const [packed] = npmJson<Packed[]>(npm(['pack', '--json', '--pack-destination', out]));
     if (!packed) throw new Error('npm pack wrote no tarball');
     prefix = temp();
     // --offline: the registry is never asked; a package that needed it would fail here.
@@ -68,7 +75,7 @@ describe.skipIf(!ok)('the npm package', () => {
   }, 300_000);
 
   it('holds only runtime files (npm pack --dry-run)', () => {
-    const [dry] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as Packed[];
+    const [dry] = npmJson<Packed[]>(npm(['pack', '--dry-run', '--json', '--ignore-scripts']));
     const paths = (dry?.files ?? []).map((f) => f.path).sort();
     const runtime =
       /^(README\.md|package\.json|data\/catalogue\.json|dist\/catalogue\.sha256|dist\/bundle\/[\w.-]+\.(mjs|wasm)|templates\/[a-z0-9-]+\/[\w.-]+\.hbs)$/;
