@@ -4,10 +4,11 @@
 // and PATH names an empty folder. Optionally inside a test's network namespace, and without
 // /etc at all (no resolv.conf, hosts, nsswitch.conf, passwd or certificates).
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +28,7 @@ export const HIDDEN = ((): string[] => {
 export const NODE = realpathSync(process.execPath);
 /** An empty folder for PATH: no program is found by name. */
 export const EMPTY_PATH = mkdtempSync(join(tmpdir(), 'ee-empty-path-'));
+afterAll(() => rmSync(EMPTY_PATH, { recursive: true, force: true }));
 
 export interface IsolatedOptions {
   cwd: string;
