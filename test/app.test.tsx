@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appServices } from '../src/cli/app-command.js';
+import { appServices } from '../src/cli/app-services.js';
 import { run, toolVersion } from '../src/cli/program.js';
 import { plan as planFlows } from '../src/core/planner.js';
 import { dnsServerText } from '../src/core/profile.js';

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import type { Resolver } from '../src/net/check/lookup.js';
 import { type PacAnswer, type PacRouter, loadPac } from '../src/net/check/pac.js';
+import { pacEngineBytes, pacWorker } from '../src/io/shipped.js';
 import { type CliResult, bin, cli } from './helpers/cli.js';
 import { catalogue } from './helpers/catalogue.js';
 import { A, type TestServer, reply, startServer } from './helpers/dns-server.js';
@@ -43,7 +44,10 @@ afterEach(async () => {
 });
 
 async function pac(body: string, timeoutMs = TIMEOUT_MS): Promise<PacRouter> {
-  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', NO_DNS, timeoutMs, '192.0.2.7');
+  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', NO_DNS, timeoutMs, '192.0.2.7', {
+    engine: pacEngineBytes,
+    worker: pacWorker,
+  });
   routers.push(router);
   return router;
 }

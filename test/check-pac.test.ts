@@ -6,6 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
 import type { LookupOutcome, Resolver } from '../src/net/check/lookup.js';
 import { PAC_LOAD_MS, type PacAnswer, PacFileError, type PacRouter, loadPac } from '../src/net/check/pac.js';
+import { pacEngineBytes, pacWorker } from '../src/io/shipped.js';
+
+/** The sandbox's files as the check reads them: the package's quickjs.wasm, the built worker. */
+const FILES = { engine: pacEngineBytes, worker: pacWorker };
 
 const MY_IP = '192.0.2.7';
 
@@ -30,7 +34,7 @@ afterEach(async () => {
 });
 
 async function pac(body: string, resolver: Resolver = NO_DNS, timeoutMs = 2000): Promise<PacRouter> {
-  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', resolver, timeoutMs, MY_IP);
+  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', resolver, timeoutMs, MY_IP, FILES);
   routers.push(router);
   return router;
 }
@@ -44,7 +48,7 @@ function within(answer: Promise<PacAnswer>, ms: number): Promise<PacAnswer | 'pe
 
 async function loadError(text: string, timeoutMs = 2000): Promise<Error> {
   try {
-    await loadPac(text, 'site.pac', NO_DNS, timeoutMs, MY_IP);
+    await loadPac(text, 'site.pac', NO_DNS, timeoutMs, MY_IP, FILES);
   } catch (err) {
     return err as Error;
   }
@@ -117,7 +121,7 @@ describe('loadPac: bad files are bad input', () => {
 
   it('a good file loads however short the per-phase timeout: a slow start of the sandbox (a busy laptop) is not the file\u2019s fault', async () => {
     // 1 ms is shorter than any worker's start: the load has its own, longer time limit.
-    const router = await loadPac('function FindProxyForURL(url, host) { return "DIRECT"; }', 'site.pac', NO_DNS, 1, MY_IP);
+    const router = await loadPac('function FindProxyForURL(url, host) { return "DIRECT"; }', 'site.pac', NO_DNS, 1, MY_IP, FILES);
     await router.close();
   });
 

@@ -3,10 +3,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldError } from '../src/core/errors.js';
 import { renderTarget } from '../src/commands/render.js';
-import { assertSafeTemplate, createEngine } from '../src/core/render/engine.js';
+import { assertSafeTemplate, createEngine, loadTemplateEngine } from '../src/core/render/engine.js';
 import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
 import { defaultSite } from '../src/core/render/options.js';
 import { panosName } from '../src/core/render/panos.js';
@@ -177,6 +177,7 @@ describe('names', () => {
 
 describe('template guard', () => {
   const escapers = new Set(['xml']);
+  beforeAll(loadTemplateEngine);
   it('accepts printing through an escaper with triple-stash', () => {
     expect(() => assertSafeTemplate('t', '{{#each xs}}<a>{{{xml this}}}</a>{{/each}}', escapers)).not.toThrow();
   });

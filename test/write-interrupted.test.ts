@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appServices } from '../src/cli/app-command.js';
+import { appServices } from '../src/cli/app-services.js';
 import { toolVersion } from '../src/cli/program.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { writeFilesAtomically, type WriteNote } from '../src/io/write-files.js';

@@ -4,7 +4,6 @@ import type { Catalogue } from '../core/catalogue.js';
 import { UnknownAgentError, agentIdList, resolveAgents } from '../core/planner.js';
 import type { SiteAnswers } from '../core/profile.js';
 import { quoteValue } from '../core/text.js';
-import { readProfile } from '../io/profile-file.js';
 import { PROFILE_HELP } from './profile-flags.js';
 import { UsageError } from './exit-codes.js';
 
@@ -42,15 +41,16 @@ export function addAgentFlags(
   cmd: Command,
   catalogue: Catalogue,
   program: string,
-): (opts: Record<string, unknown>) => { agents: string[]; options: string[]; profile: SiteAnswers | null } {
+): (opts: Record<string, unknown>) => Promise<{ agents: string[]; options: string[]; profile: SiteAnswers | null }> {
   cmd.addOption(new Option('--agents <ids>', `comma-separated agent ids, or all (see '${program} agents')`));
   const flags = catalogue.agents.flatMap((a) =>
     (a.options ?? []).map((o) => ({ id: o.id, option: new Option(o.flag, `${o.description} (agent ${a.id}; adds its endpoint)`) })),
   );
   for (const { option } of flags) cmd.addOption(option);
   cmd.addOption(new Option('--profile <file>', PROFILE_HELP));
-  return (opts) => {
-    const profile = typeof opts['profile'] === 'string' ? readProfile(opts['profile'], catalogue) : null;
+  return async (opts) => {
+    // The profile reader (its validator, zod) loads only for --profile.
+    const profile = typeof opts['profile'] === 'string' ? (await import('../io/profile-file.js')).readProfile(opts['profile'], catalogue) : null;
     const given = typeof opts['agents'] === 'string' ? opts['agents'] : undefined;
     const flagOptions = flags.filter(({ option }) => opts[option.attributeName()] === true).map((f) => f.id);
     // --agents replaces the profile's choice, options included; option flags add to it.

@@ -1,24 +1,11 @@
 // `emaint-egress` with no command: on a terminal, the interactive app; anywhere else,
 // the flags are honoured (the plan is printed) or a one-line usage names the flag to pass.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { prepareCheck } from '../commands/check.js';
-import { renderWith } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
-import { InputError } from '../core/errors.js';
 import { makePlan } from '../commands/plan.js';
 import type { SiteAnswers } from '../core/profile.js';
-import { parseProxyUrl } from '../core/proxy-url.js';
-import { targets } from '../core/render/index.js';
-import { siteFor } from '../core/render/options.js';
-import type { DnsServer } from '../core/site.js';
-import { systemResolver } from '../io/resolv-conf.js';
-import { writeProfile } from '../io/profile-file.js';
-import { writeFilesAtomically } from '../io/write-files.js';
-import type { AppServices } from '../ui/services.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
-import { PASSWORD_ENV, TIMEOUT_MS } from './check-flags.js';
+import { PASSWORD_ENV } from './check-flags.js';
 import { planText } from './output/plan-text.js';
 import { EXIT_CANCELLED, EXIT_OK, UsageError } from './exit-codes.js';
 
@@ -60,7 +47,7 @@ export function addAppAction(program: Command, ctx: AppContext): void {
           `or run a command: ${program.commands.map((c) => c.name()).join(', ')}; ${agentsHint(ctx.catalogue)}`,
       );
     }
-    const chosen = given ? agentFlags(opts) : null;
+    const chosen = given ? await agentFlags(opts) : null;
     // Planning first also makes an option without its agent one line, before the app.
     const planned = chosen ? makePlan({ agents: chosen.agents, options: chosen.options, lan: false }, ctx.catalogue) : null;
     if (why !== null && planned) {
@@ -69,7 +56,9 @@ export function addAppAction(program: Command, ctx: AppContext): void {
       return;
     }
     const answers: Partial<SiteAnswers> | null = chosen ? { ...(chosen.profile ?? {}), agents: chosen.agents, options: chosen.options } : null;
+    // The app (ink, react) and its services (the checker, the renderer) load only here.
     const { startApp } = await import('../ui/start.js');
+    const { appServices } = await import('./app-services.js');
     const outcome = await startApp({
       services: appServices(ctx),
       start: {
@@ -83,45 +72,4 @@ export function addAppAction(program: Command, ctx: AppContext): void {
     });
     ctx.setExitCode(outcome === 'cancelled' ? EXIT_CANCELLED : EXIT_OK);
   });
-}
-
-/** The app's services, on the same commands and files as `check` and `render`. */
-export function appServices(
-  ctx: Pick<AppContext, 'catalogue' | 'program' | 'toolVersion' | 'env' | 'now'>,
-  { timeoutMs = TIMEOUT_MS.fallback, defaultResolver = systemResolver() }: { timeoutMs?: number; defaultResolver?: DnsServer | null } = {},
-): AppServices {
-  return {
-    catalogue: ctx.catalogue,
-    defaultResolver,
-    envPassword: ctx.env[PASSWORD_ENV],
-    timeoutMs,
-    async runCheck(req, progress) {
-      const check = await prepareCheck(
-        { agents: req.agents, options: req.options, dnsServer: req.dnsServer ?? defaultResolver, proxy: req.proxy, pac: null, timeoutMs, concurrency: null },
-        ctx.catalogue,
-      );
-      return check.run(progress);
-    },
-    render(answers, target) {
-      // The answers as they are, through the target's own declarations (no flag strings):
-      // the same Site `render --profile FILE --target T` builds, so the same files.
-      const given: Record<string, string> = { ...(answers.settings[target] ?? {}) };
-      if (target === 'pac' && answers.proxy === null && given['proxy'] === undefined) {
-        throw new InputError(
-          'the pac target routes through the site\u2019s proxy: give one in the site details (esc to go back) or as its Proxy setting, or drop pac',
-        );
-      }
-      if (target === 'pac' && answers.proxy !== null && given['proxy'] === undefined) given['proxy'] = `http://${parseProxyUrl(answers.proxy, 'Proxy').text}`;
-      const site = siteFor(targets[target], { sources: answers.sources, label: answers.site }, given, (o) => o.label);
-      return renderWith(ctx, { agents: answers.agents, options: answers.options, target, mode: answers.mode, iotPort: answers.iotPort, site, resolve: null });
-    },
-    existing: (dir, names) => names.map((n) => join(dir, n)).filter((p) => existsSync(p)),
-    writeFiles(dir, files) {
-      const notes: string[] = [];
-      const paths = writeFilesAtomically(dir, files, true, `folder ${dir}`, (n) => notes.push(n.text));
-      return { paths, notes };
-    },
-    profileExists: (path) => existsSync(path),
-    saveProfile: (path, answers) => writeProfile(path, answers),
-  };
 }

@@ -3,7 +3,6 @@
 // flow gets out, 1 when any fails, 2 for bad input (Nagios: 0 to 3, by its thresholds).
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { prepareCheck } from '../commands/check.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { STATUSES } from '../core/check/result.js';
 import { schemeAssumed } from '../core/proxy-url.js';
@@ -69,7 +68,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       ].join('\n'),
     )
     .action(async (opts: CheckFlags & Record<string, unknown>) => {
-      const { agents, options, profile } = agentFlags(opts);
+      const { agents, options, profile } = await agentFlags(opts);
       const flags = parseCheckFlags(checkFlagsWithProfile(opts, profile), ctx.env);
       // A monitoring plugin speaks on stdout only: its notes go into the long output.
       const notes: string[] = [];
@@ -84,6 +83,8 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       }
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };
+      // The checker (sockets, TLS, the DNS stub) loads only when a check runs.
+      const { prepareCheck } = await import('../commands/check.js');
       const check = await prepareCheck(
         { agents, options, dnsServer, proxy: flags.proxy, pac, timeoutMs: flags.timeoutMs, concurrency: flags.concurrency },
         ctx.catalogue,

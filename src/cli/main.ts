@@ -28,22 +28,27 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   die('cannot write to standard output', err);
 });
 
-// Loaded here rather than imported, so a machine that cannot even load the tool (out of
-// file descriptors, a damaged install) gets one line too.
-let program: typeof import('./program.js');
-try {
-  program = await import('./program.js');
-} catch (err) {
-  die('cannot start', err);
-}
+// No top-level await: the single executable runs this bundled as CommonJS (scripts/package.mjs).
+void main();
 
-const code = await program.run(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-  rows: process.stdout.isTTY ? process.stdout.rows : undefined,
-  terminal: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true },
-});
-// Ctrl-C in the app: the terminal is restored; do not wait for a check still under way.
-if (code === EXIT_CANCELLED) process.exit(code);
-process.exitCode = code;
+async function main(): Promise<void> {
+  // Loaded here rather than imported, so a machine that cannot even load the tool (out of
+  // file descriptors, a damaged install) gets one line too.
+  let program: typeof import('./program.js');
+  try {
+    program = await import('./program.js');
+  } catch (err) {
+    die('cannot start', err);
+  }
+
+  const code = await program.run(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    rows: process.stdout.isTTY ? process.stdout.rows : undefined,
+    terminal: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true },
+  });
+  // Ctrl-C in the app: the terminal is restored; do not wait for a check still under way.
+  if (code === EXIT_CANCELLED) process.exit(code);
+  process.exitCode = code;
+}

@@ -1,7 +1,7 @@
 // --profile FILE for plan, check and render: the profile's answers fill every flag that
 // was not given on the command line (flags win), and then go through the same parsers.
 import type { SiteAnswers } from '../core/profile.js';
-import { dnsServerText } from '../core/profile.js';
+import { dnsServerText } from '../core/site.js';
 import { parseProxyUrl } from '../core/proxy-url.js';
 import type { CheckFlags } from './check-flags.js';
 import type { TargetId } from '../core/render/target.js';

@@ -1,14 +1,14 @@
 // Flags and output: parses argv with commander, calls the commands, prints results.
 // Every user error becomes one line on stderr and exit code 2, with nothing on stdout;
 // under `check --format nagios`, one UNKNOWN line on stdout and exit code 3.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { listAgents } from '../commands/agents.js';
 import { makePlan } from '../commands/plan.js';
-import { type Catalogue, CatalogueError } from '../core/catalogue.js';
-import { FieldError, InputError } from '../core/errors.js';
+import type { Catalogue } from '../core/catalogue.js';
+import { CatalogueError, FieldError, InputError } from '../core/errors.js';
 import { escapeUnsafe, oneLine, quoteValue, redactSecrets } from '../core/text.js';
-import { loadCatalogue } from '../io/catalogue-file.js';
+import { readCatalogue } from '../io/shipped-catalogue.js';
+import { shippedText } from '../io/shipped.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
@@ -49,7 +49,7 @@ function processSignals(handler: () => void): () => void {
 }
 
 export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(shippedText('package.json')) as { version: string };
   return pkg.version;
 }
 
@@ -66,7 +66,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   let failed: Command | undefined;
   let agentsValid = '';
   try {
-    const catalogue = loadCatalogue(options.cataloguePath);
+    const catalogue = await readCatalogue(options.cataloguePath);
     agentsValid = agentsHint(catalogue);
     const now = options.now ?? clock();
     let code = EXIT_OK;
@@ -144,8 +144,8 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     .option('--lan', 'also list the LAN-side flows of the hardening guide (agent host or support PC to device)')
     .option('--json', 'print JSON instead of a table')
     .addHelpText('after', `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`)
-    .action((opts: { lan?: boolean; json?: boolean } & Record<string, unknown>) => {
-      const { agents, options } = planAgents(opts);
+    .action(async (opts: { lan?: boolean; json?: boolean } & Record<string, unknown>) => {
+      const { agents, options } = await planAgents(opts);
       const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });

@@ -1,6 +1,5 @@
 // `render`: flags in, files out (stdout for one file, --out DIR for any number).
 import { type Command, Option } from 'commander';
-import { renderWith } from '../commands/render.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { targets } from '../core/render/index.js';
 import type { TargetOption } from '../core/render/options.js';
@@ -52,13 +51,15 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
       ].join('\n'),
     )
     .action(async (opts: RenderFlags & Record<string, unknown>) => {
-      const { agents, options, profile } = agentFlags(opts);
+      const { agents, options, profile } = await agentFlags(opts);
       const parsed = parseRenderFlags(renderFlagsWithProfile(opts, profile));
       let resolve = parsed.resolve;
       if (resolve === 'system') {
         resolve = systemResolver();
         if (resolve === null) throw new UsageError('--resolve: no nameserver in /etc/resolv.conf; pass --dns-server ip[:port]');
       }
+      // The renderer (handlebars, the targets' templates) loads only when a command renders.
+      const { renderWith } = await import('../commands/render.js');
       const out = await renderWith(ctx, {
         agents,
         options,

@@ -11,6 +11,7 @@ import { serverText } from '../net/dns.js';
 import { type ProgressListener, checkFlows } from '../net/check/checker.js';
 import { localAddressToward } from '../net/check/local-address.js';
 import { once, platformResolver, siteResolver } from '../net/check/lookup.js';
+import { pacEngineBytes, pacWorker } from '../io/shipped.js';
 
 export interface CheckRequest {
   agents: readonly string[];
@@ -37,7 +38,10 @@ export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Pro
   const resolver = once(req.dnsServer ? siteResolver(req.dnsServer, req.timeoutMs) : platformResolver(req.timeoutMs));
   // The PAC sandbox (a JS parser and a WASM engine) loads only when a PAC file is given.
   const pac = req.pac
-    ? await (await import('../net/check/pac.js')).loadPac(req.pac.text, req.pac.file, resolver, req.timeoutMs, await localAddressToward(req.dnsServer))
+    ? await (await import('../net/check/pac.js')).loadPac(req.pac.text, req.pac.file, resolver, req.timeoutMs, await localAddressToward(req.dnsServer), {
+        engine: pacEngineBytes,
+        worker: pacWorker,
+      })
     : null;
   const concurrency = req.concurrency ?? Math.max(1, p.flows.length);
   const notes: string[] = [];

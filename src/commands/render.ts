@@ -1,10 +1,9 @@
 // `render`: one plan, rendered for one firewall or proxy target.
 import type { Catalogue } from '../core/catalogue.js';
-import type { TemplateSet } from '../core/render/engine.js';
+import { type TemplateSet, loadTemplateEngine } from '../core/render/engine.js';
 import { targets } from '../core/render/index.js';
 import type { Meta, RenderOutput, Resolution, Site, TargetId } from '../core/render/target.js';
 import { loadTemplates } from '../io/templates.js';
-import { resolveHosts } from '../net/resolve-hosts.js';
 import { plan } from '../core/planner.js';
 import { type IotPort, type Mode, buildRules } from '../core/rules.js';
 import type { DnsServer } from '../core/site.js';
@@ -28,6 +27,7 @@ export interface RenderServices {
 
 export async function renderTarget(req: RenderRequest, catalogue: Catalogue, services: RenderServices): Promise<RenderOutput> {
   const target = targets[req.target];
+  await loadTemplateEngine();
   const p = plan(catalogue, { agents: req.agents, options: req.options });
   const rules = buildRules(catalogue, p, { mode: req.mode, iotPort: req.iotPort });
   const exact = req.mode === 'exact' ? rules : buildRules(catalogue, p, { mode: 'exact', iotPort: req.iotPort });
@@ -84,6 +84,7 @@ const RESOLVE_TIMEOUT_MS = 3000;
 export function renderWith(ctx: RenderTool, req: Omit<RenderRequest, 'meta'>): Promise<RenderOutput> {
   return renderTarget({ ...req, meta: { tool: ctx.program, toolVersion: ctx.toolVersion, generatedAt: ctx.now().toISOString() } }, ctx.catalogue, {
     templates: (t) => loadTemplates(t),
-    resolveHosts: (hosts, server) => resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now),
+    // The DNS stub (dns-packet) loads only for --resolve.
+    resolveHosts: async (hosts, server) => (await import('../net/resolve-hosts.js')).resolveHosts(hosts, server, RESOLVE_TIMEOUT_MS, ctx.now),
   });
 }

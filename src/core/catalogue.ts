@@ -1,6 +1,7 @@
 // The typed endpoint catalogue: schema, types and validation. Pure: the caller
 // reads the file (see src/io/catalogue-file.ts) and hands over the parsed JSON.
 import { z } from 'zod';
+import { CatalogueError } from './errors.js';
 
 // A DNS name as firewalls and PAC files accept it: lower-case LDH labels only,
 // so no entry can smuggle wildcards, spaces or quotes into generated rules.
@@ -102,9 +103,8 @@ export type Endpoint = z.infer<typeof Endpoint>;
 export type Cite = z.infer<typeof Cite>;
 export type Role = z.infer<typeof Role>;
 
-export class CatalogueError extends Error {
-  override name = 'CatalogueError';
-}
+// In errors.ts, so the CLI can recognise it without loading this module's validator (zod).
+export { CatalogueError } from './errors.js';
 
 /** Validates parsed JSON as a catalogue, including the references between entries. */
 export function parseCatalogue(input: unknown): Catalogue {

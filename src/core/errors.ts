@@ -16,3 +16,8 @@ export class FieldError extends InputError {
     super(`${field} ${reason}`);
   }
 }
+
+/** The catalogue file is unusable (unreadable or invalid): a broken installation, exit code 70. */
+export class CatalogueError extends Error {
+  override name = 'CatalogueError';
+}

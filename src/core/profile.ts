@@ -12,7 +12,7 @@ import { targets } from './render/index.js';
 import type { TargetSettings } from './render/options.js';
 import { TARGETS, type TargetId } from './render/target.js';
 import { DEFAULT_IOT_PORT, DEFAULT_MODE, IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';
-import { type DnsServer, type Source, parseDnsServer, parseLabel, parseSources } from './site.js';
+import { type DnsServer, type Source, dnsServerText, parseDnsServer, parseLabel, parseSources } from './site.js';
 import { PlanError, plan } from './planner.js';
 import { escapeUnsafe, hasUnsafe, quoteValue } from './text.js';
 
@@ -134,11 +134,8 @@ function settingsOf(doc: Record<string, Record<string, string>>): TargetSettings
   return out;
 }
 
-/** `ip` when the port is 53, else `ip:port` (`[ip6]:port`). */
-export function dnsServerText(s: DnsServer): string {
-  if (s.port === 53) return s.address;
-  return s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
-}
+// In site.ts, beside the parser, so the flags reach it without this module's validator (zod).
+export { dnsServerText } from './site.js';
 
 /** A proxy URL as a profile keeps it: the user stays, any password is dropped. */
 export function proxyWithoutPassword(text: string, option: string): string {

@@ -190,3 +190,9 @@ export function parseNftTable(text: string, option = '--nft-table'): { family: N
   if (!m) throw new SiteOptionError(`${option}: ${quoteValue(text)} is not valid; expected "[inet|ip|ip6] name", e.g. "inet filter"`);
   return { family: (m[1] ?? 'inet') as NftFamily, name: m[2] as string };
 }
+
+/** `ip` when the port is 53, else `ip:port` (`[ip6]:port`). */
+export function dnsServerText(s: DnsServer): string {
+  if (s.port === 53) return s.address;
+  return s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+}

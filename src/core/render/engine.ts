@@ -2,8 +2,22 @@
 // escaping for every file we write, so a template may only print through the target's
 // own escaping helpers, with triple-stash: `{{{xml descr}}}`. Anything else (a bare
 // `{{value}}`, a partial, a helper that is not an escaper) is refused when compiled.
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
 import { InputError } from '../errors.js';
+
+// Loaded by loadTemplateEngine, not imported: only `render` (and the app's rules step) use
+// templates, and handlebars is a quarter of Node's own start-up time to load.
+let Handlebars: typeof HandlebarsModule | undefined;
+
+/** Loads handlebars once; call (await) before createEngine or assertSafeTemplate. renderTarget does. */
+export async function loadTemplateEngine(): Promise<void> {
+  Handlebars ??= (await import('handlebars')).default;
+}
+
+function handlebars(): typeof HandlebarsModule {
+  if (!Handlebars) throw new Error('the template engine is not loaded (loadTemplateEngine)');
+  return Handlebars;
+}
 
 /** Turns one value into text that is safe in the target's syntax, or throws RenderError. */
 export type Escaper = (value: unknown) => string;
@@ -23,7 +37,7 @@ export interface Engine {
 }
 
 export function createEngine(target: string, templates: TemplateSet, escapers: Record<string, Escaper>): Engine {
-  const hb = Handlebars.create();
+  const hb = handlebars().create();
   for (const [name, escaper] of Object.entries(escapers)) {
     hb.registerHelper(name, (value: unknown) => escaper(value));
   }
@@ -86,5 +100,5 @@ export function assertSafeTemplate(where: string, source: string, escapers: Read
         fail(node, `${node.type} is not allowed in templates`);
     }
   };
-  walk(Handlebars.parse(source));
+  walk(handlebars().parse(source));
 }

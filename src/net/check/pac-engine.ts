@@ -3,9 +3,6 @@
 // resourceLimits do not cap it, and the engine's own memoryLimit misses some allocations
 // (array storage). So the engine is compiled with a hard maximum on its linear memory:
 // past it, the engine's allocator gets no more pages and QuickJS throws "out of memory".
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { PacRoute } from '../../core/proxy-url.js';
 
 /** What one PAC evaluation may use: QuickJS's own limit, and the cap on its memory. */
@@ -39,15 +36,20 @@ export type ToWorker =
 
 export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; verdict: Verdict } | { type: 'lookup'; id: number; seq: number; name: string };
 
+/** Where the sandbox's code comes from (the caller reads it: a package folder, or the
+ *  single executable's assets; see src/io/shipped.ts). */
+export interface PacSandboxFiles {
+  /** quickjs-wasi's quickjs.wasm. */
+  engine(): Uint8Array;
+  /** pac-worker.js: its module's URL, or its code bundled as one script. */
+  worker(): URL | { code: string };
+}
+
 let engine: Promise<Engine> | undefined;
 
 /** quickjs-wasi's engine, with its memory capped; compiled once per process. */
-export function pacEngine(): Promise<Engine> {
-  engine ??= (async () => {
-    const pkg = createRequire(import.meta.url).resolve('quickjs-wasi/package.json');
-    const bytes = await readFile(join(dirname(pkg), 'quickjs.wasm'));
-    return wasm.compile(withMemoryMax(bytes, MEMORY_MAX));
-  })();
+export function pacEngine(files: PacSandboxFiles): Promise<Engine> {
+  engine ??= (async () => wasm.compile(withMemoryMax(files.engine(), MEMORY_MAX)))();
   return engine;
 }
 

@@ -60,7 +60,8 @@ export class PacPool {
   private wake: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly entry: URL,
+    /** The worker's module, or its code as one script (the single executable). */
+    private readonly entry: URL | { code: string },
     private readonly setup: WorkerSetup,
     private readonly lookup: Lookup,
   ) {}
@@ -112,7 +113,8 @@ export class PacPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.entry, { workerData: this.setup, resourceLimits: RESOURCE_LIMITS, stdout: true, stderr: true });
+    const options = { workerData: this.setup, resourceLimits: RESOURCE_LIMITS, stdout: true, stderr: true };
+    const worker = this.entry instanceof URL ? new Worker(this.entry, options) : new Worker(this.entry.code, { ...options, eval: true });
     // The file's output (none is expected) goes nowhere, never into the report.
     worker.stdout.resume();
     worker.stderr.resume();

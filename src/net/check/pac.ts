@@ -7,7 +7,7 @@ import type { PacRoute } from '../../core/proxy-url.js';
 import { InputError } from '../../core/errors.js';
 import type { Resolver } from './lookup.js';
 import { memo } from './memo.js';
-import { MEMORY_LIMIT_MIB, type Verdict, pacEngine } from './pac-engine.js';
+import { MEMORY_LIMIT_MIB, type PacSandboxFiles, type Verdict, pacEngine } from './pac-engine.js';
 import { PacPool } from './pac-pool.js';
 
 export class PacFileError extends InputError {
@@ -29,12 +29,12 @@ export interface PacRouter {
 /** The shortest time the PAC file's load may take, whatever the per-phase timeout. */
 export const PAC_LOAD_MS = 2000;
 
-export async function loadPac(text: string, file: string, resolver: Resolver, timeoutMs: number, myIp: string): Promise<PacRouter> {
+export async function loadPac(text: string, file: string, resolver: Resolver, timeoutMs: number, myIp: string, files: PacSandboxFiles): Promise<PacRouter> {
   const lookup = async (name: string): Promise<string | null> => {
     const r = await resolver(name);
     return r.ok ? (r.addresses.find((a) => a.family === 4)?.address ?? null) : null;
   };
-  const pool = new PacPool(workerEntry(), { engine: await pacEngine(), text, myIp, timeoutMs }, lookup);
+  const pool = new PacPool(files.worker(), { engine: await pacEngine(files), text, myIp, timeoutMs }, lookup);
   // The load has its own limit: it includes the sandbox's start (a thread, the engine), which
   // a busy laptop may take longer than a short --timeout for; only a file whose top level
   // runs on past it is a bad file.
@@ -68,15 +68,4 @@ function loadProblem(v: Stopped, loadMs: number): string {
   if (v.stop === 'time') return `its top level did not finish within ${loadMs} ms`;
   if (v.stop === 'memory') return `its top level used more than ${MEMORY_LIMIT_MIB} MiB`;
   return v.message;
-}
-
-/**
- * The worker is its own module, pac-worker.js next to this one (a bundler must emit it
- * as a separate entry beside this file). Under vitest this module runs from src/*.ts,
- * and Node 20 cannot start a worker from TypeScript: then the built one in dist/ runs.
- */
-function workerEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL(here.replace(/\/src\/net\/check\/pac\.ts$/, '/dist/net/check/pac-worker.js'));
-  return new URL('./pac-worker.js', here);
 }

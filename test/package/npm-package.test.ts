@@ -1,0 +1,176 @@
+// The npm package (`npm pack`, which bundles first: scripts/bundle.mjs): only runtime files,
+// no dependencies to fetch, a global install with no registry (--offline) that puts
+// `emaint-egress` on the PATH, and, run from there with the project and its node_modules
+// hidden (isolated.ts), the tested build's output, files and verdicts, a PAC file included.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plan } from '../../src/core/planner.js';
+import { TARGETS } from '../../src/core/render/target.js';
+import { catalogue } from '../helpers/catalogue.js';
+import { CheckSite, siteHosts } from '../helpers/check-site.js';
+import type { JsonOut } from '../helpers/check-json.js';
+import { BIN, type CliResult } from '../helpers/cli.js';
+import { requireSystem } from '../helpers/system.js';
+import { tempDirs } from '../helpers/tmp.js';
+import { type IsolatedOptions, NODE, ROOT, isolated } from './isolated.js';
+
+const ok = requireSystem('the npm package, installed', ['unshare', 'mount', 'ip', 'iptables', 'dnsmasq', 'openssl'], { netns: true });
+const temp = tempDirs('ee-npm-');
+const EPOCH = '1700000000';
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Packed {
+  filename: string;
+  files: { path: string }[];
+}
+
+/** npm's --json answer: what its lifecycle scripts (prepack) print comes before it. */
+function npmJson<T>(text: string): T {
+  const start = text.search(/^[[{]$/m);
+  if (start < 0) throw new Error(`npm printed no JSON: ${text}`);
+  return JSON.parse(text.slice(start)) as T;
+}
+
+function npm(args: readonly string[], cwd = ROOT): string {
+  const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The tested build, by Node, in a folder of its own. */
+function built(args: readonly string[], dir: string): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', SOURCE_DATE_EPOCH: EPOCH },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!ok)('the npm package', () => {
+  let prefix = '';
+  let cwd = '';
+  let installed = '';
+  /** `emaint-egress`, found on the PATH, with the project and its node_modules hidden. */
+  const tool = (args: readonly string[], options: Partial<IsolatedOptions> = {}): CliResult =>
+    isolated(['emaint-egress', ...args], {
+      cwd,
+      keepNode: true,
+      ...options,
+      env: { PATH: `${join(prefix, 'bin')}:${dirname(NODE)}`, NO_COLOR: '1', SOURCE_DATE_EPOCH: EPOCH, ...options.env },
+    });
+
+  beforeAll(() => {
+    const out = temp();
+    // npm pack bundles first (prepack); its JSON names the tarball.
+    const [packed] = npmJson<Packed[]>(npm(['pack', '--json', '--pack-destination', out]));
+    if (!packed) throw new Error('npm pack wrote no tarball');
+    prefix = temp();
+    // --offline: the registry is never asked; a package that needed it would fail here.
+    npm(['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(out, packed.filename)], out);
+    installed = join(prefix, 'lib', 'node_modules', 'emaint-egress');
+    cwd = temp();
+  }, 300_000);
+
+  it('holds only runtime files (npm pack --dry-run)', () => {
+    const [dry] = npmJson<Packed[]>(npm(['pack', '--dry-run', '--json', '--ignore-scripts']));
+    const paths = (dry?.files ?? []).map((f) => f.path).sort();
+    const runtime =
+      /^(README\.md|package\.json|data\/catalogue\.json|dist\/catalogue\.sha256|dist\/bundle\/[\w.-]+\.(mjs|wasm)|templates\/[a-z0-9-]+\/[\w.-]+\.hbs)$/;
+    expect(paths.filter((p) => !runtime.test(p))).toEqual([]);
+    for (const need of [
+      'dist/bundle/emaint-egress.mjs',
+      'dist/bundle/pac-worker.mjs',
+      'dist/bundle/quickjs.wasm',
+      'dist/catalogue.sha256',
+      'data/catalogue.json',
+    ]) {
+      expect(paths).toContain(need);
+    }
+    for (const target of TARGETS)
+      expect(
+        paths.some((p) => p.startsWith(`templates/${target}/`)),
+        target,
+      ).toBe(true);
+  });
+
+  it('declares no dependencies: everything it runs is in the bundle', () => {
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(pkg['dependencies']).toBeUndefined();
+    expect(pkg['optionalDependencies']).toBeUndefined();
+    expect(pkg['peerDependencies']).toBeUndefined();
+    expect(existsSync(join(installed, 'node_modules'))).toBe(false);
+  });
+
+  it('puts emaint-egress on the PATH, printing what the tested build prints', () => {
+    expect(readdirSync(join(prefix, 'bin'))).toEqual(['emaint-egress']);
+    expect(tool(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    const dir = temp();
+    for (const args of [['agents'], ['plan', '--agents', 'all', '--cca-activation', '--json'], ['plan', '--agents', 'cca,nope']]) {
+      expect(tool(args), args.join(' ')).toEqual(built(args, dir));
+    }
+  });
+
+  it('renders every target into the same files as the tested build', () => {
+    const mineDir = temp();
+    const builtDir = temp();
+    for (const target of TARGETS) {
+      const args = ['render', '--agents', 'all', '--target', target, '--out', `rules-${target}`];
+      if (target === 'pac') args.push('--proxy', 'proxy.example.test:3128');
+      const mine = tool(args, { cwd: mineDir });
+      expect(mine.code, `${target}: ${mine.stderr}`).toBe(0);
+      expect(mine, target).toEqual(built(args, builtDir));
+      const files = (d: string) => Object.fromEntries(readdirSync(d).map((n) => [n, readFileSync(join(d, n), 'utf8')]));
+      expect(files(join(mineDir, `rules-${target}`)), target).toEqual(files(join(builtDir, `rules-${target}`)));
+    }
+  });
+
+  it('validates the shipped catalogue in full once it differs from the one the build validated', () => {
+    const file = join(installed, 'data', 'catalogue.json');
+    const original = readFileSync(file, 'utf8');
+    try {
+      const doc = JSON.parse(original) as { agents: { id: string; name: string }[] };
+      (doc.agents[0] as { name: string }).name = 'A renamed agent';
+      writeFileSync(file, JSON.stringify(doc));
+      const renamed = tool(['agents']);
+      expect(renamed.code).toBe(0);
+      expect(renamed.stdout).toContain('A renamed agent');
+      (doc.agents[0] as { id: string }).id = 'Not An Id';
+      writeFileSync(file, JSON.stringify(doc));
+      const broken = tool(['agents']);
+      expect(broken.code).toBe(70);
+      expect(broken.stdout).toBe('');
+      expect(broken.stderr).toMatch(/^emaint-egress: invalid catalogue at agents\.0\.id: .*\n$/);
+    } finally {
+      writeFileSync(file, original);
+    }
+    expect(tool(['agents']).stdout).not.toContain('A renamed agent');
+  });
+
+  describe('check at a site in a network namespace', () => {
+    const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
+    const dropped = full.hosts[2] as string;
+    let site: CheckSite;
+    beforeAll(async () => {
+      site = await CheckSite.start({ ports: [443, 8883], hosts: siteHosts(full.hosts, (h) => (h === dropped ? { drop: true } : {})) });
+    }, 30_000);
+    afterAll(async () => site?.close());
+    const verdicts = (r: CliResult) => {
+      expect(r.stderr).toBe('');
+      return (JSON.parse(r.stdout) as JsonOut).results.map((x) => `${x.host}:${x.port} ${x.status} ${x.route}`).sort();
+    };
+
+    it("gives the tested build's verdicts, with a PAC file in the bundle's sandbox too", () => {
+      const pac = join(cwd, 'site.pac');
+      writeFileSync(pac, `function FindProxyForURL(url, host) {\n  return dnsDomainIs(host, '${full.hosts[0]}') ? 'PROXY 127.0.0.1:9' : 'DIRECT';\n}\n`);
+      for (const extra of [[], ['--pac', pac]]) {
+        const args = ['check', '--agents', 'all', '--cca-activation', '--timeout', '1500', '--json', ...extra];
+        const v = verdicts(tool(args, { netns: site.ns.name, env: { NODE_EXTRA_CA_CERTS: site.pki.caFile } }));
+        expect(v, extra.join(' ')).toEqual(verdicts(site.run(args)));
+        expect(v.filter((x) => x.includes(' ok ')).length).toBeGreaterThan(full.flows.length / 2);
+      }
+    });
+  });
+});
