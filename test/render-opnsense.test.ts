@@ -12,7 +12,7 @@ import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Alias, aliasProblems, allowedPairs, descriptionProblem, ruleProblems } from './helpers/opnsense.js';
 import { startOpnsenseApi } from './helpers/opnsense-api.js';
-import { IOT_PORTS, type IotPort, MODES, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, keptFlows } from './helpers/render-variants.js';
 import { requireSystem } from './helpers/system.js';
 import { tempDirs } from './helpers/tmp.js';
 
@@ -144,41 +144,30 @@ function argv(pv: PlanVariant, mode: string, iot: IotPort | null, source: string
 const WILDCARD_WARNING = /^warning: OPNsense host aliases do not accept \* wildcards/m;
 
 describe('render --target opnsense', () => {
-  for (const pv of PLANS) {
-    const p = plan(catalogue, { agents: pv.agents, options: pv.options });
-    describe(`agents ${pv.label}`, () => {
-      for (const iot of IOT_PORTS) {
-        if (keptFlows(p, iot) === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () =>
-            expectIotPortRefused(['render', '--target', 'opnsense', ...argv(pv, 'exact', iot, null, INTERFACE)], iot));
-          continue;
-        }
-        for (const mode of MODES) {
-          for (const src of SOURCES) {
-            it(`--mode ${mode} --iot-port ${iot}, ${src.label}: aliases and rules the models accept, exactly the planned flows`, async () => {
-              const r = await render(...argv(pv, mode, iot, src.flag, INTERFACE));
-              expect(r.code, r.stderr).toBe(0);
-              const want = expectation(p, iot, src.cidrs, src.ipprotocol, INTERFACE);
-              const checked = checkOpnsense(r.files, want);
-              expect(checked.problems).toEqual([]);
-              expect(checked.pairs).toEqual(want.flows);
-              // One host alias and one port alias per port set; every planned host in one host alias.
-              const hostAliases = [...checked.aliases.values()].filter((a) => a.type === 'host');
-              const portAliases = [...checked.aliases.values()].filter((a) => a.type === 'port');
-              expect(hostAliases.flatMap((a) => a.content.split('\n')).sort()).toEqual([...new Set([...want.flows].map((f) => f.split('|')[0]))].sort());
-              expect(hostAliases).toHaveLength(checked.rules.length);
-              expect(portAliases).toHaveLength(checked.rules.length);
-              expect([...checked.aliases.values()].filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
-              // 8883 goes only to the IoT endpoint.
-              for (const x of checked.pairs) if (x.endsWith('|8883')) expect(x).toBe('a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com|8883');
-              if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
-              else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
-            });
-          }
-        }
-      }
-    });
-  }
+  describeRenderMatrix({
+    argv: (pv, mode, iot, source) => ['render', '--target', 'opnsense', ...argv(pv, mode, iot, source, INTERFACE)],
+    sources: SOURCES,
+    claim: 'aliases and rules the models accept, exactly the planned flows',
+    body: async ({ pv, p, iot, mode, src }) => {
+      const r = await render(...argv(pv, mode, iot, src.flag, INTERFACE));
+      expect(r.code, r.stderr).toBe(0);
+      const want = expectation(p, iot, src.cidrs, src.ipprotocol, INTERFACE);
+      const checked = checkOpnsense(r.files, want);
+      expect(checked.problems).toEqual([]);
+      expect(checked.pairs).toEqual(want.flows);
+      // One host alias and one port alias per port set; every planned host in one host alias.
+      const hostAliases = [...checked.aliases.values()].filter((a) => a.type === 'host');
+      const portAliases = [...checked.aliases.values()].filter((a) => a.type === 'port');
+      expect(hostAliases.flatMap((a) => a.content.split('\n')).sort()).toEqual([...new Set([...want.flows].map((f) => f.split('|')[0]))].sort());
+      expect(hostAliases).toHaveLength(checked.rules.length);
+      expect(portAliases).toHaveLength(checked.rules.length);
+      expect([...checked.aliases.values()].filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
+      // 8883 goes only to the IoT endpoint.
+      for (const x of checked.pairs) if (x.endsWith('|8883')) expect(x).toBe('a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com|8883');
+      if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
+      else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
+    },
+  });
 
   it('the default interface is lan, and the files say how to apply them', async () => {
     const p = plan(catalogue, { agents: ['cca'], options: [] });

@@ -7,7 +7,7 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { parseIp } from '../src/core/site.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
-import { IOT_PORTS, type IotPort, MODES, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, keptFlows } from './helpers/render-variants.js';
 
 const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
   { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
@@ -196,37 +196,28 @@ function argv(pv: PlanVariant, mode: string, iot: IotPort | null, source: string
 const WILDCARD_WARNING = /^warning: pfSense aliases do not accept \* wildcards/m;
 
 describe('render --target pfsense', () => {
-  for (const pv of PLANS) {
-    const p = plan(catalogue, { agents: pv.agents, options: pv.options });
-    describe(`agents ${pv.label}`, () => {
-      for (const iot of IOT_PORTS) {
-        const flows = expectedFlows(p, iot);
-        if (flows === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () =>
-            expectIotPortRefused(argv(pv, 'exact', iot, null, INTERFACE), iot));
-          continue;
-        }
-        for (const mode of MODES) {
-          for (const src of SOURCES) {
-            it(`--mode ${mode} --iot-port ${iot}, ${src.label}: valid, least-privilege aliases and rules`, async () => {
-              const r = await cli(...argv(pv, mode, iot, src.flag, INTERFACE));
-              expect(r.code, r.stderr).toBe(0);
-              const checked = checkPfsense(r.stdout, { flows, hosts: new Set(p.hosts), sources: src.cidrs, ipprotocol: src.ipprotocol, iface: INTERFACE });
-              expect(checked.problems).toEqual([]);
-              expect(checked.pairs).toEqual(flows);
-              const hostAliases = checked.aliases.filter((a) => a.type === 'host');
-              // Every planned host is in exactly one host alias (hosts are grouped by their port set).
-              expect(hostAliases.flatMap((a) => words(a.address)).sort()).toEqual([...new Set([...flows].map((f) => f.split('|')[0]))].sort());
-              expect(checked.aliases.filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
-              if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
-              else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
-              expect(r.stdout).not.toContain('*.');
-            });
-          }
-        }
-      }
-    });
-  }
+  describeRenderMatrix({
+    argv: (pv, mode, iot, source) => argv(pv, mode, iot, source, INTERFACE),
+    sources: SOURCES,
+    claim: 'valid, least-privilege aliases and rules',
+    body: async ({ pv, p, iot, mode, src }) => {
+      const flows = expectedFlows(p, iot);
+      expect(flows).not.toBeNull();
+      if (flows === null) return;
+      const r = await cli(...argv(pv, mode, iot, src.flag, INTERFACE));
+      expect(r.code, r.stderr).toBe(0);
+      const checked = checkPfsense(r.stdout, { flows, hosts: new Set(p.hosts), sources: src.cidrs, ipprotocol: src.ipprotocol, iface: INTERFACE });
+      expect(checked.problems).toEqual([]);
+      expect(checked.pairs).toEqual(flows);
+      const hostAliases = checked.aliases.filter((a) => a.type === 'host');
+      // Every planned host is in exactly one host alias (hosts are grouped by their port set).
+      expect(hostAliases.flatMap((a) => words(a.address)).sort()).toEqual([...new Set([...flows].map((f) => f.split('|')[0]))].sort());
+      expect(checked.aliases.filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
+      if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
+      else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
+      expect(r.stdout).not.toContain('*.');
+    },
+  });
 
   it('the default --iot-port is both, and the default interface is lan', async () => {
     const pv = PLANS[0] as PlanVariant;
