@@ -12,7 +12,7 @@ import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Alias, aliasProblems, allowedPairs, descriptionProblem, ruleProblems } from './helpers/opnsense.js';
 import { startOpnsenseApi } from './helpers/opnsense-api.js';
-import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
 import { requireSystem } from './helpers/system.js';
 import { tempDirs } from './helpers/tmp.js';
 
@@ -126,10 +126,7 @@ function checkOpnsense(files: Files, want: Expectation): Checked {
     const agents = new Set([...own].flatMap((x) => want.agents.get(x) ?? []));
     for (const a of agents) if (!new RegExp(`\\b${a}\\b`).test(r['description'] ?? '')) problems.push(`rule ${i + 1}'s description does not name ${a}`);
   });
-  const extra = [...pairs].filter((x) => !want.flows.has(x));
-  const missing = [...want.flows].filter((x) => !pairs.has(x));
-  if (extra.length) problems.push(`rules open flows the plan does not have: ${extra.join(', ')}`);
-  if (missing.length) problems.push(`rules miss planned flows: ${missing.join(', ')}`);
+  problems.push(...flowProblems(pairs, want.flows));
   return { problems, aliases, rules, pairs };
 }
 

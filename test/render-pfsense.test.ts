@@ -7,7 +7,7 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { parseIp } from '../src/core/site.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
-import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
 
 const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
   { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
@@ -178,10 +178,7 @@ function checkPfsense(xml: string, want: Expectation): Checked {
   });
 
   for (const a of aliases) if (!used.has(a.name)) problems.push(`alias ${a.name} is not used by any rule`);
-  const extra = [...pairs].filter((x) => !want.flows.has(x));
-  const missing = [...want.flows].filter((x) => !pairs.has(x));
-  if (extra.length) problems.push(`rules open flows the plan does not have: ${extra.join(', ')}`);
-  if (missing.length) problems.push(`rules miss planned flows: ${missing.join(', ')}`);
+  problems.push(...flowProblems(pairs, want.flows));
   return { problems, aliases, rules, pairs };
 }
 

@@ -58,6 +58,17 @@ export async function expectIotPortRefused(argv: readonly string[], iot: IotPort
   expect(r.stderr).toMatch(new RegExp(`^emaint-egress render: --iot-port ${iot}: `));
 }
 
+/** The least-privilege verdict on the (host, port) pairs some rules open: the flows beyond
+ *  the plan, and the planned flows they miss (empty: exactly the plan). */
+export function flowProblems(pairs: ReadonlySet<string>, want: ReadonlySet<string>): string[] {
+  const extra = [...pairs].filter((x) => !want.has(x));
+  const missing = [...want].filter((x) => !pairs.has(x));
+  return [
+    ...(extra.length ? [`rules open flows the plan does not have: ${extra.join(', ')}`] : []),
+    ...(missing.length ? [`rules miss planned flows: ${missing.join(', ')}`] : []),
+  ];
+}
+
 /** One case of the matrix: a plan variant, an --iot-port the CLI accepts, a mode and a source set. */
 export interface RenderCase<S> {
   pv: PlanVariant;
