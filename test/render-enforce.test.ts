@@ -117,6 +117,17 @@ function applyRendered(ns: Netns, target: 'iptables' | 'nftables', dir: string):
   }
 }
 
+// The site's resolver: the rendered dnsmasq snippet, forwarding to the upstream dnsmasq
+// on port 5300 (the sets fill only from answers it forwards).
+function startSiteResolver(ns: Netns, target: 'iptables' | 'nftables', dir: string): Promise<Dnsmasq> {
+  return startDnsmasq({
+    addresses: new Map(),
+    netns: ns,
+    port: 53,
+    extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
+  });
+}
+
 function expectVerdicts(ps: readonly Probe[], got: readonly string[]): void {
   const wrong = ps.map((p, i) => ({ ...p, got: got[i] })).filter((p) => p.got !== p.expect);
   expect(wrong.map((w) => `${w.why}: expected ${w.expect}, got ${w.got}`)).toEqual([]);
@@ -223,12 +234,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
         const planned = full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
         // Empty sets: nothing passes yet.
         expect(new Set(probe(ns, planned))).toEqual(new Set(['timeout']));
-        const site = await startDnsmasq({
-          addresses: new Map(),
-          netns: ns,
-          port: 53,
-          extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
-        });
+        const site = await startSiteResolver(ns, target, dir);
         try {
           const byName = full.flows.map((f) => ({ host: f.host, port: f.port, from: SOURCE }));
           expect(probe(ns, byName, { dns: '127.0.0.1:53' })).toEqual(byName.map(() => 'ok'));
@@ -259,12 +265,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
       try {
         siteDefaultDrop(ns, target, true);
         applyRendered(ns, target, dir);
-        const site = await startDnsmasq({
-          addresses: new Map(),
-          netns: ns,
-          port: 53,
-          extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
-        });
+        const site = await startSiteResolver(ns, target, dir);
         try {
           const flow = full.flows[0] ?? { host: '', port: 0 };
           const byName = [{ host: flow.host, port: flow.port, from: SOURCE }];
