@@ -12,7 +12,7 @@ import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Alias, aliasProblems, allowedPairs, descriptionProblem, ruleProblems } from './helpers/opnsense.js';
 import { startOpnsenseApi } from './helpers/opnsense-api.js';
-import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, PF_SOURCES, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
 import { requireSystem } from './helpers/system.js';
 import { tempDirs } from './helpers/tmp.js';
 
@@ -21,12 +21,6 @@ const ALIASES = 'emaint-egress.opnsense-aliases.json';
 const RULES = 'emaint-egress.opnsense-rules.json';
 const SCRIPT = 'emaint-egress.opnsense-apply.sh';
 
-const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
-  { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
-  { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'], ipprotocol: 'inet46' },
-  { label: 'IPv4 source', flag: '10.20.0.0/24', cidrs: ['10.20.0.0/24'], ipprotocol: 'inet' },
-  { label: 'IPv6 source', flag: '2001:db8:20::/64', cidrs: ['2001:db8:20::/64'], ipprotocol: 'inet6' },
-];
 const INTERFACE = 'opt1';
 
 interface Files {
@@ -143,7 +137,7 @@ const WILDCARD_WARNING = /^warning: OPNsense host aliases do not accept \* wildc
 describe('render --target opnsense', () => {
   describeRenderMatrix({
     argv: (pv, mode, iot, source) => ['render', '--target', 'opnsense', ...argv(pv, mode, iot, source, INTERFACE)],
-    sources: SOURCES,
+    sources: PF_SOURCES,
     claim: 'aliases and rules the models accept, exactly the planned flows',
     body: async ({ pv, p, iot, mode, src }) => {
       const r = await render(...argv(pv, mode, iot, src.flag, INTERFACE));

@@ -7,14 +7,8 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { parseIp } from '../src/core/site.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
-import { type IotPort, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, PF_SOURCES, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
 
-const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
-  { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
-  { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'], ipprotocol: 'inet46' },
-  { label: 'IPv4 source', flag: '10.20.0.0/24', cidrs: ['10.20.0.0/24'], ipprotocol: 'inet' },
-  { label: 'IPv6 source', flag: '2001:db8:20::/64', cidrs: ['2001:db8:20::/64'], ipprotocol: 'inet6' },
-];
 const INTERFACE = 'opt1';
 
 /** The plan's (host, port) flows after the --iot-port choice, or null when the CLI must refuse it. */
@@ -195,7 +189,7 @@ const WILDCARD_WARNING = /^warning: pfSense aliases do not accept \* wildcards/m
 describe('render --target pfsense', () => {
   describeRenderMatrix({
     argv: (pv, mode, iot, source) => argv(pv, mode, iot, source, INTERFACE),
-    sources: SOURCES,
+    sources: PF_SOURCES,
     claim: 'valid, least-privilege aliases and rules',
     body: async ({ pv, p, iot, mode, src }) => {
       const flows = expectedFlows(p, iot);
@@ -332,7 +326,7 @@ interface ApiFile {
 
 describe('pfsense --import rest-api: the same aliases and rules as bodies for the REST API package', () => {
   for (const pv of PLANS) {
-    for (const src of SOURCES.slice(0, 2)) {
+    for (const src of PF_SOURCES.slice(0, 2)) {
       it(`agents ${pv.label}, ${src.label}: the config.xml fragment's aliases and rules, field for field`, async () => {
         const args = argv(pv, 'wildcard', 'both', src.flag, INTERFACE);
         const xml = await cli(...args);

@@ -27,6 +27,15 @@ export type Mode = (typeof MODES)[number];
 export const IOT_PORTS = ['443', '8883', 'both'] as const;
 export type IotPort = (typeof IOT_PORTS)[number];
 
+/** Source sets for the pf-based targets (pfSense, OPNsense), with the address family
+ *  (`ipprotocol`) their rules must then carry: both, or only the sources' one. */
+export const PF_SOURCES: readonly { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
+  { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
+  { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'], ipprotocol: 'inet46' },
+  { label: 'IPv4 source', flag: '10.20.0.0/24', cidrs: ['10.20.0.0/24'], ipprotocol: 'inet' },
+  { label: 'IPv6 source', flag: '2001:db8:20::/64', cidrs: ['2001:db8:20::/64'], ipprotocol: 'inet6' },
+];
+
 /** Hosts for which the catalogue gives alternative ports ("443 or 8883"), read from the catalogue itself. */
 function alternativeHosts(): Set<string> {
   const out = new Set<string>();
