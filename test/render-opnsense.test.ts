@@ -12,7 +12,16 @@ import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Alias, aliasProblems, allowedPairs, descriptionProblem, ruleProblems } from './helpers/opnsense.js';
 import { startOpnsenseApi } from './helpers/opnsense-api.js';
-import { type IotPort, PF_SOURCES, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
+import {
+  type IotPort,
+  PF_SOURCES,
+  type PfExpectation,
+  PLANS,
+  type PlanVariant,
+  describeRenderMatrix,
+  flowProblems,
+  keptFlows,
+} from './helpers/render-variants.js';
 import { requireSystem } from './helpers/system.js';
 import { tempDirs } from './helpers/tmp.js';
 
@@ -36,12 +45,7 @@ async function render(...args: string[]): Promise<{ code: number; stdout: string
   return { ...r, dir, files: { aliases: read(ALIASES), rules: read(RULES), script: read(SCRIPT) } };
 }
 
-interface Expectation {
-  flows: Set<string>;
-  hosts: Set<string>;
-  sources: string[];
-  ipprotocol: string;
-  iface: string;
+interface Expectation extends PfExpectation {
   /** The agents of each planned flow, `host|port`. */
   agents: Map<string, string[]>;
 }

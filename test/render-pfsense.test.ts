@@ -7,7 +7,16 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { parseIp } from '../src/core/site.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
-import { type IotPort, PF_SOURCES, PLANS, type PlanVariant, describeRenderMatrix, flowProblems, keptFlows } from './helpers/render-variants.js';
+import {
+  type IotPort,
+  PF_SOURCES,
+  type PfExpectation,
+  PLANS,
+  type PlanVariant,
+  describeRenderMatrix,
+  flowProblems,
+  keptFlows,
+} from './helpers/render-variants.js';
 
 const INTERFACE = 'opt1';
 
@@ -58,14 +67,6 @@ const isIpOrCidr = (s: string) => {
 };
 const isPortOrRange = (s: string) => /^\d{1,5}(:\d{1,5})?$/.test(s);
 
-interface Expectation {
-  flows: Set<string>;
-  hosts: Set<string>;
-  sources: string[];
-  ipprotocol: string;
-  iface: string;
-}
-
 interface Checked {
   problems: string[];
   aliases: Alias[];
@@ -74,7 +75,7 @@ interface Checked {
 }
 
 /** Everything that must hold of a pfSense fragment; returns a list of problems (empty: fine). */
-function checkPfsense(xml: string, want: Expectation): Checked {
+function checkPfsense(xml: string, want: PfExpectation): Checked {
   const problems: string[] = [];
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { problems: [`not well-formed XML: ${JSON.stringify(valid)}`], aliases: [], rules: [], pairs: new Set() };

@@ -36,6 +36,16 @@ export const PF_SOURCES: readonly { label: string; flag: string | null; cidrs: s
   { label: 'IPv6 source', flag: '2001:db8:20::/64', cidrs: ['2001:db8:20::/64'], ipprotocol: 'inet6' },
 ];
 
+/** What the rules of a pf-based target must hold: exactly these `host|port` flows, only
+ *  planned hosts, from exactly these sources, in this address family, on this interface. */
+export interface PfExpectation {
+  flows: Set<string>;
+  hosts: Set<string>;
+  sources: string[];
+  ipprotocol: string;
+  iface: string;
+}
+
 /** Hosts for which the catalogue gives alternative ports ("443 or 8883"), read from the catalogue itself. */
 function alternativeHosts(): Set<string> {
   const out = new Set<string>();
