@@ -1,9 +1,7 @@
 // The app's state without ink: the reducers, the key map and the layout helpers are pure,
 // so each rule of the app is tested here directly.
 import { describe, expect, it } from 'vitest';
-import type { CheckOutput } from '../src/core/check/output.js';
 import type { CheckResult } from '../src/core/check/result.js';
-import { summarise } from '../src/core/check/summary.js';
 import { parseProfile, profileJson } from '../src/core/profile.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import { agentsReducer, agentsStep } from '../src/ui/state/agents.js';
@@ -18,6 +16,7 @@ import { type WizardAction, type WizardState, answersOf, initialWizard, wizardRe
 import { makeTheme } from '../src/ui/theme.js';
 import { targets } from '../src/core/render/index.js';
 import { settingRows } from '../src/ui/state/target-settings.js';
+import { checkOutput } from './helpers/check-output.js';
 
 const catalogue = loadCatalogue();
 const SIZE = { columns: 80, rows: 24 };
@@ -522,16 +521,5 @@ describe('layout', () => {
   });
 });
 
-function output(results: CheckResult[]): CheckOutput {
-  return {
-    catalogueVersion: '1',
-    agents: ['rdms'],
-    options: [],
-    resolver: '127.0.0.1:53',
-    timeoutMs: 1000,
-    concurrency: 1,
-    results,
-    summary: summarise(results),
-    notes: [],
-  };
-}
+const output = (results: CheckResult[]) =>
+  checkOutput(results, { catalogueVersion: '1', agents: ['rdms'], resolver: '127.0.0.1:53', timeoutMs: 1000, concurrency: 1 });

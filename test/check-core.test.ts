@@ -1,10 +1,10 @@
 // The pure parts of `check`: the --proxy URL and PAC answers, the summary of causes and
 // fixes, the progress reducer and its terminal lines, and the text and JSON verdicts.
 import { describe, expect, it } from 'vitest';
+import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 import { progressLines } from '../src/cli/output/check-progress.js';
 import { checkJson, checkText } from '../src/cli/output/check-text.js';
-import type { CheckOutput } from '../src/core/check/output.js';
 import { initialProgress, progressReducer, type ProgressState } from '../src/core/check/progress.js';
 import { maskPassword, parsePacResult, parseProxyUrl } from '../src/core/proxy-url.js';
 import type { CheckResult } from '../src/core/check/result.js';
@@ -490,24 +490,11 @@ describe('progressLines', () => {
 
 // ---------------------------------------------------------------- text and JSON output
 
-function output(results: CheckResult[], over: Partial<CheckOutput> = {}): CheckOutput {
-  return {
-    catalogueVersion: '1.0.0',
-    agents: ['cca'],
-    options: [],
-    resolver: '10.0.0.53:53',
-    timeoutMs: 5000,
-    concurrency: results.length,
-    results,
-    summary: summarise(results),
-    notes: [],
-    ...over,
-  };
-}
-
 describe('checkText', () => {
   it('prints a table row per flow, then says all flows get out', () => {
-    const text = checkText(output([result({ host: 'a.example', timings: { dns: 2, connect: 30, tls: null } }), result({ host: 'b.example', port: 8883 })]));
+    const text = checkText(
+      checkOutput([result({ host: 'a.example', timings: { dns: 2, connect: 30, tls: null } }), result({ host: 'b.example', port: 8883 })]),
+    );
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^STATUS +HOST +PORT +TIME +DETAIL$/);
     expect(text).toMatch(/^OK +a\.example +tcp\/443 +32ms +TLSv1\.3, certificate verified$/m);
@@ -519,7 +506,7 @@ describe('checkText', () => {
 
   it('lists the causes and fixes, and the warnings, under their headings', () => {
     const text = checkText(
-      output([
+      checkOutput([
         result({ host: 'a.example', status: 'timeout', detail: 'no answer within 5000 ms' }),
         result({ host: 'b.example', status: 'timeout', detail: 'no answer within 5000 ms' }),
         result({
@@ -556,7 +543,7 @@ describe('checkText', () => {
 
   it('says which working hosts must stay out of TLS inspection, and prints the notes', () => {
     const text = checkText(
-      output([result({ host: 'iot.example', clientCertificate: true }), result({ host: 'web.example' })], {
+      checkOutput([result({ host: 'iot.example', clientCertificate: true }), result({ host: 'web.example' })], {
         notes: ['every flow through the proxy p.example:8080'],
       }),
     );
@@ -566,7 +553,7 @@ describe('checkText', () => {
   });
 
   it('keeps the fix indented under its cause on a terminal, as it is when piped', () => {
-    const out = output([result({ host: 'a.example', status: 'timeout', detail: 'no answer within 5000 ms' })]);
+    const out = checkOutput([result({ host: 'a.example', status: 'timeout', detail: 'no answer within 5000 ms' })]);
     const fix = '  fix: allow tcp/443 to a.example on the firewall';
     expect(checkText(out).split('\n')).toContain(fix);
     // wrap() drops the leading spaces of "  fix: ...": on a terminal the line starts "fix:".
@@ -576,7 +563,7 @@ describe('checkText', () => {
   it('escapes control and bidi characters from remote text (detail, issuer)', () => {
     const evil = 'Evil\u001b[2J CA\u202egnp.exe\u0007';
     const text = checkText(
-      output([
+      checkOutput([
         result({ host: 'a.example', status: 'tls-untrusted', detail: `certificate issued by ${evil}`, issuer: evil }),
         result({
           host: 'b.example',
@@ -596,7 +583,7 @@ describe('checkText', () => {
   it('wraps the causes, fixes and notes to a terminal width when given one', () => {
     const long = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
     const text = checkText(
-      output(
+      checkOutput(
         [
           result({
             host: 'a.example',
@@ -615,7 +602,7 @@ describe('checkText', () => {
     expect(after.length).toBeGreaterThan(6);
     expect(after.filter((l) => l.length > 60)).toEqual([]);
     expect(after).toContain('Note: word0 word1 word2 word3 word4 word5 word6 word7 word8');
-    expect(checkText(output([result({ host: 'a.example', detail: long })])).split('\n')[1]).toMatch(/word29$/);
+    expect(checkText(checkOutput([result({ host: 'a.example', detail: long })])).split('\n')[1]).toMatch(/word29$/);
   });
 });
 
@@ -629,7 +616,7 @@ describe('checkJson', () => {
       expires: '2027-01-01T00:00:00.000Z',
       error: null,
     };
-    const out = output(
+    const out = checkOutput(
       [
         result({ host: 'a.example', tls, issuer: tls.issuer, clientCertificate: true }),
         result({

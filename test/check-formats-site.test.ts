@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
-import { CheckSite, type HostSetup, siteHosts } from './helpers/check-site.js';
+import { CheckSite, fullPlan, fullPlanHosts, fullSiteHosts } from './helpers/check-site.js';
 import type { JsonOut } from './helpers/check-json.js';
 import type { CliResult } from './helpers/cli.js';
 import { attributes, junitProblems, xpath } from './helpers/junit.js';
@@ -19,20 +19,14 @@ const ok = requireSystem('check output formats against a site in a namespace', [
   netns: true,
 });
 
-const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
-function host(name: string): string {
-  const h = full.hosts.find((x) => x.startsWith(name));
-  if (h === undefined) throw new Error(`the plan has no host ${name}`);
-  return h;
-}
-const [IOT, KINESIS, GDLP, CAM_EC1, CAMAPI, RGT] = ['a2etju7iem1tgc-ats.', 'kinesis.', 'gdlp01.', 'cam-ec1.', 'camapi.', 'rgt.'].map(host) as [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-];
+const { IOT, KINESIS, GDLP, CAM_EC1, CAMAPI, RGT } = fullPlanHosts({
+  IOT: 'a2etju7iem1tgc-ats.',
+  KINESIS: 'kinesis.',
+  GDLP: 'gdlp01.',
+  CAM_EC1: 'cam-ec1.',
+  CAMAPI: 'camapi.',
+  RGT: 'rgt.',
+});
 /** The flows this site fails, and why. rdms and erds go through untouched. */
 const FAILING = new Map([
   [`${KINESIS}:443`, 'tls-untrusted'],
@@ -57,16 +51,13 @@ describe.skipIf(!ok)('check --format nagios and junit at a site where some flows
     site = await CheckSite.start({
       ports: [443, 8883],
       missing: [GDLP],
-      hosts: siteHosts(full.hosts, (h) => {
-        const setup: Record<string, Partial<HostSetup>> = {
-          // The AWS IoT endpoint takes MQTT on 443 as AWS does: the devices' ALPN.
-          [IOT]: { alpn: ['x-amzn-mqtt-ca'] },
-          [KINESIS]: { far: 'inspected' },
-          [GDLP]: { far: 'none' },
-          [CAM_EC1]: { far: 'none' },
-          [CAMAPI]: { drop: true },
-        };
-        return setup[h] ?? {};
+      hosts: fullSiteHosts({
+        // The AWS IoT endpoint takes MQTT on 443 as AWS does: the devices' ALPN.
+        [IOT]: { alpn: ['x-amzn-mqtt-ca'] },
+        [KINESIS]: { far: 'inspected' },
+        [GDLP]: { far: 'none' },
+        [CAM_EC1]: { far: 'none' },
+        [CAMAPI]: { drop: true },
       }),
     });
     const pac = join(site.dir, 'hostile.pac');
@@ -90,7 +81,7 @@ describe.skipIf(!ok)('check --format nagios and junit at a site where some flows
     expect(r?.code).toBe(1);
     const out = JSON.parse(r?.stdout ?? '') as JsonOut;
     expect(new Map(out.results.filter((x) => x.status !== 'ok').map((x) => [`${x.host}:${x.port}`, x.status]))).toEqual(FAILING);
-    expect(out.summary).toMatchObject({ total: full.flows.length, failed: FAILING.size });
+    expect(out.summary).toMatchObject({ total: fullPlan.flows.length, failed: FAILING.size });
   });
 
   it('any failed flow is CRITICAL (exit 2), the perfdata counts equal --json for the same site', () => {
@@ -99,7 +90,7 @@ describe.skipIf(!ok)('check --format nagios and junit at a site where some flows
     expect(r?.code).toBe(2);
     const out = nagios('critical');
     expect(out.state).toBe('CRITICAL');
-    expect(out.text).toBe(`4 of ${full.flows.length} flows fail (1 dns-error, 1 timeout, 1 refused, 1 tls-untrusted)`);
+    expect(out.text).toBe(`4 of ${fullPlan.flows.length} flows fail (1 dns-error, 1 timeout, 1 refused, 1 tls-untrusted)`);
     const json = JSON.parse(runs.get('json')?.stdout ?? '') as JsonOut & { summary: { counts: Record<string, number> } };
     expect(perfValue(out, 'flows_total')).toBe(json.summary.total);
     expect(perfValue(out, 'flows_ok')).toBe(json.summary.ok);

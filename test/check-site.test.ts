@@ -4,37 +4,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plan } from '../src/core/planner.js';
-import { catalogue } from './helpers/catalogue.js';
-import { CheckSite, type HostSetup, siteHosts } from './helpers/check-site.js';
+import { CheckSite, fullPlan, fullPlanHosts, fullSiteHosts } from './helpers/check-site.js';
 import { type JsonOut, resultOf as result } from './helpers/check-json.js';
 import { requireSystem } from './helpers/system.js';
 
 const ok = requireSystem('check tests against a site in a namespace', ['ip', 'iptables', 'ip6tables', 'dnsmasq', 'openssl', 'tinyproxy'], { netns: true });
 
-const full = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
 const IOT = 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com';
-function hostAt(i: number): string {
-  const h = full.hosts[i];
-  if (h === undefined) throw new Error(`the plan has no host ${i}`);
-  return h;
-}
-const [COGNITO, KINESIS, GDLP, CAM_EC1, CAMAPI, CAMAPI_EC1, CAMAPIS, CAMAPIS_EC1] = [0, 2, 3, 4, 5, 6, 7, 8].map(hostAt) as [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-];
+const { COGNITO, KINESIS, GDLP, CAM_EC1, CAMAPI, CAMAPI_EC1, CAMAPIS, CAMAPIS_EC1 } = fullPlanHosts({
+  COGNITO: 'cognito-identity.',
+  KINESIS: 'kinesis.',
+  GDLP: 'gdlp01.',
+  CAM_EC1: 'cam-ec1.',
+  CAMAPI: 'camapi.',
+  CAMAPI_EC1: 'camapi-ec1.',
+  CAMAPIS: 'camapis.',
+  CAMAPIS_EC1: 'camapis-ec1.',
+});
 // tinyproxy's config takes [-a-z0-9._] in BasicAuth; odd characters are tested on the URL parser.
 const PASSWORD = 'Tr0ub4dor-3.secret';
-
-function hostsSetup(overrides: Record<string, Partial<HostSetup>>): Map<string, HostSetup> {
-  return siteHosts(full.hosts, (h) => overrides[h] ?? {});
-}
 
 function statusOf(out: JsonOut): Map<string, string> {
   return new Map(out.results.map((r) => [`${r.host}:${r.port}`, r.status]));
@@ -46,7 +34,7 @@ describe.skipIf(!ok)('check: a site where things go wrong', () => {
     site = await CheckSite.start({
       ports: [443, 8883],
       missing: [GDLP],
-      hosts: hostsSetup({
+      hosts: fullSiteHosts({
         [IOT]: { far: 'inspected' },
         [GDLP]: { far: 'none' },
         [CAM_EC1]: { far: 'none' },
@@ -71,7 +59,7 @@ describe.skipIf(!ok)('check: a site where things go wrong', () => {
 
   it('gives each flow the verdict its far end deserves, and exit code 1', () => {
     expect(code).toBe(1);
-    const expected = new Map(full.flows.map((f) => [`${f.host}:${f.port}`, 'ok']));
+    const expected = new Map(fullPlan.flows.map((f) => [`${f.host}:${f.port}`, 'ok']));
     expected.set(`${IOT}:443`, 'tls-untrusted');
     expected.set(`${IOT}:8883`, 'tls-untrusted');
     expected.set(`${GDLP}:443`, 'dns-error');
@@ -158,7 +146,7 @@ describe.skipIf(!ok)('check: a healthy site, direct and through proxies', () => 
   beforeAll(async () => {
     site = await CheckSite.start({
       ports: [443, 8883],
-      hosts: hostsSetup({
+      hosts: fullSiteHosts({
         [COGNITO]: { v6: 'fd00:ee::1' },
         [KINESIS]: { cname: 'edge.kinesis.test' },
         [IOT]: { alpn: ['x-amzn-mqtt-ca'], requestCert: true },

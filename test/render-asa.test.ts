@@ -9,7 +9,7 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { type AsaConfig, type Family, evaluate, expand, permittedFlows, readAsa } from './helpers/asa.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
-import { IOT_PORTS, type IotPort, MODES, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, type PlanVariant, describeRenderMatrix, keptFlows } from './helpers/render-variants.js';
 
 const SOURCES: { label: string; flag: string | null; cidrs: string[] }[] = [
   { label: 'no --source', flag: null, cidrs: [] },
@@ -95,40 +95,30 @@ function checkAgainstPlan(config: AsaConfig, p: Plan, iot: IotPort, cidrs: reado
 }
 
 describe('render --target asa', () => {
-  for (const pv of PLANS) {
-    const p = plan(catalogue, { agents: pv.agents, options: pv.options });
-    describe(`agents ${pv.label}`, () => {
-      for (const iot of IOT_PORTS) {
-        if (keptFlows(p, iot) === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () => expectIotPortRefused(argv(pv, 'exact', iot, null), iot));
-          continue;
-        }
-        for (const mode of MODES) {
-          for (const src of SOURCES) {
-            it(`--mode ${mode} --iot-port ${iot}, ${src.label}: exactly the planned flows, per family, from the sources`, async () => {
-              const { text, stderr, config } = await render(...argv(pv, mode, iot, src.flag));
-              checkAgainstPlan(config, p, iot, src.cidrs);
-              // One FQDN object per planned host and needed family, each with its family named.
-              const families = familiesOf(src.cidrs);
-              const objects = [...config.objects.values()];
-              expect(objects.every((o) => o.family !== null)).toBe(true);
-              expect(objects.map((o) => `${o.family}|${o.fqdn}`).sort()).toEqual(
-                [...new Set((keptFlows(p, iot) ?? []).map((f) => f.host))].flatMap((h) => families.map((f) => `${f}|${h}`)).sort(),
-              );
-              const commands = text.split('\n').filter((l) => !l.startsWith('!'));
-              expect(commands.join('\n')).not.toContain('*');
-              if (mode === 'wildcard') {
-                expect(stderr).toMatch(/^warning: ASA FQDN objects take no \* wildcards; the ASA rules use the exact host names$/m);
-                expect(text).toContain('! wildcard mode asked, but ASA FQDN objects take no * wildcards: exact host names used');
-              } else {
-                expect(stderr).not.toMatch(/wildcards/);
-              }
-            });
-          }
-        }
+  describeRenderMatrix({
+    argv,
+    sources: SOURCES,
+    claim: 'exactly the planned flows, per family, from the sources',
+    body: async ({ pv, p, iot, kept, mode, src }) => {
+      const { text, stderr, config } = await render(...argv(pv, mode, iot, src.flag));
+      checkAgainstPlan(config, p, iot, src.cidrs);
+      // One FQDN object per planned host and needed family, each with its family named.
+      const families = familiesOf(src.cidrs);
+      const objects = [...config.objects.values()];
+      expect(objects.every((o) => o.family !== null)).toBe(true);
+      expect(objects.map((o) => `${o.family}|${o.fqdn}`).sort()).toEqual(
+        [...new Set(kept.map((f) => f.host))].flatMap((h) => families.map((f) => `${f}|${h}`)).sort(),
+      );
+      const commands = text.split('\n').filter((l) => !l.startsWith('!'));
+      expect(commands.join('\n')).not.toContain('*');
+      if (mode === 'wildcard') {
+        expect(stderr).toMatch(/^warning: ASA FQDN objects take no \* wildcards; the ASA rules use the exact host names$/m);
+        expect(text).toContain('! wildcard mode asked, but ASA FQDN objects take no * wildcards: exact host names used');
+      } else {
+        expect(stderr).not.toMatch(/wildcards/);
       }
-    });
-  }
+    },
+  });
 
   it('the IoT endpoint gets only the chosen port, and 8883 goes to it alone', async () => {
     const p = plan(catalogue, { agents: ['cca'] });

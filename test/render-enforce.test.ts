@@ -117,6 +117,35 @@ function applyRendered(ns: Netns, target: 'iptables' | 'nftables', dir: string):
   }
 }
 
+// A namespace for the dnsmasq snippet tests: the listeners, an upstream dnsmasq on port 5300
+// answering for the catalogue hosts, the site's default drop (its hosts may reach the local
+// resolver) and the rendered rules. All of it is taken down after `body`.
+async function inSnippetSite(target: 'iptables' | 'nftables', dir: string, upstreamExtra: string[], body: (ns: Netns) => Promise<void>): Promise<void> {
+  const ns = new Netns();
+  const listeners = await listen(ns);
+  const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300, extra: upstreamExtra });
+  try {
+    siteDefaultDrop(ns, target, true);
+    applyRendered(ns, target, dir);
+    await body(ns);
+  } finally {
+    await upstream.stop();
+    listeners.kill();
+    ns.close();
+  }
+}
+
+// The site's resolver: the rendered dnsmasq snippet, forwarding to the upstream dnsmasq
+// on port 5300 (the sets fill only from answers it forwards).
+function startSiteResolver(ns: Netns, target: 'iptables' | 'nftables', dir: string): Promise<Dnsmasq> {
+  return startDnsmasq({
+    addresses: new Map(),
+    netns: ns,
+    port: 53,
+    extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
+  });
+}
+
 function expectVerdicts(ps: readonly Probe[], got: readonly string[]): void {
   const wrong = ps.map((p, i) => ({ ...p, got: got[i] })).filter((p) => p.got !== p.expect);
   expect(wrong.map((w) => `${w.why}: expected ${w.expect}, got ${w.got}`)).toEqual([]);
@@ -211,24 +240,13 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
   ] as const) {
     it(`${target}, ${mode} mode: the dnsmasq snippet fills the sets as names are looked up`, async () => {
       const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`, '--mode', mode);
-      const ns = new Netns();
-      const listeners = await listen(ns);
-      const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300 });
-      try {
-        // The site lets its hosts reach the local resolver.
-        siteDefaultDrop(ns, target, true);
-        applyRendered(ns, target, dir);
+      await inSnippetSite(target, dir, [], async (ns) => {
         // In wildcard mode the IoT endpoint's 8883 is open only to it by name; every other
         // planned flow goes through a vendor-domain set.
         const planned = full.flows.map((f) => ({ host: addressOf.get(f.host) ?? '', port: f.port, from: SOURCE }));
         // Empty sets: nothing passes yet.
         expect(new Set(probe(ns, planned))).toEqual(new Set(['timeout']));
-        const site = await startDnsmasq({
-          addresses: new Map(),
-          netns: ns,
-          port: 53,
-          extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
-        });
+        const site = await startSiteResolver(ns, target, dir);
         try {
           const byName = full.flows.map((f) => ({ host: f.host, port: f.port, from: SOURCE }));
           expect(probe(ns, byName, { dns: '127.0.0.1:53' })).toEqual(byName.map(() => 'ok'));
@@ -237,11 +255,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
         } finally {
           await site.stop();
         }
-      } finally {
-        await upstream.stop();
-        listeners.kill();
-        ns.close();
-      }
+      });
     });
   }
   // Set timeouts (a day by default, 2 s here), with the real dnsmasq filling the sets. Found
@@ -253,18 +267,8 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
   for (const target of ['iptables', 'nftables'] as const) {
     it.concurrent(`${target}, set timeout: an idle address expires, traffic renews it, dnsmasq's cache never outlives it`, async ({ expect }) => {
       const dir = render(target, '--hook', 'output', '--source', `${SOURCE}/32`, '--set-timeout', '2s');
-      const ns = new Netns();
-      const listeners = await listen(ns);
-      const upstream = await startDnsmasq({ addresses: addressOf, netns: ns, port: 5300, extra: ['--local-ttl=3600'] });
-      try {
-        siteDefaultDrop(ns, target, true);
-        applyRendered(ns, target, dir);
-        const site = await startDnsmasq({
-          addresses: new Map(),
-          netns: ns,
-          port: 53,
-          extra: [`--conf-file=${join(dir, `emaint-egress.${target}.dnsmasq.conf`)}`, '--server=127.0.0.1#5300'],
-        });
+      await inSnippetSite(target, dir, ['--local-ttl=3600'], async (ns) => {
+        const site = await startSiteResolver(ns, target, dir);
         try {
           const flow = full.flows[0] ?? { host: '', port: 0 };
           const byName = [{ host: flow.host, port: flow.port, from: SOURCE }];
@@ -288,11 +292,7 @@ describe.skipIf(!ok)('rendered rules enforced in a network namespace', () => {
         } finally {
           await site.stop();
         }
-      } finally {
-        await upstream.stop();
-        listeners.kill();
-        ns.close();
-      }
+      });
     });
   }
 

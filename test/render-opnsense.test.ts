@@ -12,7 +12,16 @@ import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Alias, aliasProblems, allowedPairs, descriptionProblem, ruleProblems } from './helpers/opnsense.js';
 import { startOpnsenseApi } from './helpers/opnsense-api.js';
-import { IOT_PORTS, type IotPort, MODES, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
+import {
+  type IotPort,
+  PF_SOURCES,
+  type PfExpectation,
+  PLANS,
+  type PlanVariant,
+  describeRenderMatrix,
+  flowProblems,
+  keptFlows,
+} from './helpers/render-variants.js';
 import { requireSystem } from './helpers/system.js';
 import { tempDirs } from './helpers/tmp.js';
 
@@ -21,12 +30,6 @@ const ALIASES = 'emaint-egress.opnsense-aliases.json';
 const RULES = 'emaint-egress.opnsense-rules.json';
 const SCRIPT = 'emaint-egress.opnsense-apply.sh';
 
-const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
-  { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
-  { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'], ipprotocol: 'inet46' },
-  { label: 'IPv4 source', flag: '10.20.0.0/24', cidrs: ['10.20.0.0/24'], ipprotocol: 'inet' },
-  { label: 'IPv6 source', flag: '2001:db8:20::/64', cidrs: ['2001:db8:20::/64'], ipprotocol: 'inet6' },
-];
 const INTERFACE = 'opt1';
 
 interface Files {
@@ -42,12 +45,7 @@ async function render(...args: string[]): Promise<{ code: number; stdout: string
   return { ...r, dir, files: { aliases: read(ALIASES), rules: read(RULES), script: read(SCRIPT) } };
 }
 
-interface Expectation {
-  flows: Set<string>;
-  hosts: Set<string>;
-  sources: string[];
-  ipprotocol: string;
-  iface: string;
+interface Expectation extends PfExpectation {
   /** The agents of each planned flow, `host|port`. */
   agents: Map<string, string[]>;
 }
@@ -126,10 +124,7 @@ function checkOpnsense(files: Files, want: Expectation): Checked {
     const agents = new Set([...own].flatMap((x) => want.agents.get(x) ?? []));
     for (const a of agents) if (!new RegExp(`\\b${a}\\b`).test(r['description'] ?? '')) problems.push(`rule ${i + 1}'s description does not name ${a}`);
   });
-  const extra = [...pairs].filter((x) => !want.flows.has(x));
-  const missing = [...want.flows].filter((x) => !pairs.has(x));
-  if (extra.length) problems.push(`rules open flows the plan does not have: ${extra.join(', ')}`);
-  if (missing.length) problems.push(`rules miss planned flows: ${missing.join(', ')}`);
+  problems.push(...flowProblems(pairs, want.flows));
   return { problems, aliases, rules, pairs };
 }
 
@@ -144,41 +139,30 @@ function argv(pv: PlanVariant, mode: string, iot: IotPort | null, source: string
 const WILDCARD_WARNING = /^warning: OPNsense host aliases do not accept \* wildcards/m;
 
 describe('render --target opnsense', () => {
-  for (const pv of PLANS) {
-    const p = plan(catalogue, { agents: pv.agents, options: pv.options });
-    describe(`agents ${pv.label}`, () => {
-      for (const iot of IOT_PORTS) {
-        if (keptFlows(p, iot) === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () =>
-            expectIotPortRefused(['render', '--target', 'opnsense', ...argv(pv, 'exact', iot, null, INTERFACE)], iot));
-          continue;
-        }
-        for (const mode of MODES) {
-          for (const src of SOURCES) {
-            it(`--mode ${mode} --iot-port ${iot}, ${src.label}: aliases and rules the models accept, exactly the planned flows`, async () => {
-              const r = await render(...argv(pv, mode, iot, src.flag, INTERFACE));
-              expect(r.code, r.stderr).toBe(0);
-              const want = expectation(p, iot, src.cidrs, src.ipprotocol, INTERFACE);
-              const checked = checkOpnsense(r.files, want);
-              expect(checked.problems).toEqual([]);
-              expect(checked.pairs).toEqual(want.flows);
-              // One host alias and one port alias per port set; every planned host in one host alias.
-              const hostAliases = [...checked.aliases.values()].filter((a) => a.type === 'host');
-              const portAliases = [...checked.aliases.values()].filter((a) => a.type === 'port');
-              expect(hostAliases.flatMap((a) => a.content.split('\n')).sort()).toEqual([...new Set([...want.flows].map((f) => f.split('|')[0]))].sort());
-              expect(hostAliases).toHaveLength(checked.rules.length);
-              expect(portAliases).toHaveLength(checked.rules.length);
-              expect([...checked.aliases.values()].filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
-              // 8883 goes only to the IoT endpoint.
-              for (const x of checked.pairs) if (x.endsWith('|8883')) expect(x).toBe('a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com|8883');
-              if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
-              else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
-            });
-          }
-        }
-      }
-    });
-  }
+  describeRenderMatrix({
+    argv: (pv, mode, iot, source) => ['render', '--target', 'opnsense', ...argv(pv, mode, iot, source, INTERFACE)],
+    sources: PF_SOURCES,
+    claim: 'aliases and rules the models accept, exactly the planned flows',
+    body: async ({ pv, p, iot, mode, src }) => {
+      const r = await render(...argv(pv, mode, iot, src.flag, INTERFACE));
+      expect(r.code, r.stderr).toBe(0);
+      const want = expectation(p, iot, src.cidrs, src.ipprotocol, INTERFACE);
+      const checked = checkOpnsense(r.files, want);
+      expect(checked.problems).toEqual([]);
+      expect(checked.pairs).toEqual(want.flows);
+      // One host alias and one port alias per port set; every planned host in one host alias.
+      const hostAliases = [...checked.aliases.values()].filter((a) => a.type === 'host');
+      const portAliases = [...checked.aliases.values()].filter((a) => a.type === 'port');
+      expect(hostAliases.flatMap((a) => a.content.split('\n')).sort()).toEqual([...new Set([...want.flows].map((f) => f.split('|')[0]))].sort());
+      expect(hostAliases).toHaveLength(checked.rules.length);
+      expect(portAliases).toHaveLength(checked.rules.length);
+      expect([...checked.aliases.values()].filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
+      // 8883 goes only to the IoT endpoint.
+      for (const x of checked.pairs) if (x.endsWith('|8883')) expect(x).toBe('a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com|8883');
+      if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
+      else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
+    },
+  });
 
   it('the default interface is lan, and the files say how to apply them', async () => {
     const p = plan(catalogue, { agents: ['cca'], options: [] });

@@ -14,7 +14,7 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Expectation, checkPanos, configOf, readPanosXml, tokenize } from './helpers/panos.js';
-import { IOT_PORTS, type IotPort, MODES, type Mode, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
+import { type IotPort, MODES, type Mode, PLANS, type PlanVariant, describeRenderMatrix, keptFlows } from './helpers/render-variants.js';
 import { requireSystem } from './helpers/system.js';
 import { tempDirs } from './helpers/tmp.js';
 
@@ -91,49 +91,39 @@ describe('tokenize', () => {
 });
 
 describe('render --target panos', () => {
-  for (const pv of PLANS) {
-    const p = plan(catalogue, { agents: pv.agents, options: pv.options });
-    describe(`agents ${pv.label}`, () => {
-      for (const iot of IOT_PORTS) {
-        if (keptFlows(p, iot) === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () => expectIotPortRefused(argv(pv, 'exact', iot, null), iot));
-          continue;
-        }
-        for (const mode of MODES) {
-          for (const src of SOURCES) {
-            it(`--mode ${mode} --iot-port ${iot}, ${src.label}: objects before use, exactly the planned flows, the same in XML`, async () => {
-              const want = expectation(p, mode, iot, src.cidrs);
-              expect(want).not.toBeNull();
-              if (want === null) return;
-              const r = await render(...argv(pv, mode, iot, src.flag));
-              expect(r.code, r.stderr).toBe(0);
-              expect(r.files).toEqual([XML, SET]);
-              const checked = checkPanos(r.set, want);
-              expect(checked.problems).toEqual([]);
-              expect(checked.pairs).toEqual(want.pairs);
-              expectWellFormed(r.xml);
-              expectSameAsSet(checked, r.xml);
-              if (mode === 'exact') {
-                expect(want.wildcards).toEqual([]);
-                // Exact mode: exactly the planned (host, port) pairs, and no * anywhere in a command.
-                expect(checked.pairs).toEqual(new Set(keptFlows(p, iot)?.map((f) => `${f.host}|${f.port}`)));
-                expect(r.set.split('\n').filter((l) => l.startsWith('set ') && l.includes('*'))).toEqual([]);
-              } else {
-                // Every used wildcard is listed once, with the trailing slash.
-                const list = r.set.split('\n').find((l) => / custom-url-category \S+ list /.test(l)) ?? '';
-                const entries = tokenize(list).find(Array.isArray) ?? [];
-                expect([...entries].sort()).toEqual(want.wildcards.map((w) => `${w}/`).sort());
-                // A wildcard-covered host on another port is allowed by name: the rules keep the
-                // wildcards to 443, so no URL-category warning is needed.
-                expect(r.stderr).not.toContain('URL categories match web traffic only');
-              }
-              expect(checked.rules.length).toBeGreaterThan(0);
-            });
-          }
-        }
+  describeRenderMatrix({
+    argv,
+    sources: SOURCES,
+    claim: 'objects before use, exactly the planned flows, the same in XML',
+    body: async ({ pv, p, iot, kept, mode, src }) => {
+      const want = expectation(p, mode, iot, src.cidrs);
+      expect(want).not.toBeNull();
+      if (want === null) return;
+      const r = await render(...argv(pv, mode, iot, src.flag));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.files).toEqual([XML, SET]);
+      const checked = checkPanos(r.set, want);
+      expect(checked.problems).toEqual([]);
+      expect(checked.pairs).toEqual(want.pairs);
+      expectWellFormed(r.xml);
+      expectSameAsSet(checked, r.xml);
+      if (mode === 'exact') {
+        expect(want.wildcards).toEqual([]);
+        // Exact mode: exactly the planned (host, port) pairs, and no * anywhere in a command.
+        expect(checked.pairs).toEqual(new Set(kept.map((f) => `${f.host}|${f.port}`)));
+        expect(r.set.split('\n').filter((l) => l.startsWith('set ') && l.includes('*'))).toEqual([]);
+      } else {
+        // Every used wildcard is listed once, with the trailing slash.
+        const list = r.set.split('\n').find((l) => / custom-url-category \S+ list /.test(l)) ?? '';
+        const entries = tokenize(list).find(Array.isArray) ?? [];
+        expect([...entries].sort()).toEqual(want.wildcards.map((w) => `${w}/`).sort());
+        // A wildcard-covered host on another port is allowed by name: the rules keep the
+        // wildcards to 443, so no URL-category warning is needed.
+        expect(r.stderr).not.toContain('URL categories match web traffic only');
       }
-    });
-  }
+      expect(checked.rules.length).toBeGreaterThan(0);
+    },
+  });
 
   it('writes two files, so stdout needs --out', async () => {
     const r = await cli('render', '--agents', 'cca', '--target', 'panos');

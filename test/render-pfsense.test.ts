@@ -7,14 +7,17 @@ import { type Plan, plan } from '../src/core/planner.js';
 import { parseIp } from '../src/core/site.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
-import { IOT_PORTS, type IotPort, MODES, PLANS, type PlanVariant, expectIotPortRefused, keptFlows } from './helpers/render-variants.js';
+import {
+  type IotPort,
+  PF_SOURCES,
+  type PfExpectation,
+  PLANS,
+  type PlanVariant,
+  describeRenderMatrix,
+  flowProblems,
+  keptFlows,
+} from './helpers/render-variants.js';
 
-const SOURCES: { label: string; flag: string | null; cidrs: string[]; ipprotocol: string }[] = [
-  { label: 'no --source', flag: null, cidrs: [], ipprotocol: 'inet46' },
-  { label: 'IPv4 + IPv6 sources', flag: '10.20.0.0/24,2001:db8:20::/64', cidrs: ['10.20.0.0/24', '2001:db8:20::/64'], ipprotocol: 'inet46' },
-  { label: 'IPv4 source', flag: '10.20.0.0/24', cidrs: ['10.20.0.0/24'], ipprotocol: 'inet' },
-  { label: 'IPv6 source', flag: '2001:db8:20::/64', cidrs: ['2001:db8:20::/64'], ipprotocol: 'inet6' },
-];
 const INTERFACE = 'opt1';
 
 /** The plan's (host, port) flows after the --iot-port choice, or null when the CLI must refuse it. */
@@ -64,14 +67,6 @@ const isIpOrCidr = (s: string) => {
 };
 const isPortOrRange = (s: string) => /^\d{1,5}(:\d{1,5})?$/.test(s);
 
-interface Expectation {
-  flows: Set<string>;
-  hosts: Set<string>;
-  sources: string[];
-  ipprotocol: string;
-  iface: string;
-}
-
 interface Checked {
   problems: string[];
   aliases: Alias[];
@@ -80,7 +75,7 @@ interface Checked {
 }
 
 /** Everything that must hold of a pfSense fragment; returns a list of problems (empty: fine). */
-function checkPfsense(xml: string, want: Expectation): Checked {
+function checkPfsense(xml: string, want: PfExpectation): Checked {
   const problems: string[] = [];
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { problems: [`not well-formed XML: ${JSON.stringify(valid)}`], aliases: [], rules: [], pairs: new Set() };
@@ -178,10 +173,7 @@ function checkPfsense(xml: string, want: Expectation): Checked {
   });
 
   for (const a of aliases) if (!used.has(a.name)) problems.push(`alias ${a.name} is not used by any rule`);
-  const extra = [...pairs].filter((x) => !want.flows.has(x));
-  const missing = [...want.flows].filter((x) => !pairs.has(x));
-  if (extra.length) problems.push(`rules open flows the plan does not have: ${extra.join(', ')}`);
-  if (missing.length) problems.push(`rules miss planned flows: ${missing.join(', ')}`);
+  problems.push(...flowProblems(pairs, want.flows));
   return { problems, aliases, rules, pairs };
 }
 
@@ -196,37 +188,28 @@ function argv(pv: PlanVariant, mode: string, iot: IotPort | null, source: string
 const WILDCARD_WARNING = /^warning: pfSense aliases do not accept \* wildcards/m;
 
 describe('render --target pfsense', () => {
-  for (const pv of PLANS) {
-    const p = plan(catalogue, { agents: pv.agents, options: pv.options });
-    describe(`agents ${pv.label}`, () => {
-      for (const iot of IOT_PORTS) {
-        const flows = expectedFlows(p, iot);
-        if (flows === null) {
-          it(`--iot-port ${iot} is refused: it would cut an agent off the IoT endpoint`, () =>
-            expectIotPortRefused(argv(pv, 'exact', iot, null, INTERFACE), iot));
-          continue;
-        }
-        for (const mode of MODES) {
-          for (const src of SOURCES) {
-            it(`--mode ${mode} --iot-port ${iot}, ${src.label}: valid, least-privilege aliases and rules`, async () => {
-              const r = await cli(...argv(pv, mode, iot, src.flag, INTERFACE));
-              expect(r.code, r.stderr).toBe(0);
-              const checked = checkPfsense(r.stdout, { flows, hosts: new Set(p.hosts), sources: src.cidrs, ipprotocol: src.ipprotocol, iface: INTERFACE });
-              expect(checked.problems).toEqual([]);
-              expect(checked.pairs).toEqual(flows);
-              const hostAliases = checked.aliases.filter((a) => a.type === 'host');
-              // Every planned host is in exactly one host alias (hosts are grouped by their port set).
-              expect(hostAliases.flatMap((a) => words(a.address)).sort()).toEqual([...new Set([...flows].map((f) => f.split('|')[0]))].sort());
-              expect(checked.aliases.filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
-              if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
-              else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
-              expect(r.stdout).not.toContain('*.');
-            });
-          }
-        }
-      }
-    });
-  }
+  describeRenderMatrix({
+    argv: (pv, mode, iot, source) => argv(pv, mode, iot, source, INTERFACE),
+    sources: PF_SOURCES,
+    claim: 'valid, least-privilege aliases and rules',
+    body: async ({ pv, p, iot, mode, src }) => {
+      const flows = expectedFlows(p, iot);
+      expect(flows).not.toBeNull();
+      if (flows === null) return;
+      const r = await cli(...argv(pv, mode, iot, src.flag, INTERFACE));
+      expect(r.code, r.stderr).toBe(0);
+      const checked = checkPfsense(r.stdout, { flows, hosts: new Set(p.hosts), sources: src.cidrs, ipprotocol: src.ipprotocol, iface: INTERFACE });
+      expect(checked.problems).toEqual([]);
+      expect(checked.pairs).toEqual(flows);
+      const hostAliases = checked.aliases.filter((a) => a.type === 'host');
+      // Every planned host is in exactly one host alias (hosts are grouped by their port set).
+      expect(hostAliases.flatMap((a) => words(a.address)).sort()).toEqual([...new Set([...flows].map((f) => f.split('|')[0]))].sort());
+      expect(checked.aliases.filter((a) => a.type === 'network')).toHaveLength(src.cidrs.length ? 1 : 0);
+      if (mode === 'wildcard') expect(r.stderr).toMatch(WILDCARD_WARNING);
+      else expect(r.stderr).not.toMatch(WILDCARD_WARNING);
+      expect(r.stdout).not.toContain('*.');
+    },
+  });
 
   it('the default --iot-port is both, and the default interface is lan', async () => {
     const pv = PLANS[0] as PlanVariant;
@@ -344,7 +327,7 @@ interface ApiFile {
 
 describe('pfsense --import rest-api: the same aliases and rules as bodies for the REST API package', () => {
   for (const pv of PLANS) {
-    for (const src of SOURCES.slice(0, 2)) {
+    for (const src of PF_SOURCES.slice(0, 2)) {
       it(`agents ${pv.label}, ${src.label}: the config.xml fragment's aliases and rules, field for field`, async () => {
         const args = argv(pv, 'wildcard', 'both', src.flag, INTERFACE);
         const xml = await cli(...args);

@@ -7,12 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkJson } from '../src/cli/output/check-text.js';
 import { run } from '../src/cli/program.js';
-import type { CheckOutput } from '../src/core/check/output.js';
 import { parseProxyUrl } from '../src/core/proxy-url.js';
-import { summarise } from '../src/core/check/summary.js';
 import { parseLabel } from '../src/core/site.js';
 import { escapeUnsafe, redactSecrets } from '../src/core/text.js';
 import { textField, textReducer } from '../src/ui/state/text-field.js';
+import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 import { BIN, bin } from './helpers/cli.js';
 import { requireSystem } from './helpers/system.js';
@@ -145,17 +144,7 @@ describe('format characters are control characters everywhere', () => {
   it('--json escapes bidi and zero-width characters in remote text as the text output does', () => {
     const hostile = 'Corp\u202eAC\u200bCA\u2028x\u0085';
     const result = checkResult({ host: 'a.example', status: 'tls-untrusted', detail: `issued by ${hostile}`, issuer: hostile });
-    const out: CheckOutput = {
-      catalogueVersion: '1',
-      agents: ['cca'],
-      options: [],
-      resolver: 'platform',
-      timeoutMs: 1,
-      concurrency: 1,
-      results: [result],
-      summary: summarise([result]),
-      notes: [],
-    };
+    const out = checkOutput([result], { catalogueVersion: '1', resolver: 'platform', timeoutMs: 1 });
     const json = checkJson(out);
     for (const c of ['\u202e', '\u200b', '\u2028', '\u0085']) expect(json).not.toContain(c);
     expect(json).toContain('Corp\\u202eAC\\u200bCA\\u2028x\\u0085');

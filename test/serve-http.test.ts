@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Exporter, type ServeProfile, startExporter } from '../src/commands/serve/index.js';
 import type { RouteKind } from '../src/core/check/deadline.js';
 import type { CheckOutput } from '../src/core/check/output.js';
-import { summarise } from '../src/core/check/summary.js';
+import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 import { parseExposition, promtool } from './helpers/exposition.js';
 import { requireSystem } from './helpers/system.js';
@@ -52,17 +52,7 @@ function profile(name: string, route: RouteKind = 'direct'): ServeProfile & { ca
     },
     finish(hosts = ['rgt.srv.ygles.com']) {
       const results = hosts.map((host) => checkResult({ host }));
-      pending.shift()?.({
-        catalogueVersion: '1.0.0',
-        agents: ['cca'],
-        options: [],
-        resolver: '127.0.0.1:53',
-        timeoutMs: 0,
-        concurrency: 1,
-        results,
-        summary: summarise(results),
-        notes: [],
-      });
+      pending.shift()?.(checkOutput(results, { resolver: '127.0.0.1:53', timeoutMs: 0, concurrency: 1 }));
     },
   };
 }

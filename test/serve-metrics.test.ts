@@ -4,9 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { exposition } from '../src/commands/serve/exposition.js';
 import { IssuerLabels, type MetricFamily, issuerText, probeMetrics } from '../src/core/check/metrics.js';
-import type { CheckOutput } from '../src/core/check/output.js';
 import { type CheckResult, STATUSES } from '../src/core/check/result.js';
-import { summarise } from '../src/core/check/summary.js';
+import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 import { byLabels, parseExposition, promtool } from './helpers/exposition.js';
 import { requireSystem } from './helpers/system.js';
@@ -20,19 +19,8 @@ function tls(over: Partial<NonNullable<CheckResult['tls']>> = {}): NonNullable<C
   return { version: 'TLSv1.3', alpn: null, issuer: 'Amazon RSA 2048 M02, Amazon', subject: null, expires: EXPIRES, error: null, ...over };
 }
 
-function output(results: CheckResult[]): CheckOutput {
-  return {
-    catalogueVersion: '1.0.0',
-    agents: ['cca'],
-    options: [],
-    resolver: '10.0.0.53:53',
-    timeoutMs: 2000,
-    concurrency: results.length,
-    results,
-    summary: summarise(results),
-    notes: ['every flow through the proxy proxy.example:8080 (Basic authentication as fieldeng)'],
-  };
-}
+const output = (results: CheckResult[]) =>
+  checkOutput(results, { timeoutMs: 2000, notes: ['every flow through the proxy proxy.example:8080 (Basic authentication as fieldeng)'] });
 
 const inspectedTls = tls({ issuer: INSPECTOR, error: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
 const site = output([

@@ -13,7 +13,7 @@ import {
   scrapeTimeoutMs,
 } from '../src/core/check/deadline.js';
 import type { CheckOutput } from '../src/core/check/output.js';
-import { summarise } from '../src/core/check/summary.js';
+import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 
 const POLICY = { offsetMs: 500, maxPhaseMs: 5000, minPhaseMs: 100 };
@@ -72,17 +72,7 @@ class Runs {
   };
   finish(hosts: string[] = ['rgt.srv.ygles.com']): void {
     const results = hosts.map((host) => checkResult({ host }));
-    const out: CheckOutput = {
-      catalogueVersion: '1.0.0',
-      agents: ['cca'],
-      options: [],
-      resolver: '10.0.0.53:53',
-      timeoutMs: 0,
-      concurrency: 1,
-      results,
-      summary: summarise(results),
-      notes: [],
-    };
+    const out = checkOutput(results, { timeoutMs: 0, concurrency: 1 });
     this.failures.shift();
     this.pending.shift()?.(out);
   }

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OwnMetrics } from '../src/commands/serve/own-metrics.js';
 import { probeMetrics } from '../src/core/check/metrics.js';
-import type { CheckOutput } from '../src/core/check/output.js';
-import { summarise } from '../src/core/check/summary.js';
 import { PROFILE_NAME } from '../src/io/profile-dir.js';
+import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 import { promtool } from './helpers/exposition.js';
 import { DEPLOY } from './helpers/prometheus.js';
@@ -71,17 +70,7 @@ describe('the rules name what the exporter writes', () => {
       tls: { version: 'TLSv1.3', alpn: null, issuer: 'x', subject: null, expires: '2031-01-01T00:00:00Z', error: null },
     }),
   ];
-  const out: CheckOutput = {
-    catalogueVersion: '1.0.0',
-    agents: ['cca'],
-    options: [],
-    resolver: 'x',
-    timeoutMs: 1,
-    concurrency: 1,
-    results,
-    summary: summarise(results),
-    notes: [],
-  };
+  const out = checkOutput(results, { resolver: 'x', timeoutMs: 1 });
   const families = probeMetrics(out, { durationSeconds: 1, finishedAt: 1, phaseTimeoutSeconds: 1 }, (i) => i);
   const own = new OwnMetrics({ version: '0', catalogueVersion: '0', profiles: ['p'] }).registry.getMetricsAsArray().map((m) => m.name);
   const written = new Set([...families.map((f) => f.name), ...own]);

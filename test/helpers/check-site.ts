@@ -7,6 +7,8 @@ import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plan } from '../../src/core/planner.js';
+import { catalogue } from './catalogue.js';
 import { BIN, type CliResult } from './cli.js';
 import { type Dnsmasq, startDnsmasq } from './dnsmasq.js';
 import { type Pki, ca, makePki } from './pki.js';
@@ -37,6 +39,26 @@ export interface HostSetup {
  *  unless `overrides` says otherwise. */
 export function siteHosts(hosts: readonly string[], overrides: (host: string) => Partial<HostSetup> = () => ({})): Map<string, HostSetup> {
   return new Map(hosts.map((h, i) => [h, { v4: `127.0.1.${i + 1}`, far: 'tls', ...overrides(h) }]));
+}
+
+/** Every agent, with the activation option: the plan the site tests build their sites from. */
+export const fullPlan = plan(catalogue, { agents: catalogue.agents.map((a) => a.id), options: ['cca-activation'] });
+
+/** The full plan's hosts by the start of their names, one host each: { GDLP: 'gdlp01.' } gives
+ *  { GDLP: 'gdlp01.c-wss.com' }. Throws when a start names no host or several. */
+export function fullPlanHosts<K extends string>(starts: Record<K, string>): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const [key, start] of Object.entries(starts) as [K, string][]) {
+    const found = fullPlan.hosts.filter((h) => h.startsWith(start));
+    if (found.length !== 1 || found[0] === undefined) throw new Error(`the plan has ${found.length} hosts starting with ${start}`);
+    out[key] = found[0];
+  }
+  return out;
+}
+
+/** The full plan's hosts as a site (siteHosts), each set up as `overrides` says by its name. */
+export function fullSiteHosts(overrides: Readonly<Record<string, Partial<HostSetup>>>): Map<string, HostSetup> {
+  return siteHosts(fullPlan.hosts, (h) => overrides[h] ?? {});
 }
 
 export interface SiteOptions {

@@ -4,6 +4,7 @@
 // (parsed by a real XML parser into the same objects, rules and moves, so the two can
 // be compared as a whole).
 import { XMLParser } from 'fast-xml-parser';
+import { flowProblems } from './render-variants.js';
 
 // ---------------------------------------------------------------------------------
 // Tokeniser
@@ -400,10 +401,7 @@ function validate(
       problems.push(`rule ${r.name}: application ${String(apps)}, want ${wantApps.join(' ')}`);
   }
   if (rules.size === 0) problems.push('no security rules');
-  const extra = [...pairs].filter((x) => !want.pairs.has(x));
-  const missing = [...want.pairs].filter((x) => !pairs.has(x));
-  if (extra.length) problems.push(`rules open flows the plan does not have: ${extra.join(', ')}`);
-  if (missing.length) problems.push(`rules miss planned flows: ${missing.join(', ')}`);
+  problems.push(...flowProblems(pairs, want.pairs));
   // Every rule is placed once (new rules land below any deny-all otherwise).
   const placed = moves.map((m) => m.name).sort();
   if (placed.join() !== [...rules.keys()].sort().join()) problems.push(`rules placed: ${placed.join(' ')}; rules set: ${[...rules.keys()].join(' ')}`);
