@@ -106,7 +106,7 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
     [['plan', '--agents', ''], /--agents is empty; valid: cca/],
     [['plan', '--agents', 'all,ccca'], /unknown agent 'ccca'; valid: cca/],
     [['plan', '--agents', 'cca,,erds'], /empty item in 'cca,,erds'; valid: cca/],
-    [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --lan, --json$/],
+    [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --catalogue, --lan, --json$/],
     [['plan', '--agents', 'cca', 'extra'], /unexpected argument 'extra'; plan takes only options: --agents/],
     [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, check, render$/],
     [

@@ -6,6 +6,7 @@ import type { SiteAnswers } from '../core/profile.js';
 import { quoteValue } from '../core/text.js';
 import { readProfile } from '../io/profile-file.js';
 import { PROFILE_HELP } from './profile-flags.js';
+import { addCatalogueFlag } from './catalogue-flag.js';
 import { UsageError } from './exit-codes.js';
 
 /** The valid values of --agents, as every --agents error names them. */
@@ -49,6 +50,8 @@ export function addAgentFlags(
   );
   for (const { option } of flags) cmd.addOption(option);
   cmd.addOption(new Option('--profile <file>', PROFILE_HELP));
+  // Read from argv before parsing (catalogue-flag.ts): declared here so commander takes it.
+  addCatalogueFlag(cmd);
   return (opts) => {
     const profile = typeof opts['profile'] === 'string' ? readProfile(opts['profile'], catalogue) : null;
     const given = typeof opts['agents'] === 'string' ? opts['agents'] : undefined;

@@ -10,6 +10,7 @@ import { FieldError, InputError } from '../core/errors.js';
 import { escapeUnsafe, oneLine, quoteValue, redactSecrets } from '../core/text.js';
 import { loadCatalogue } from '../io/catalogue-file.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
+import { catalogueRequested, loadRequestedCatalogue } from './catalogue-flag.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
@@ -53,7 +54,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   let failed: Command | undefined;
   let agentsValid = '';
   try {
-    const catalogue = loadCatalogue(options.cataloguePath);
+    const requested = catalogueRequested(argv);
+    const catalogue = requested === null ? loadCatalogue(options.cataloguePath) : loadRequestedCatalogue(requested);
     agentsValid = agentsHint(catalogue);
     const now = options.now ?? clock();
     let code = EXIT_OK;

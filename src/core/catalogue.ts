@@ -80,8 +80,20 @@ const LanFlow = z.strictObject({
   quote: Text,
 });
 
+const Version = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version MAJOR.MINOR.PATCH, e.g. 1.1.0');
+
+/** One version of the catalogue: what it added and removed, and from which documents. */
+const Change = z.strictObject({
+  version: Version,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  summary: Text,
+  sources: z.array(Id).min(1),
+  added: z.array(Host),
+  removed: z.array(Host),
+});
+
 const CatalogueSchema = z.strictObject({
-  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  version: Version,
   sources: z.array(z.strictObject({ id: Id, file: Text, title: Text })).min(1),
   hosting: z.strictObject({ text: Text, cite: Cite }),
   agents: z.array(Agent).min(1),
@@ -94,6 +106,8 @@ const CatalogueSchema = z.strictObject({
     patterns: z.array(Wildcard).min(1),
   }),
   lan: z.array(LanFlow),
+  // Newest first; the first entry is this version.
+  changes: z.array(Change).min(1),
 });
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;
@@ -101,6 +115,7 @@ export type Agent = z.infer<typeof Agent>;
 export type Endpoint = z.infer<typeof Endpoint>;
 export type Cite = z.infer<typeof Cite>;
 export type Role = z.infer<typeof Role>;
+export type CatalogueChange = z.infer<typeof Change>;
 
 export class CatalogueError extends Error {
   override name = 'CatalogueError';
@@ -173,8 +188,49 @@ export function parseCatalogue(input: unknown): Catalogue {
     problems,
   );
 
+  for (const c of cat.changes) for (const s of c.sources) needSource(s, `changes ${c.version}`);
+  problems.push(...changeLogProblems(cat.version, cat.changes, allHosts));
+
   if (problems.length > 0) throw new CatalogueError(`invalid catalogue: ${problems[0]}`);
   return cat;
+}
+
+/** -1, 0 or 1 as version `a` is older than, equal to or newer than `b` (MAJOR.MINOR.PATCH). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/**
+ * The change log must account for the catalogue: newest first, its first entry this version,
+ * and its additions and removals, replayed from the oldest, give exactly the hosts the agents
+ * name. So `diff` can trust it to say what a version added or removed.
+ */
+function changeLogProblems(version: string, changes: readonly CatalogueChange[], hosts: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  if (changes[0] && changes[0].version !== version) problems.push(`changes: the newest entry is ${changes[0].version}, not this version ${version}`);
+  for (let i = 1; i < changes.length; i++) {
+    const [newer, older] = [changes[i - 1], changes[i]] as [CatalogueChange, CatalogueChange];
+    if (compareVersions(newer.version, older.version) <= 0) problems.push(`changes: ${newer.version} comes before ${older.version}; list the newest first`);
+  }
+  const replayed = new Set<string>();
+  for (const c of [...changes].reverse()) {
+    for (const h of c.removed) {
+      if (!replayed.delete(h)) problems.push(`changes ${c.version} removes ${h}, which no earlier version added`);
+    }
+    for (const h of c.added) {
+      if (replayed.has(h)) problems.push(`changes ${c.version} adds ${h}, which an earlier version added already`);
+      replayed.add(h);
+    }
+  }
+  for (const h of hosts) if (!replayed.has(h)) problems.push(`changes: no version adds ${h}, which the agents name`);
+  for (const h of replayed) if (!hosts.has(h)) problems.push(`changes: ${h} is added and never removed, but no agent names it`);
+  return problems;
 }
 
 function unique(values: string[], what: string, problems: string[]): void {
