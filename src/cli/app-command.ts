@@ -97,7 +97,16 @@ export function appServices(
     timeoutMs,
     async runCheck(req, progress) {
       const check = await prepareCheck(
-        { agents: req.agents, options: req.options, dnsServer: req.dnsServer ?? defaultResolver, proxy: req.proxy, pac: null, timeoutMs, concurrency: null },
+        {
+          agents: req.agents,
+          options: req.options,
+          endpoints: req.endpoints,
+          dnsServer: req.dnsServer ?? defaultResolver,
+          proxy: req.proxy,
+          pac: null,
+          timeoutMs,
+          concurrency: null,
+        },
         ctx.catalogue,
       );
       return check.run(progress);
@@ -113,7 +122,16 @@ export function appServices(
       }
       if (target === 'pac' && answers.proxy !== null && given['proxy'] === undefined) given['proxy'] = `http://${parseProxyUrl(answers.proxy, 'Proxy').text}`;
       const site = siteFor(targets[target], { sources: answers.sources, label: answers.site }, given, (o) => o.label);
-      return renderWith(ctx, { agents: answers.agents, options: answers.options, target, mode: answers.mode, iotPort: answers.iotPort, site, resolve: null });
+      return renderWith(ctx, {
+        agents: answers.agents,
+        options: answers.options,
+        endpoints: answers.endpoints,
+        target,
+        mode: answers.mode,
+        iotPort: answers.iotPort,
+        site,
+        resolve: null,
+      });
     },
     existing: (dir, names) => names.map((n) => join(dir, n)).filter((p) => existsSync(p)),
     writeFiles(dir, files) {

@@ -85,7 +85,16 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };
       const check = await prepareCheck(
-        { agents, options, dnsServer, proxy: flags.proxy, pac, timeoutMs: flags.timeoutMs, concurrency: flags.concurrency },
+        {
+          agents,
+          options,
+          endpoints: profile?.endpoints ?? [],
+          dnsServer,
+          proxy: flags.proxy,
+          pac,
+          timeoutMs: flags.timeoutMs,
+          concurrency: flags.concurrency,
+        },
         ctx.catalogue,
       );
       const terminal = flags.format === 'text' ? ctx.terminal : undefined;

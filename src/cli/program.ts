@@ -134,8 +134,8 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     .option('--json', 'print JSON instead of a table')
     .addHelpText('after', `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`)
     .action((opts: { lan?: boolean; json?: boolean } & Record<string, unknown>) => {
-      const { agents, options } = planAgents(opts);
-      const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
+      const { agents, options, profile } = planAgents(opts);
+      const result = makePlan({ agents, options, endpoints: profile?.endpoints ?? [], lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
 

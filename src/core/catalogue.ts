@@ -6,6 +6,11 @@ import { z } from 'zod';
 // so no entry can smuggle wildcards, spaces or quotes into generated rules.
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const HOST_RE = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})+$`);
+
+/** True for a lower-case DNS name with at least two labels, as catalogue hosts are written. */
+export function isHostName(text: string): boolean {
+  return HOST_RE.test(text);
+}
 const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const Host = z.string().regex(HOST_RE, 'must be a lower-case DNS name');
@@ -116,6 +121,11 @@ export type Endpoint = z.infer<typeof Endpoint>;
 export type Cite = z.infer<typeof Cite>;
 export type Role = z.infer<typeof Role>;
 export type CatalogueChange = z.infer<typeof Change>;
+
+/** Every host any agent or option of the catalogue names. */
+export function catalogueHosts(catalogue: Catalogue): Set<string> {
+  return new Set(catalogue.agents.flatMap((a) => [...a.endpoints, ...(a.options ?? []).flatMap((o) => o.endpoints)].map((e) => e.host)));
+}
 
 export class CatalogueError extends Error {
   override name = 'CatalogueError';

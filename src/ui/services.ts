@@ -8,10 +8,12 @@ import type { HttpProxy } from '../core/proxy-url.js';
 import type { SiteAnswers } from '../core/profile.js';
 import type { RenderOutput, TargetId } from '../core/render/target.js';
 import type { DnsServer } from '../core/site.js';
+import type { SiteEndpoint } from '../core/site-endpoints.js';
 
 export interface AppCheckRequest {
   agents: readonly string[];
   options: readonly string[];
+  endpoints: readonly SiteEndpoint[];
   /** null: the first nameserver of /etc/resolv.conf (see defaultResolver). */
   dnsServer: DnsServer | null;
   proxy: HttpProxy | null;

@@ -14,6 +14,7 @@ export function useCheckRun(state: WizardState, dispatch: Dispatch<WizardAction>
     const request = {
       agents: state.agents.agents,
       options: state.agents.options,
+      endpoints: state.endpoints,
       dnsServer: state.values?.dnsServer ?? null,
       proxy: state.values?.proxy ?? null,
     };
@@ -23,5 +24,5 @@ export function useCheckRun(state: WizardState, dispatch: Dispatch<WizardAction>
       .catch((err: unknown) =>
         dispatch({ type: 'check', action: { type: 'failed', runId, message: oneLine(err instanceof Error ? err.message : String(err)) } }),
       );
-  }, [phase, runId, state.agents, state.values, services, dispatch]);
+  }, [phase, runId, state.agents, state.endpoints, state.values, services, dispatch]);
 }
