@@ -1,14 +1,17 @@
 // `check`: flags in; live progress on a terminal; a verdict table and the causes with
 // their fixes, or JSON, a Nagios plugin's status line, a JUnit report. Exit 0 when every
 // flow gets out, 1 when any fails, 2 for bad input (Nagios: 0 to 3, by its thresholds).
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { STATUSES } from '../core/check/result.js';
 import { schemeAssumed } from '../core/proxy-url.js';
-import { redactSecrets } from '../core/text.js';
+import { escapeUnsafe, redactSecrets } from '../core/text.js';
 import { readPacFile } from '../io/pac-file.js';
+import { assertRunPath, writeRun } from '../io/run-file.js';
+import { savedRun } from '../core/saved-run.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { addAgentFlags } from './agent-list.js';
 import { CHECK_FORMATS } from './check-format.js';
@@ -22,7 +25,10 @@ import { EXIT_FAILURE, EXIT_OK, NAGIOS_EXIT } from './exit-codes.js';
 
 export interface CheckContext {
   catalogue: Catalogue;
+  /** The --catalogue file, or null for the shipped one (a saved run names it). */
+  catalogueFile: string | null;
   program: string;
+  toolVersion: string;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Terminal size when stdout is a terminal: live progress is drawn only there. */
@@ -46,6 +52,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
     .option('--json', 'print JSON instead of the table (= --format json)')
     .option('--warning <range>', 'nagios: WARNING when the failed flows are outside this range, e.g. 0 (default: none)')
     .option('--critical <range>', `nagios: CRITICAL when the failed flows are outside this range, e.g. 5 (default: ${CRITICAL_DEFAULT}, any failed flow)`)
+    .option('--save <file>', 'also save the run as JSON (for diff and the report); replaces an earlier run, never another file')
     .addHelpText(
       'after',
       [
@@ -66,6 +73,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
         `  ${ctx.program} check --agents all --pac proxy.pac --dns-server 10.0.0.53 --json`,
         `  ${ctx.program} check --agents all --format nagios --warning 0 --critical 3`,
         `  ${ctx.program} check --agents cca,erds --format junit > egress-junit.xml`,
+        `  ${ctx.program} check --profile site.json --save runs/2026-11-21.json`,
       ].join('\n'),
     )
     .action(async (opts: CheckFlags & Record<string, unknown>) => {
@@ -84,11 +92,14 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       }
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };
+      // A file in the way is refused before any traffic, not after the check.
+      if (flags.save !== null) assertRunPath(flags.save, '--save');
+      const endpoints = profile?.endpoints ?? [];
       const check = await prepareCheck(
         {
           agents,
           options,
-          endpoints: profile?.endpoints ?? [],
+          endpoints,
           dnsServer,
           proxy: flags.proxy,
           pac,
@@ -104,6 +115,25 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       const out = await check.run((event) => live?.update(event));
       const seconds = (performance.now() - t0) / 1000;
       live?.finish();
+      if (flags.save !== null) {
+        // Saved before anything is printed: a file that cannot be written is one error line, exit 2.
+        const run = savedRun({
+          tool: { name: ctx.program, version: ctx.toolVersion },
+          catalogue: ctx.catalogue,
+          catalogueFile: ctx.catalogueFile,
+          output: out,
+          flows: check.flows,
+          endpoints,
+          startedAt: started,
+          seconds,
+          checkedFrom: hostname(),
+          profile: profile === null ? null : { path: typeof opts['profile'] === 'string' ? opts['profile'] : null, answers: profile },
+          proxy: flags.proxy,
+          pac: pac === null ? null : { file: pac.file, sha256: createHash('sha256').update(pac.text).digest('hex') },
+        });
+        const path = writeRun(flags.save, run, '--save');
+        if (flags.format !== 'nagios') ctx.stderr(`note: run saved to ${escapeUnsafe(path)}\n`);
+      }
       if (flags.format === 'nagios') {
         const report = checkNagios(out, { warning: flags.warning, critical: flags.critical, seconds, notes });
         ctx.stdout(report.text);

@@ -15,6 +15,7 @@ import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
+import { addDiffCommand } from './diff-command.js';
 import { addRenderCommand } from './render-command.js';
 import { flagOfField } from './render-flags.js';
 import { nagiosRequested } from './check-format.js';
@@ -60,7 +61,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     const now = options.now ?? clock();
     let code = EXIT_OK;
     const program = buildProgram(
-      catalogue,
+      { catalogue, catalogueFile: requested },
       io,
       now,
       (cmd) => (failed = cmd),
@@ -90,7 +91,13 @@ function clock(): () => Date {
   return () => new Date(Number(epoch) * 1000);
 }
 
-function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: (cmd: Command) => void, setExitCode: (code: number) => void): Command {
+function buildProgram(
+  { catalogue, catalogueFile }: { catalogue: Catalogue; catalogueFile: string | null },
+  io: Io,
+  now: () => Date,
+  onCommand: (cmd: Command) => void,
+  setExitCode: (code: number) => void,
+): Command {
   const program = new Command(PROGRAM);
   const configure = (cmd: Command): Command =>
     cmd
@@ -141,7 +148,9 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
 
   addCheckCommand(configure(program.command('check')), {
     catalogue,
+    catalogueFile,
     program: PROGRAM,
+    toolVersion: toolVersion(),
     stdout: io.stdout,
     stderr: io.stderr,
     terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
@@ -158,6 +167,7 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     stderr: io.stderr,
     now,
   });
+  addDiffCommand(configure(program.command('diff')), { catalogue, program: PROGRAM, stdout: io.stdout, columns: io.columns });
   // Last, so the commands do not inherit these: with an action of its own the program would
   // lose `help <command>` and read an unknown command as an argument (the app action reports
   // unknown commands itself).

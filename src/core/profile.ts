@@ -50,7 +50,8 @@ export interface SiteAnswers {
 }
 
 const Text = z.string().max(4096);
-const ProfileSchema = z.strictObject({
+/** The profile document's shape (the values are checked against the catalogue by parseProfile). */
+export const ProfileSchema = z.strictObject({
   format: z.literal(PROFILE_FORMAT),
   version: z.literal(PROFILE_VERSION),
   site: Text.optional(),
@@ -113,6 +114,11 @@ function validated(p: z.infer<typeof ProfileSchema>, catalogue: Catalogue): Site
 
 /** The profile document of a set of answers, as saved (stable key order, 2-space indent). */
 export function profileJson(a: SiteAnswers): string {
+  return `${JSON.stringify(profileDocument(a), null, 2)}\n`;
+}
+
+/** The profile document of a set of answers, as an object (saved runs embed it). */
+export function profileDocument(a: SiteAnswers): Record<string, unknown> {
   const doc: Record<string, unknown> = { format: PROFILE_FORMAT, version: PROFILE_VERSION };
   if (a.site !== null) doc['site'] = a.site;
   doc['agents'] = a.agents;
@@ -127,7 +133,7 @@ export function profileJson(a: SiteAnswers): string {
   if (settings.length > 0) doc['settings'] = Object.fromEntries(settings);
   if (a.out !== null) doc['out'] = a.out;
   if (a.endpoints.length > 0) doc['endpoints'] = a.endpoints.map(endpointJson);
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return doc;
 }
 
 /**

@@ -49,20 +49,28 @@ const profileField: EndpointField = (i, field) => `"endpoints.${i}.${field}"`;
 /** Checks the endpoints against the catalogue: exact host names it does not have, TCP ports,
  *  a bounded reason and requester; hosts in lower case, ports sorted. */
 export function parseSiteEndpoints(items: readonly EndpointInput[], catalogue: Catalogue, field: EndpointField = profileField): SiteEndpoint[] {
+  const endpoints = checkSiteEndpoints(items, field);
+  const inCatalogue = catalogueHosts(catalogue);
+  for (const [i, e] of endpoints.entries()) {
+    if (!inCatalogue.has(e.host)) continue;
+    const agents = catalogue.agents.filter((a) => [...a.endpoints, ...(a.options ?? []).flatMap((o) => o.endpoints)].some((x) => x.host === e.host));
+    throw new SiteEndpointError(
+      `${field(i, 'host')}: ${e.host} is in the catalogue ${catalogue.version} (${agents.map((a) => a.id).join(', ')}): ` +
+        'choose the agent that needs it instead; site endpoints are for hosts the catalogue does not have',
+    );
+  }
+  return endpoints;
+}
+
+/** The same checks without a catalogue (a saved run names the catalogue it was checked with,
+ *  which need not be at hand). */
+export function checkSiteEndpoints(items: readonly EndpointInput[], field: EndpointField = profileField): SiteEndpoint[] {
   if (items.length > ENDPOINT_LIMITS.endpoints) {
     throw new SiteEndpointError(`"endpoints" lists ${items.length} hosts; at most ${ENDPOINT_LIMITS.endpoints}`);
   }
-  const inCatalogue = catalogueHosts(catalogue);
   const seen = new Set<string>();
   return items.map((item, i) => {
     const host = endpointHost(item.host, field(i, 'host'));
-    if (inCatalogue.has(host)) {
-      const agents = catalogue.agents.filter((a) => [...a.endpoints, ...(a.options ?? []).flatMap((o) => o.endpoints)].some((e) => e.host === host));
-      throw new SiteEndpointError(
-        `${field(i, 'host')}: ${host} is in the catalogue ${catalogue.version} (${agents.map((a) => a.id).join(', ')}): ` +
-          'choose the agent that needs it instead; site endpoints are for hosts the catalogue does not have',
-      );
-    }
     if (seen.has(host)) throw new SiteEndpointError(`${field(i, 'host')}: ${host} is listed twice; give it once, with all its ports`);
     seen.add(host);
     if (item.protocol !== undefined && item.protocol !== 'tcp') {

@@ -94,6 +94,11 @@ export function wildcardLines(rules: RuleSet, width: number): Line[] {
   return lines;
 }
 
+/** "for cca, erds", or a site endpoint's reason and requester. */
+function whose(r: CheckOutput['results'][number]): string {
+  return r.site ? `site-specific: ${escapeUnsafe(r.site.reason)} (asked by ${escapeUnsafe(r.site.requestedBy)})` : `for ${r.agents.join(', ')}`;
+}
+
 /** A labelled value, wrapped under its label. */
 function field(label: string, value: string, width: number, tone: Tone = 'plain'): Line[] {
   return para(value, width, tone, `${label.padEnd(10)} `, ' '.repeat(11));
@@ -106,7 +111,7 @@ export function flowDetailLines(out: CheckOutput, index: number, width: number):
   const name = flowName(r);
   const e = escapeUnsafe;
   const lines: Line[] = [
-    ...para(`${r.status === 'ok' ? '✓' : '✗'} ${r.status}  ${name} · for ${r.agents.join(', ')}`, width, r.status === 'ok' ? 'ok' : 'bad', '', '  '),
+    ...para(`${r.status === 'ok' ? '✓' : '✗'} ${r.status}  ${name} · ${whose(r)}`, width, r.status === 'ok' ? 'ok' : 'bad', '', '  '),
     ...(r.detail === '' ? [] : para(e(r.detail), width, 'plain', '  ', '  ')),
     ...field('Route', e(r.route), width),
     ...field('Addresses', r.addresses.length === 0 ? 'none' : `${r.addresses.map(e).join(', ')}${r.untried > 0 ? ` (and ${r.untried} not tried)` : ''}`, width),
