@@ -82,7 +82,7 @@ describe('check: bad input is one line on stderr, exit 2, nothing on stdout, no 
     [['--agents', ''], `--agents is empty; ${AGENTS_VALID}`],
     [
       ['--bogus'],
-      /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --dns-server, --proxy, --pac, --timeout, --concurrency, --format, --json, --warning, --critical$/,
+      /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --catalogue, --dns-server, --proxy, --pac, --timeout, --concurrency, --format, --json, --warning, --critical, --save$/,
     ],
     [['--timeout'], /option '--timeout <ms>' argument missing$/],
     [['extra'], /unexpected argument 'extra'; check takes only options: --agents/],

@@ -42,6 +42,7 @@ function flow(host: string, p = port): Flow {
     alpn: null,
     notes: [],
     provenance: [],
+    site: null,
   };
 }
 

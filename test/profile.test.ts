@@ -21,7 +21,7 @@ import { tempDirs } from './helpers/tmp.js';
 import { TARGETS } from '../src/core/render/target.js';
 
 const VALID_AGENTS = 'cca, cdca-v1, cdca-v2, cdca-v2-cca, meap-cca, meap-http, erds, rdms, backup';
-const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, settings, out';
+const VALID_FIELDS = 'format, version, site, agents, options, sources, proxy, dnsServer, mode, iotPort, targets, settings, out, endpoints';
 const VALID_TARGETS = TARGETS.join(', ');
 const PROXY_HINT = 'expected http://[user@]host:port (e.g. http://proxy.example.com:8080)';
 const DNS_HINT = 'expected an IP address with an optional port (e.g. 10.0.0.53, 10.0.0.53:5353, [2001:db8::53]:53)';
@@ -140,6 +140,10 @@ const FULL = {
   targets: ['pac', 'pfsense', 'pac', 'nftables'],
   settings: { nftables: { hook: 'FORWARD', position: 'before:7', 'nft-table': 'ip  site' }, pfsense: { interface: 'opt2' }, pac: { 'pac-route': 'DIRECT' } },
   out: 'rules/site 2',
+  endpoints: [
+    { host: 'Fw-EU.Canon-Regional.example', ports: [8443, 443], reason: '  regional firmware server, per Canon NL ', requestedBy: 'J. Jansen, Canon NL' },
+    { host: 'diag.canon-regional.example', ports: [9000], protocol: 'tcp', reason: 'remote diagnostics', requestedBy: 'Canon NL service desk' },
+  ],
 };
 
 describe('profile document: normalised, and written back the same', () => {
@@ -162,6 +166,17 @@ describe('profile document: normalised, and written back the same', () => {
       // Each target's settings through its own declarations, kept in their canonical text.
       settings: { nftables: { hook: 'forward', position: 'before:7', 'nft-table': 'ip site' }, pfsense: { interface: 'opt2' }, pac: { 'pac-route': 'direct' } },
       out: 'rules/site 2',
+      // Host names in lower case, ports in order, the texts trimmed; tcp the only protocol.
+      endpoints: [
+        {
+          host: 'fw-eu.canon-regional.example',
+          ports: [443, 8443],
+          protocol: 'tcp',
+          reason: 'regional firmware server, per Canon NL',
+          requestedBy: 'J. Jansen, Canon NL',
+        },
+        { host: 'diag.canon-regional.example', ports: [9000], protocol: 'tcp', reason: 'remote diagnostics', requestedBy: 'Canon NL service desk' },
+      ],
     });
     // The agent order is the catalogue's, not the file's.
     const order = catalogue.agents.map((x) => x.id);
@@ -189,6 +204,7 @@ describe('profile document: normalised, and written back the same', () => {
       'targets',
       'settings',
       'out',
+      'endpoints',
     ]);
     expect(text).toMatch(/^\{\n {2}"format": "emaint-egress-profile",\n {2}"version": 1,\n/);
     expect(text.endsWith('}\n')).toBe(true);
@@ -209,6 +225,7 @@ describe('profile document: normalised, and written back the same', () => {
       targets: [],
       settings: {},
       out: null,
+      endpoints: [],
     });
     const back = JSON.parse(profileJson(a)) as Record<string, unknown>;
     expect(back).toEqual({ format: PROFILE_FORMAT, version: PROFILE_VERSION, agents: ['cca'], sources: [], mode: 'exact', iotPort: 'both', targets: [] });
@@ -908,12 +925,117 @@ describe('the program with no command', () => {
 
   it('an unknown command: exit 2, "unknown command \'nosuch\'" and the valid commands', async () => {
     const r = await runCli(['nosuch']);
-    expectUsageError(r, "emaint-egress: unknown command 'nosuch'", /; valid commands: agents, plan, check, render\b/);
+    expectUsageError(r, "emaint-egress: unknown command 'nosuch'", /; valid commands: agents, plan, check, render, serve, diff\b/);
     expect(r.stderr).not.toContain('Did you mean');
   });
 
   it("a typo keeps commander's suggestion: (Did you mean plan?)", async () => {
     const r = await runCli(['plna']);
     expectUsageError(r, "emaint-egress: unknown command 'plna' (Did you mean plan?)");
+  });
+});
+
+// ---------------------------------------------------------------- the site's own endpoints
+
+describe("a profile's site endpoints: exact hosts beyond the catalogue, tcp, a bounded reason and requester", () => {
+  const endpoint = (over: Record<string, unknown> = {}) => ({
+    host: 'fw.canon-regional.example',
+    ports: [443],
+    reason: 'regional server',
+    requestedBy: 'Canon NL',
+    ...over,
+  });
+  const withEndpoints = (...list: Record<string, unknown>[]) => doc({ endpoints: list });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a wildcard host',
+      withEndpoints(endpoint({ host: '*.canon-regional.example' })),
+      `"endpoints.0.host": '*.canon-regional.example' is a wildcard; a site endpoint is one exact host (a wildcard would open every host under the domain): list each host`,
+    ],
+    [
+      'an address',
+      withEndpoints(endpoint({ host: '192.0.2.10' })),
+      `"endpoints.0.host": '192.0.2.10' is an address; give the host name (the rules and the check follow names)`,
+    ],
+    [
+      'an IPv6 address',
+      withEndpoints(endpoint({ host: '2001:db8::1' })),
+      `"endpoints.0.host": '2001:db8::1' is an address; give the host name (the rules and the check follow names)`,
+    ],
+    [
+      'a host with an underscore',
+      withEndpoints(endpoint({ host: 'fw_eu.example.com' })),
+      `"endpoints.0.host": 'fw_eu.example.com' is not a host name; expected letters, digits and hyphens in dot-separated labels, e.g. eu-fw.example.com`,
+    ],
+    [
+      'a single label',
+      withEndpoints(endpoint({ host: 'intranet' })),
+      `"endpoints.0.host": 'intranet' is not a host name; expected letters, digits and hyphens in dot-separated labels, e.g. eu-fw.example.com`,
+    ],
+    [
+      'a trailing dot',
+      withEndpoints(endpoint({ host: 'fw.example.com.' })),
+      `"endpoints.0.host": 'fw.example.com.' is not a host name; expected letters, digits and hyphens in dot-separated labels, e.g. eu-fw.example.com`,
+    ],
+    [
+      'a host the catalogue has',
+      withEndpoints(endpoint({ host: 'camapi.srv.ygles.com' })),
+      `"endpoints.0.host": camapi.srv.ygles.com is in the catalogue 1.0.0 (cca, cdca-v2, cdca-v2-cca, meap-cca, backup): choose the agent that needs it instead; site endpoints are for hosts the catalogue does not have`,
+    ],
+    [
+      'a host twice',
+      withEndpoints(endpoint(), endpoint({ host: 'FW.canon-regional.example', ports: [8443] })),
+      '"endpoints.1.host": fw.canon-regional.example is listed twice; give it once, with all its ports',
+    ],
+    ['port 0', withEndpoints(endpoint({ ports: [0] })), '"endpoints.0.ports": 0 is not a port; valid: 1 to 65535'],
+    ['port 65536', withEndpoints(endpoint({ ports: [443, 65536] })), '"endpoints.0.ports": 65536 is not a port; valid: 1 to 65535'],
+    ['a fractional port', withEndpoints(endpoint({ ports: [443.5] })), '"endpoints.0.ports": 443.5 is not a port; valid: 1 to 65535'],
+    ['no ports', withEndpoints(endpoint({ ports: [] })), '"endpoints.0.ports" is empty; give the TCP ports, e.g. [443]'],
+    ['seven ports', withEndpoints(endpoint({ ports: [1, 2, 3, 4, 5, 6, 7] })), '"endpoints.0.ports" lists 7 ports; at most 6'],
+    ['a port twice', withEndpoints(endpoint({ ports: [443, 443] })), '"endpoints.0.ports" names a port twice'],
+    [
+      'udp',
+      withEndpoints(endpoint({ protocol: 'udp' })),
+      `"endpoints.0.protocol": 'udp' is not supported; valid: tcp (every flow is an outbound TCP connection: the check tries TCP and TLS, the rules allow tcp)`,
+    ],
+    [
+      'an empty reason',
+      withEndpoints(endpoint({ reason: '  ' })),
+      '"endpoints.0.reason" is empty; say why the site needs it, e.g. "regional firmware server, per Canon NL"',
+    ],
+    ['a long reason', withEndpoints(endpoint({ reason: 'x'.repeat(61) })), '"endpoints.0.reason" is longer than 60 characters'],
+    ['a long requester', withEndpoints(endpoint({ requestedBy: 'é'.repeat(41) })), '"endpoints.0.requestedBy" is longer than 40 characters'],
+    [
+      'no requester',
+      withEndpoints({ host: 'fw.example.com', ports: [443], reason: 'x' }),
+      '"endpoints.0.requestedBy": missing; a profile needs "format", "version" and "agents"',
+    ],
+    [
+      'an unknown field in one',
+      withEndpoints(endpoint({ colour: 'red' })),
+      '"endpoints.0": unknown field "colour"; valid fields: host, ports, protocol, reason, requestedBy',
+    ],
+    ['ports as text', withEndpoints(endpoint({ ports: '443' })), '"endpoints.0.ports": expected a list'],
+  ])('refuses %s in one line naming the field', (_what, d, message) => {
+    expect(parseError(d)).toBe(message);
+  });
+
+  it('refuses more than 100 endpoints', () => {
+    const many = Array.from({ length: 101 }, (_, i) => endpoint({ host: `h${i}.example.com` }));
+    expect(parseError(doc({ endpoints: many }))).toBe('"endpoints" lists 101 hosts; at most 100');
+  });
+
+  it.each([['reason'], ['requestedBy'], ['host'], ['protocol']])('a hostile %s never reaches the message raw', (field) => {
+    const m = parseError(withEndpoints(endpoint({ [field]: HOSTILE })));
+    expect(m).toContain(`"endpoints.0.${field}"`);
+    expect(m).not.toMatch(RAW_UNSAFE);
+  });
+
+  it('keeps hostile but printable text as it is: quotes, backslashes, markup and shell words are data', () => {
+    const reason = `"); DROP -- <b>x</b> \\ $(reboot) 'q' || |`;
+    const a = parseProfile(withEndpoints(endpoint({ reason, requestedBy: '</descr> & "Canon"' })), catalogue);
+    expect(a.endpoints[0]).toMatchObject({ reason, requestedBy: '</descr> & "Canon"' });
+    expect(parseProfile(JSON.parse(profileJson(a)), catalogue)).toEqual(a);
   });
 });

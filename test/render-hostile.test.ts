@@ -263,5 +263,40 @@ describe.skipIf(!tools)('hostile input', () => {
         }
       });
     }
+
+    // A site endpoint's reason and requester (profile text) reach every target's comments and
+    // descriptions: refused in one line, or carried so that the platform's tool takes the file
+    // and it holds the same rules as with a harmless text.
+    it(`${target} site endpoint reason and requester`, async () => {
+      const withEndpoint = (reason: string, requestedBy: string) => {
+        const dir = mkdtempSync(join(tmpdir(), 'ee-hostile-profile-'));
+        dirs.push(dir);
+        const file = join(dir, 'site.json');
+        const endpoints = [{ host: 'fw.canon-regional.example', ports: [443, 9443], reason, requestedBy }];
+        writeFileSync(file, JSON.stringify({ format: 'emaint-egress-profile', version: 1, agents: ['cca'], endpoints }));
+        return [...base(target), '--profile', file];
+      };
+      // The CSV carries the texts in its source column: compared without it.
+      const rules = (files: Record<string, string>) => {
+        const got = validate(target, files, null);
+        return target === 'csv' ? (got as string[][]).map((row) => row.slice(0, -1)) : got;
+      };
+      const baseline = await renderTo(withEndpoint('REASON', 'WHO'));
+      expect(baseline.code, baseline.stderr).toBe(0);
+      const expected = rules(baseline.files);
+      expect(Object.values(baseline.files).join('\n')).toContain('fw.canon-regional.example');
+      for (const value of HOSTILE) {
+        for (const r of [await renderTo(withEndpoint(value, 'WHO')), await renderTo(withEndpoint('REASON', value))]) {
+          if (r.code !== 0) {
+            expect(r.code, `${JSON.stringify(value)}: ${r.stderr}`).toBe(2);
+            expect(r.stdout).toBe('');
+            expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+            expect(existsSync(r.out)).toBe(false);
+            continue;
+          }
+          expect(rules(r.files)).toEqual(expected);
+        }
+      }
+    });
   }
 });

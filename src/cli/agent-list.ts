@@ -5,6 +5,7 @@ import { UnknownAgentError, agentIdList, resolveAgents } from '../core/planner.j
 import type { SiteAnswers } from '../core/profile.js';
 import { quoteValue } from '../core/text.js';
 import { PROFILE_HELP } from './profile-flags.js';
+import { addCatalogueFlag } from './catalogue-flag.js';
 import { UsageError } from './exit-codes.js';
 
 /** The valid values of --agents, as every --agents error names them. */
@@ -48,6 +49,8 @@ export function addAgentFlags(
   );
   for (const { option } of flags) cmd.addOption(option);
   cmd.addOption(new Option('--profile <file>', PROFILE_HELP));
+  // Read from argv before parsing (catalogue-flag.ts): declared here so commander takes it.
+  addCatalogueFlag(cmd);
   return async (opts) => {
     // The profile reader (its validator, zod) loads only for --profile.
     const profile = typeof opts['profile'] === 'string' ? (await import('../io/profile-file.js')).readProfile(opts['profile'], catalogue) : null;

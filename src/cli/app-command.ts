@@ -11,6 +11,8 @@ import { EXIT_CANCELLED, EXIT_OK, UsageError } from './exit-codes.js';
 
 export interface AppContext {
   catalogue: Catalogue;
+  /** The --catalogue file, or null for the shipped one (a saved run names it). */
+  catalogueFile?: string | null;
   program: string;
   toolVersion: string;
   stdout(text: string): void;

@@ -1,12 +1,13 @@
 // `check`: flags in; live progress on a terminal; a verdict table and the causes with
 // their fixes, or JSON, a Nagios plugin's status line, a JUnit report. Exit 0 when every
 // flow gets out, 1 when any fails, 2 for bad input (Nagios: 0 to 3, by its thresholds).
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type { Catalogue } from '../core/catalogue.js';
 import { STATUSES } from '../core/check/result.js';
 import { schemeAssumed } from '../core/proxy-url.js';
-import { redactSecrets } from '../core/text.js';
+import { escapeUnsafe, redactSecrets } from '../core/text.js';
 import { readPacFile } from '../io/pac-file.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { addAgentFlags } from './agent-list.js';
@@ -21,7 +22,10 @@ import { EXIT_FAILURE, EXIT_OK, NAGIOS_EXIT } from './exit-codes.js';
 
 export interface CheckContext {
   catalogue: Catalogue;
+  /** The --catalogue file, or null for the shipped one (a saved run names it). */
+  catalogueFile: string | null;
   program: string;
+  toolVersion: string;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Terminal size when stdout is a terminal: live progress is drawn only there. */
@@ -45,6 +49,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
     .option('--json', 'print JSON instead of the table (= --format json)')
     .option('--warning <range>', 'nagios: WARNING when the failed flows are outside this range, e.g. 0 (default: none)')
     .option('--critical <range>', `nagios: CRITICAL when the failed flows are outside this range, e.g. 5 (default: ${CRITICAL_DEFAULT}, any failed flow)`)
+    .option('--save <file>', 'also save the run as JSON (for diff and the report); replaces an earlier run, never another file')
     .addHelpText(
       'after',
       [
@@ -65,6 +70,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
         `  ${ctx.program} check --agents all --pac proxy.pac --dns-server 10.0.0.53 --json`,
         `  ${ctx.program} check --agents all --format nagios --warning 0 --critical 3`,
         `  ${ctx.program} check --agents cca,erds --format junit > egress-junit.xml`,
+        `  ${ctx.program} check --profile site.json --save runs/2026-11-21.json`,
       ].join('\n'),
     )
     .action(async (opts: CheckFlags & Record<string, unknown>) => {
@@ -83,10 +89,24 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       }
       const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
       const pac = flags.pacFile === null ? null : { file: flags.pacFile, text: readPacFile(flags.pacFile) };
+      // A file in the way is refused before any traffic, not after the check. The run writer
+      // and its validator (zod) load only with --save.
+      const save = flags.save === null ? null : { path: flags.save, file: await import('../io/run-file.js') };
+      save?.file.assertRunPath(save.path, '--save');
+      const endpoints = profile?.endpoints ?? [];
       // The checker (sockets, TLS, the DNS stub) loads only when a check runs.
       const { prepareCheck } = await import('../commands/check.js');
       const check = await prepareCheck(
-        { agents, options, dnsServer, proxy: flags.proxy, pac, timeoutMs: flags.timeoutMs, concurrency: flags.concurrency },
+        {
+          agents,
+          options,
+          endpoints,
+          dnsServer,
+          proxy: flags.proxy,
+          pac,
+          timeoutMs: flags.timeoutMs,
+          concurrency: flags.concurrency,
+        },
         ctx.catalogue,
       );
       const terminal = flags.format === 'text' ? ctx.terminal : undefined;
@@ -96,6 +116,26 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
       const out = await check.run((event) => live?.update(event));
       const seconds = (performance.now() - t0) / 1000;
       live?.finish();
+      if (save !== null) {
+        // Saved before anything is printed: a file that cannot be written is one error line, exit 2.
+        const { savedRun } = await import('../core/saved-run.js');
+        const run = savedRun({
+          tool: { name: ctx.program, version: ctx.toolVersion },
+          catalogue: ctx.catalogue,
+          catalogueFile: ctx.catalogueFile,
+          output: out,
+          flows: check.flows,
+          endpoints,
+          startedAt: started,
+          seconds,
+          checkedFrom: hostname(),
+          profile: profile === null ? null : { path: typeof opts['profile'] === 'string' ? opts['profile'] : null, answers: profile },
+          proxy: flags.proxy,
+          pac: pac === null ? null : { file: pac.file, sha256: createHash('sha256').update(pac.text).digest('hex') },
+        });
+        const path = save.file.writeRun(save.path, run, '--save');
+        if (flags.format !== 'nagios') ctx.stderr(`note: run saved to ${escapeUnsafe(path)}\n`);
+      }
       if (flags.format === 'nagios') {
         const report = checkNagios(out, { warning: flags.warning, critical: flags.critical, seconds, notes });
         ctx.stdout(report.text);

@@ -17,6 +17,7 @@ export interface CheckFlags {
   format?: string;
   warning?: string;
   critical?: string;
+  save?: string;
 }
 
 export const TIMEOUT_MS = { min: 100, max: 120_000, fallback: 5000 } as const;
@@ -35,6 +36,8 @@ export interface ParsedCheck {
   /** Nagios thresholds on the failed flows; null: none. */
   warning: Range | null;
   critical: Range | null;
+  /** Where to save the run as JSON; null: nowhere. */
+  save: string | null;
 }
 
 /** Any failed flow is CRITICAL unless --critical says otherwise ("0": alert outside 0..0). */
@@ -47,6 +50,7 @@ export function parseCheckFlags(flags: CheckFlags, env: NodeJS.ProcessEnv): Pars
     pacFile: flags.pac === undefined ? null : nonEmpty(flags.pac, '--pac', 'a PAC file path'),
     timeoutMs: integer(flags.timeout, '--timeout', TIMEOUT_MS.min, TIMEOUT_MS.max, 'milliseconds per phase') ?? TIMEOUT_MS.fallback,
     concurrency: integer(flags.concurrency, '--concurrency', CONCURRENCY.min, CONCURRENCY.max, 'flows at a time'),
+    save: flags.save === undefined ? null : nonEmpty(flags.save, '--save', 'a file name for the run, e.g. run-2026-11-21.json'),
     ...formatOf(flags),
   };
 }

@@ -10,10 +10,12 @@ import { escapeUnsafe, oneLine, quoteValue, redactSecrets } from '../core/text.j
 import { readCatalogue } from '../io/shipped-catalogue.js';
 import { shippedText } from '../io/shipped.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
+import { catalogueRequested, loadRequestedCatalogue } from './catalogue-flag.js';
 import { agentsJson, agentsText } from './output/agents-text.js';
 import { planJson, planText } from './output/plan-text.js';
 import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
+import { addDiffCommand } from './diff-command.js';
 import { addRenderCommand } from './render-command.js';
 import { addServeCommand } from './serve-command.js';
 import { flagOfField } from './render-flags.js';
@@ -66,12 +68,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   let failed: Command | undefined;
   let agentsValid = '';
   try {
-    const catalogue = await readCatalogue(options.cataloguePath);
+    const requested = catalogueRequested(argv);
+    const catalogue = requested === null ? await readCatalogue(options.cataloguePath) : await loadRequestedCatalogue(requested);
     agentsValid = agentsHint(catalogue);
     const now = options.now ?? clock();
     let code = EXIT_OK;
     const program = buildProgram(
-      catalogue,
+      { catalogue, catalogueFile: requested },
       io,
       now,
       (cmd) => (failed = cmd),
@@ -101,7 +104,13 @@ function clock(): () => Date {
   return () => new Date(Number(epoch) * 1000);
 }
 
-function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: (cmd: Command) => void, setExitCode: (code: number) => void): Command {
+function buildProgram(
+  { catalogue, catalogueFile }: { catalogue: Catalogue; catalogueFile: string | null },
+  io: Io,
+  now: () => Date,
+  onCommand: (cmd: Command) => void,
+  setExitCode: (code: number) => void,
+): Command {
   const program = new Command(PROGRAM);
   const configure = (cmd: Command): Command =>
     cmd
@@ -145,14 +154,16 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     .option('--json', 'print JSON instead of a table')
     .addHelpText('after', `\nExamples:\n  ${PROGRAM} plan --agents cca,erds --cca-activation\n  ${PROGRAM} plan --agents all --json`)
     .action(async (opts: { lan?: boolean; json?: boolean } & Record<string, unknown>) => {
-      const { agents, options } = await planAgents(opts);
-      const result = makePlan({ agents, options, lan: opts.lan === true }, catalogue);
+      const { agents, options, profile } = await planAgents(opts);
+      const result = makePlan({ agents, options, endpoints: profile?.endpoints ?? [], lan: opts.lan === true }, catalogue);
       io.stdout(opts.json ? planJson(result) : planText(result, io.columns));
     });
 
   addCheckCommand(configure(program.command('check')), {
     catalogue,
+    catalogueFile,
     program: PROGRAM,
+    toolVersion: toolVersion(),
     stdout: io.stdout,
     stderr: io.stderr,
     terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
@@ -178,12 +189,14 @@ function buildProgram(catalogue: Catalogue, io: Io, now: () => Date, onCommand: 
     onStop: io.onStop ?? processSignals,
     setExitCode,
   });
+  addDiffCommand(configure(program.command('diff')), { catalogue, program: PROGRAM, stdout: io.stdout, columns: io.columns });
   // Last, so the commands do not inherit these: with an action of its own the program would
   // lose `help <command>` and read an unknown command as an argument (the app action reports
   // unknown commands itself).
   program.helpCommand(true).allowExcessArguments(true);
   addAppAction(program, {
     catalogue,
+    catalogueFile,
     program: PROGRAM,
     toolVersion: toolVersion(),
     stdout: io.stdout,

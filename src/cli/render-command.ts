@@ -63,6 +63,7 @@ export function addRenderCommand(cmd: Command, ctx: RenderContext): Command {
       const out = await renderWith(ctx, {
         agents,
         options,
+        endpoints: profile?.endpoints ?? [],
         target: parsed.target,
         mode: parsed.mode,
         iotPort: parsed.iotPort,

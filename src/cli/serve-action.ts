@@ -89,7 +89,7 @@ async function loadProfiles(list: readonly ProfileEntry[], ctx: ServeContext, ma
     }
     const dnsServer = flags.dnsServer === 'system' ? systemResolver() : flags.dnsServer;
     const pac = entry.pacPath === null ? null : { file: entry.pacPath, text: readPacFile(entry.pacPath) };
-    const request = { agents: answers.agents, options: answers.options, dnsServer, proxy: flags.proxy, pac, concurrency: null };
+    const request = { agents: answers.agents, options: answers.options, endpoints: answers.endpoints, dnsServer, proxy: flags.proxy, pac, concurrency: null };
     if (pac) await (await prepareCheck({ ...request, timeoutMs: maxPhaseMs }, ctx.catalogue)).close();
     out.push({ name: entry.name, route: pac ? 'pac' : flags.proxy ? 'proxy' : 'direct', run: checkRunner(request, ctx.catalogue) });
   }

@@ -6,6 +6,7 @@ import type { CheckOutput } from '../core/check/output.js';
 import { summarise } from '../core/check/summary.js';
 import { type Flow, plan } from '../core/planner.js';
 import type { DnsServer } from '../core/site.js';
+import type { SiteEndpoint } from '../core/site-endpoints.js';
 import { escapeUnsafe } from '../core/text.js';
 import { serverText } from '../net/dns.js';
 import { type ProgressListener, checkFlows } from '../net/check/checker.js';
@@ -16,6 +17,8 @@ import { pacEngineBytes, pacWorker } from '../io/shipped.js';
 export interface CheckRequest {
   agents: readonly string[];
   options: readonly string[];
+  /** The site's own endpoints, checked as the catalogue's flows are. */
+  endpoints: readonly SiteEndpoint[];
   /** The site's resolver; null: none configured, use the platform's. */
   dnsServer: DnsServer | null;
   proxy: HttpProxy | null;
@@ -34,7 +37,7 @@ export interface PreparedCheck {
 
 /** Plans and loads everything that can fail on bad input (agents, PAC file) before any traffic. */
 export async function prepareCheck(req: CheckRequest, catalogue: Catalogue): Promise<PreparedCheck> {
-  const p = plan(catalogue, { agents: req.agents, options: req.options });
+  const p = plan(catalogue, { agents: req.agents, options: req.options, endpoints: req.endpoints });
   const resolver = once(req.dnsServer ? siteResolver(req.dnsServer, req.timeoutMs) : platformResolver(req.timeoutMs));
   // The PAC sandbox (a JS parser and a WASM engine) loads only when a PAC file is given.
   const pac = req.pac

@@ -7,10 +7,13 @@ import { loadTemplates } from '../io/templates.js';
 import { plan } from '../core/planner.js';
 import { type IotPort, type Mode, buildRules } from '../core/rules.js';
 import type { DnsServer } from '../core/site.js';
+import type { SiteEndpoint } from '../core/site-endpoints.js';
 
 export interface RenderRequest {
   agents: readonly string[];
   options: readonly string[];
+  /** The site's own endpoints (from a profile), rendered apart and marked site-specific. */
+  endpoints?: readonly SiteEndpoint[];
   target: TargetId;
   mode: Mode;
   iotPort: IotPort;
@@ -28,7 +31,7 @@ export interface RenderServices {
 export async function renderTarget(req: RenderRequest, catalogue: Catalogue, services: RenderServices): Promise<RenderOutput> {
   const target = targets[req.target];
   await loadTemplateEngine();
-  const p = plan(catalogue, { agents: req.agents, options: req.options });
+  const p = plan(catalogue, { agents: req.agents, options: req.options, endpoints: req.endpoints ?? [] });
   const rules = buildRules(catalogue, p, { mode: req.mode, iotPort: req.iotPort });
   const exact = req.mode === 'exact' ? rules : buildRules(catalogue, p, { mode: 'exact', iotPort: req.iotPort });
   // Only address-based targets use the answers; the others name hosts and never look them up.

@@ -1,12 +1,12 @@
 // The typed endpoint catalogue: schema, types and validation. Pure: the caller
 // reads the file (see src/io/catalogue-file.ts) and hands over the parsed JSON.
 import { z } from 'zod';
+import { HOST_RE, LABEL, compareVersions } from './catalogue-facts.js';
 import { CatalogueError } from './errors.js';
 
-// A DNS name as firewalls and PAC files accept it: lower-case LDH labels only,
-// so no entry can smuggle wildcards, spaces or quotes into generated rules.
-const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
-const HOST_RE = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})+$`);
+// The helpers that need no validator live in catalogue-facts.ts, so the planner, which the
+// shipped (build-validated) catalogue goes to directly, does not load zod at start.
+export { catalogueHosts, compareVersions, isHostName } from './catalogue-facts.js';
 const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const Host = z.string().regex(HOST_RE, 'must be a lower-case DNS name');
@@ -81,8 +81,20 @@ const LanFlow = z.strictObject({
   quote: Text,
 });
 
+const Version = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version MAJOR.MINOR.PATCH, e.g. 1.1.0');
+
+/** One version of the catalogue: what it added and removed, and from which documents. */
+const Change = z.strictObject({
+  version: Version,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  summary: Text,
+  sources: z.array(Id).min(1),
+  added: z.array(Host),
+  removed: z.array(Host),
+});
+
 const CatalogueSchema = z.strictObject({
-  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  version: Version,
   sources: z.array(z.strictObject({ id: Id, file: Text, title: Text })).min(1),
   hosting: z.strictObject({ text: Text, cite: Cite }),
   agents: z.array(Agent).min(1),
@@ -95,6 +107,8 @@ const CatalogueSchema = z.strictObject({
     patterns: z.array(Wildcard).min(1),
   }),
   lan: z.array(LanFlow),
+  // Newest first; the first entry is this version.
+  changes: z.array(Change).min(1),
 });
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;
@@ -102,6 +116,7 @@ export type Agent = z.infer<typeof Agent>;
 export type Endpoint = z.infer<typeof Endpoint>;
 export type Cite = z.infer<typeof Cite>;
 export type Role = z.infer<typeof Role>;
+export type CatalogueChange = z.infer<typeof Change>;
 
 // In errors.ts, so the CLI can recognise it without loading this module's validator (zod).
 export { CatalogueError } from './errors.js';
@@ -173,8 +188,38 @@ export function parseCatalogue(input: unknown): Catalogue {
     problems,
   );
 
+  for (const c of cat.changes) for (const s of c.sources) needSource(s, `changes ${c.version}`);
+  problems.push(...changeLogProblems(cat.version, cat.changes, allHosts));
+
   if (problems.length > 0) throw new CatalogueError(`invalid catalogue: ${problems[0]}`);
   return cat;
+}
+
+/**
+ * The change log must account for the catalogue: newest first, its first entry this version,
+ * and its additions and removals, replayed from the oldest, give exactly the hosts the agents
+ * name. So `diff` can trust it to say what a version added or removed.
+ */
+function changeLogProblems(version: string, changes: readonly CatalogueChange[], hosts: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  if (changes[0] && changes[0].version !== version) problems.push(`changes: the newest entry is ${changes[0].version}, not this version ${version}`);
+  for (let i = 1; i < changes.length; i++) {
+    const [newer, older] = [changes[i - 1], changes[i]] as [CatalogueChange, CatalogueChange];
+    if (compareVersions(newer.version, older.version) <= 0) problems.push(`changes: ${newer.version} comes before ${older.version}; list the newest first`);
+  }
+  const replayed = new Set<string>();
+  for (const c of [...changes].reverse()) {
+    for (const h of c.removed) {
+      if (!replayed.delete(h)) problems.push(`changes ${c.version} removes ${h}, which no earlier version added`);
+    }
+    for (const h of c.added) {
+      if (replayed.has(h)) problems.push(`changes ${c.version} adds ${h}, which an earlier version added already`);
+      replayed.add(h);
+    }
+  }
+  for (const h of hosts) if (!replayed.has(h)) problems.push(`changes: no version adds ${h}, which the agents name`);
+  for (const h of replayed) if (!hosts.has(h)) problems.push(`changes: ${h} is added and never removed, but no agent names it`);
+  return problems;
 }
 
 function unique(values: string[], what: string, problems: string[]): void {

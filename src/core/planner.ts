@@ -1,6 +1,8 @@
 // The planner: (agents + options) -> deduplicated flows. Pure and deterministic.
 import type { Catalogue, Cite, Endpoint, Role } from './catalogue.js';
+import { catalogueHosts } from './catalogue-facts.js';
 import { InputError } from './errors.js';
+import type { SiteEndpoint, SiteRequest } from './site-endpoints.js';
 import { quoteValue } from './text.js';
 import { coveringWildcard, wildcardCovers } from './wildcards.js';
 
@@ -12,6 +14,8 @@ export interface PlanRequest {
   agents: readonly string[];
   /** Option ids (e.g. `cca-activation`); each must belong to a chosen agent. */
   options?: readonly string[];
+  /** The site's own endpoints (site-endpoints.ts), already checked. */
+  endpoints?: readonly SiteEndpoint[];
 }
 
 /** One seed passage that makes an agent need a flow. */
@@ -47,7 +51,10 @@ export interface Flow {
   /** The ALPN protocol the devices offer on this port, where it matters. */
   alpn: string | null;
   notes: FlowNote[];
+  /** The catalogue's passages; empty for a site endpoint. */
   provenance: FlowCite[];
+  /** Set for a site endpoint's flow (agents and provenance empty), null for the catalogue's. */
+  site: SiteRequest | null;
 }
 
 export interface WildcardUse {
@@ -61,12 +68,16 @@ export interface Plan {
   catalogueVersion: string;
   agents: string[];
   options: string[];
+  /** The catalogue's flows, then the site's own (site-endpoints.ts). */
   flows: Flow[];
   /** Distinct hosts, in flow order. */
   hosts: string[];
+  /** What the vendor wildcards cover of the catalogue's planned hosts. */
   wildcards: WildcardUse[];
-  /** Planned hosts that no vendor wildcard covers. */
+  /** Planned catalogue hosts that no vendor wildcard covers. */
   uncovered: string[];
+  /** The site's own endpoints behind the site flows. */
+  endpoints: SiteEndpoint[];
 }
 
 export interface LanFlow {
@@ -127,6 +138,7 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
           alpn: f?.alpn?.find((a) => a.port === port)?.protocol ?? null,
           notes: (f?.notes ?? []).map((n) => ({ ...n })),
           provenance: [],
+          site: null,
         };
         flows.set(key, flow);
       }
@@ -157,20 +169,50 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
   }
 
   const sorted = sortFlows([...flows.values()]);
-  const hosts = [...new Set(sorted.map((f) => f.host))];
+  const endpoints = [...(request.endpoints ?? [])];
+  // The site's flows come after the catalogue's, never mixed into them.
+  const siteFlows = sortFlows(siteEndpointFlows(catalogue, endpoints));
+  const catalogueHosts = [...new Set(sorted.map((f) => f.host))];
   return {
     catalogueVersion: catalogue.version,
     agents,
     options,
-    flows: sorted,
-    hosts,
+    flows: [...sorted, ...siteFlows],
+    hosts: [...new Set([...sorted, ...siteFlows].map((f) => f.host))],
     wildcards: catalogue.wildcards.patterns.map((w) => ({
       pattern: w.pattern,
-      covers: hosts.filter((h) => wildcardCovers(w.pattern, h)),
+      covers: catalogueHosts.filter((h) => wildcardCovers(w.pattern, h)),
       risk: w.risk ?? null,
     })),
     uncovered: [...new Set(sorted.filter((f) => f.wildcard === null).map((f) => f.host))],
+    endpoints,
   };
+}
+
+/** One flow per port of each site endpoint: exact hosts, no agent, no catalogue passage. */
+function siteEndpointFlows(catalogue: Catalogue, endpoints: readonly SiteEndpoint[]): Flow[] {
+  const known = catalogueHosts(catalogue);
+  const clash = endpoints.find((e) => known.has(e.host));
+  // Profiles refuse this with the field's name; here it guards every other way in.
+  if (clash) throw new PlanError(`site endpoint ${clash.host} is in the catalogue ${catalogue.version}: choose its agent instead`);
+  return endpoints.flatMap((e) =>
+    e.ports.map((port) => ({
+      host: e.host,
+      protocol: 'tcp' as const,
+      port,
+      portStated: true,
+      agents: [],
+      options: [],
+      // A wildcard never takes a site endpoint in: its rules stay by name, and say why.
+      wildcard: null,
+      service: null,
+      clientCertificate: false,
+      alpn: null,
+      notes: [],
+      provenance: [],
+      site: { reason: e.reason, requestedBy: e.requestedBy },
+    })),
+  );
 }
 
 /** LAN-side flows (hardening guide) for the chosen agents, plus the ones tied to no agent. */

@@ -14,6 +14,7 @@ import { TARGETS, type TargetId } from './render/target.js';
 import { DEFAULT_IOT_PORT, DEFAULT_MODE, IOT_PORTS, type IotPort, MODES, type Mode } from './rules.js';
 import { type DnsServer, type Source, dnsServerText, parseDnsServer, parseLabel, parseSources } from './site.js';
 import { PlanError, plan } from './planner.js';
+import { type SiteEndpoint, endpointJson, parseSiteEndpoints } from './site-endpoints.js';
 import { escapeUnsafe, hasUnsafe, quoteValue } from './text.js';
 
 export const PROFILE_FORMAT = 'emaint-egress-profile';
@@ -44,10 +45,13 @@ export interface SiteAnswers {
   settings: TargetSettings;
   /** Folder the app writes the rules to. */
   out: string | null;
+  /** The site's own endpoints, beyond the catalogue (site-endpoints.ts). */
+  endpoints: SiteEndpoint[];
 }
 
 const Text = z.string().max(4096);
-const ProfileSchema = z.strictObject({
+/** The profile document's shape (the values are checked against the catalogue by parseProfile). */
+export const ProfileSchema = z.strictObject({
   format: z.literal(PROFILE_FORMAT),
   version: z.literal(PROFILE_VERSION),
   site: Text.optional(),
@@ -61,8 +65,21 @@ const ProfileSchema = z.strictObject({
   targets: z.array(Text).max(20).optional(),
   settings: z.record(Text, z.record(Text, Text)).optional(),
   out: Text.optional(),
+  endpoints: z
+    .array(
+      z.strictObject({
+        host: Text,
+        ports: z.array(z.number()).max(100),
+        protocol: Text.optional(),
+        reason: Text,
+        requestedBy: Text,
+      }),
+    )
+    .max(1000)
+    .optional(),
 });
 const FIELDS = Object.keys(ProfileSchema.shape);
+const ENDPOINT_FIELDS = ['host', 'ports', 'protocol', 'reason', 'requestedBy'];
 
 /** Validates a parsed profile document against the catalogue. */
 export function parseProfile(doc: unknown, catalogue: Catalogue): SiteAnswers {
@@ -91,11 +108,17 @@ function validated(p: z.infer<typeof ProfileSchema>, catalogue: Catalogue): Site
     targets: [...new Set((p.targets ?? []).map((t) => choice(t, 'targets', TARGETS, 'pfsense')))],
     settings: settingsOf(p.settings ?? {}),
     out: p.out === undefined ? null : outFolder(p.out, field('out')),
+    endpoints: parseSiteEndpoints(p.endpoints ?? [], catalogue),
   };
 }
 
 /** The profile document of a set of answers, as saved (stable key order, 2-space indent). */
 export function profileJson(a: SiteAnswers): string {
+  return `${JSON.stringify(profileDocument(a), null, 2)}\n`;
+}
+
+/** The profile document of a set of answers, as an object (saved runs embed it). */
+export function profileDocument(a: SiteAnswers): Record<string, unknown> {
   const doc: Record<string, unknown> = { format: PROFILE_FORMAT, version: PROFILE_VERSION };
   if (a.site !== null) doc['site'] = a.site;
   doc['agents'] = a.agents;
@@ -109,7 +132,8 @@ export function profileJson(a: SiteAnswers): string {
   const settings = Object.entries(a.settings).filter(([, s]) => s !== undefined && Object.keys(s).length > 0);
   if (settings.length > 0) doc['settings'] = Object.fromEntries(settings);
   if (a.out !== null) doc['out'] = a.out;
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  if (a.endpoints.length > 0) doc['endpoints'] = a.endpoints.map(endpointJson);
+  return doc;
 }
 
 /**
@@ -197,7 +221,8 @@ function schemaMessage(error: z.ZodError): string {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const names = issue.keys.map((k) => `"${escapeUnsafe(k)}"`).join(', ');
-      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${names}; valid fields: ${FIELDS.join(', ')}`;
+      const inEndpoint = issue.path[0] === 'endpoints';
+      return `${where}unknown field${issue.keys.length === 1 ? '' : 's'} ${names}; valid fields: ${(inEndpoint ? ENDPOINT_FIELDS : FIELDS).join(', ')}`;
     }
     case 'invalid_value':
       if (issue.path[0] === 'format') return `"format" is not "${PROFILE_FORMAT}": not an emaint-egress site profile`;

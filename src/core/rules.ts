@@ -4,6 +4,7 @@
 import type { Catalogue } from './catalogue.js';
 import type { Flow, Plan } from './planner.js';
 import { FieldError } from './errors.js';
+import type { SiteRequest } from './site-endpoints.js';
 
 export const MODES = ['exact', 'wildcard'] as const;
 export type Mode = (typeof MODES)[number];
@@ -32,6 +33,8 @@ export interface Rule {
   clientCertificate: boolean;
   /** What the wildcard opens beyond the planned hosts (wildcard rules only). */
   risk: string | null;
+  /** A site endpoint's rule (no agents): why the site needs it and who asked. */
+  site: SiteRequest | null;
 }
 
 /** The rules of one name, as targets that group by name (sets, aliases, objects) need them. */
@@ -44,6 +47,8 @@ export interface Destination {
   hosts: string[];
   clientCertificate: boolean;
   risk: string | null;
+  /** A site endpoint (no agents): why the site needs it and who asked. */
+  site: SiteRequest | null;
 }
 
 export interface RuleSet {
@@ -99,6 +104,7 @@ export function buildRules(catalogue: Catalogue, plan: Plan, options: RuleOption
         portStated: false,
         clientCertificate: false,
         risk: wildcard ? (risks.get(wildcard)?.risk ?? null) : null,
+        site: f.site,
       };
       rules.set(key, r);
     }
@@ -125,7 +131,7 @@ function destinationsOf(rules: readonly Rule[], agents: readonly string[]): Dest
   for (const r of rules) {
     let d = out.get(r.name);
     if (!d) {
-      d = { kind: r.kind, name: r.name, domain: r.domain, ports: [], agents: [], hosts: [], clientCertificate: false, risk: r.risk };
+      d = { kind: r.kind, name: r.name, domain: r.domain, ports: [], agents: [], hosts: [], clientCertificate: false, risk: r.risk, site: r.site };
       out.set(r.name, d);
     }
     d.ports.push(r.port);
@@ -184,16 +190,20 @@ export interface PortGroup {
   ports: number[];
   destinations: Destination[];
   agents: string[];
+  /** The site's own endpoints, grouped apart from the catalogue's (no agents). */
+  site: boolean;
 }
 
-/** Groups destinations by their exact port set, so a (names × ports) rule opens nothing extra. */
+/** Groups destinations by their exact port set, so a (names × ports) rule opens nothing extra;
+ *  the site's endpoints form groups of their own, after the catalogue's. */
 export function portGroups(rules: RuleSet): PortGroup[] {
   const out = new Map<string, PortGroup>();
   for (const d of rules.destinations) {
-    const key = d.ports.join(',');
+    const site = d.site !== null;
+    const key = `${site ? 'site ' : ''}${d.ports.join(',')}`;
     let g = out.get(key);
     if (!g) {
-      g = { ports: d.ports, destinations: [], agents: [] };
+      g = { ports: d.ports, destinations: [], agents: [], site };
       out.set(key, g);
     }
     g.destinations.push(d);

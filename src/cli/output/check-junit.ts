@@ -71,7 +71,8 @@ function testCase(r: CheckResult, out: CheckOutput): string[] {
 /** What the check saw on this flow, one fact a line. */
 function details(r: CheckResult, out: CheckOutput): string[] {
   const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
-  const lines = [`status: ${r.status}`, `detail: ${r.detail}`, `route: ${r.route}`, `agents: ${r.agents.join(', ')}`];
+  const lines = [`status: ${r.status}`, `detail: ${r.detail}`, `route: ${r.route}`];
+  lines.push(r.site ? `site-specific (not in the Canon catalogue): ${r.site.reason}; asked by ${r.site.requestedBy}` : `agents: ${r.agents.join(', ')}`);
   if (r.addresses.length > 0) lines.push(`addresses: ${r.addresses.join(', ')}${r.untried > 0 ? ` (${r.untried} more not tried)` : ''}`);
   if (r.dns) lines.push(`dns: ${r.dns.server}, ${r.dns.chain.join(' -> ')}${r.dns.ttl === null ? '' : `, ttl ${r.dns.ttl} s`}`);
   if (r.tls) lines.push(`tls: ${r.tls.version ?? '-'}, issuer ${r.tls.issuer ?? '-'}, expires ${r.tls.expires ?? '-'}`);

@@ -2,7 +2,7 @@
 // and for programs (--json). Remote text (issuers, PAC answers) is escaped for the terminal.
 import { type CheckOutput, inspectionAdvice, verdictText } from '../../core/check/output.js';
 import type { CheckResult } from '../../core/check/result.js';
-import type { Cause, Warning } from '../../core/check/summary.js';
+import { type Cause, type Warning, flowName } from '../../core/check/summary.js';
 import { escapeUnsafe, safeJson } from '../../core/text.js';
 import { table, wrap } from '../../core/table.js';
 
@@ -31,6 +31,7 @@ export function checkJson(out: CheckOutput): string {
     ...(r.proxyStatus === undefined ? {} : { proxyStatus: r.proxyStatus }),
     ...(r.proxyAuthSchemes === undefined ? {} : { proxyAuthSchemes: r.proxyAuthSchemes }),
     ...(r.tls?.probe === undefined ? {} : { probe: r.tls.probe }),
+    ...(r.site === undefined ? {} : { site: r.site }),
   }));
   const summary = {
     ...out.summary,
@@ -54,6 +55,9 @@ export function checkText(out: CheckOutput, columns?: number): string {
   if (summary.warnings.length > 0) lines.push('', 'Warnings:', ...causeLines(summary.warnings, columns));
   const advice = inspectionAdvice(out);
   if (advice !== null) lines.push('', para(advice, columns));
+  const site = out.results.filter((r) => r.site !== undefined);
+  if (site.length > 0)
+    lines.push('', para(`Site-specific flows (the site's own endpoints, not in the Canon catalogue): ${site.map(flowName).join(', ')}.`, columns));
   for (const note of out.notes) lines.push('', para(`Note: ${note}`, columns));
   return `${lines.join('\n')}\n`;
 }

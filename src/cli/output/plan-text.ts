@@ -1,7 +1,7 @@
 import type { PlanResult } from '../../commands/plan.js';
 import type { Flow, LanFlow } from '../../core/planner.js';
 import { table, wrap } from '../../core/table.js';
-import { safeJson } from '../../core/text.js';
+import { escapeUnsafe, safeJson } from '../../core/text.js';
 
 /** `columns`: the terminal width when printing to one. Table rows then wrap their
  *  last column to fit (piped output keeps one row per line, for grep); prose wraps
@@ -40,6 +40,7 @@ export function planText({ catalogue, plan, lan }: PlanResult, columns?: number)
     out.push('', wrap(`Vendor wildcards: ${covers} of these hosts.${uncovered}`, cols));
   }
   out.push(wrap(catalogue.hosting.text, cols));
+  if (plan.endpoints.length > 0) out.push('', ...siteLines(plan, cols));
 
   if (lan) {
     out.push('', 'LAN side (hardening guide), for internal firewalls between VLANs, not egress:', '');
@@ -52,7 +53,19 @@ export function planText({ catalogue, plan, lan }: PlanResult, columns?: number)
   return `${out.join('\n')}\n`;
 }
 
+/** The site's own endpoints, apart from the catalogue's: why each is there and who asked. */
+function siteLines(plan: PlanResult['plan'], cols: number): string[] {
+  const out = [wrap("Site-specific endpoints (NEEDED BY site), from the site's profile, not in the Canon catalogue:", cols)];
+  for (const e of plan.endpoints) {
+    out.push(
+      wrap(`- ${e.host} ${e.ports.map((p) => `tcp/${p}`).join(', ')}: ${escapeUnsafe(e.reason)} (asked by ${escapeUnsafe(e.requestedBy)})`, cols, '', '  '),
+    );
+  }
+  return out;
+}
+
 function neededBy(f: Flow): string {
+  if (f.site !== null) return 'site';
   return f.agents
     .map((a) => {
       const cites = f.provenance.filter((p) => p.agent === a);
@@ -79,6 +92,7 @@ export function planJson({ catalogue, plan, lan }: PlanResult): string {
     hosts: plan.hosts,
     wildcards: plan.wildcards,
     uncovered: plan.uncovered,
+    ...(plan.endpoints.length > 0 ? { endpoints: plan.endpoints } : {}),
     hosting: catalogue.hosting.text,
     ...(lan ? { lan } : {}),
   };

@@ -1,5 +1,6 @@
 // What a check of one flow found. Pure data: the net layer fills it, the summary and
 // the outputs read it.
+import type { SiteRequest } from '../site-endpoints.js';
 
 /** The verdicts of one flow, worst phase first; `local-error` is this machine's own
  *  trouble (out of sockets or memory), which says nothing about the site. */
@@ -127,4 +128,6 @@ export interface CheckResult {
   proxyStatus?: number;
   /** With proxyProblem auth-scheme: the schemes the proxy offers instead of Basic. */
   proxyAuthSchemes?: string[];
+  /** A site endpoint's flow (no agents): why the site needs it and who asked. */
+  site?: SiteRequest;
 }

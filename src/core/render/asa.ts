@@ -13,7 +13,7 @@ import { noteLines } from './lines.js';
 import { dnsName, portEscaper } from './netfilter.js';
 import { asaAclName, asaNameif } from './options.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { describeFlows, objectName } from './words.js';
+import { describeFlows, forWhom, groupText, objectName } from './words.js';
 
 /** What an ASA access-list remark holds. */
 const REMARK_MAX = 100;
@@ -156,8 +156,8 @@ export const asa: Target = {
     const groups = portGroups(rules);
     const hostGroups = groups.flatMap((g) =>
       families.map((f) => ({
-        name: `emaint-hosts-${v(f)}-tcp-${g.ports.join('-')}`,
-        description: description(`eMaintenance hosts on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}${label}`),
+        name: `${prefixOf(g)}hosts-${v(f)}-tcp-${g.ports.join('-')}`,
+        description: description(groupText(g, 'hosts', g.ports.map((p) => `tcp/${p}`).join(', '), label)),
         members: g.destinations.map((d) => `object ${objectOf(d.name, f)}`),
       })),
     );
@@ -165,8 +165,8 @@ export const asa: Target = {
     // tcp destination eq N`: the entry names `tcp` itself, so the group can never widen it to
     // another protocol, and the form goes back to ASA 7.0 (FTD runs the same ASA CLI).
     const services = groups.map((g) => ({
-      name: `emaint-tcp-${g.ports.join('-')}`,
-      description: description(`eMaintenance ports ${g.ports.map((p) => `tcp/${p}`).join(', ')}`),
+      name: `${prefixOf(g)}tcp-${g.ports.join('-')}`,
+      description: description(`${g.site ? 'Site-specific' : 'eMaintenance'} ports ${g.ports.map((p) => `tcp/${p}`).join(', ')}`),
       ports: g.ports,
     }));
 
@@ -178,7 +178,9 @@ export const asa: Target = {
         const ports = g.ports.map((p) => `tcp/${p}`).join(', ');
         const hosts = `${g.destinations.length} host${g.destinations.length === 1 ? '' : 's'}`;
         const certs = g.destinations.some((d) => d.clientCertificate) ? '; client-certificate TLS: exempt from TLS inspection' : '';
-        const remarks = remarkLines(`eMaintenance egress${label}: ${ports} to ${hosts} for ${g.agents.join(', ')}; ${familyName(f)}${certs}`).map((text) => ({
+        const remarks = remarkLines(
+          `${g.site ? 'Site-specific' : 'eMaintenance'} egress${label}: ${ports} to ${hosts} ${forWhom(g)}; ${familyName(f)}${certs}`,
+        ).map((text) => ({
           line: String(++line),
           text,
         }));
@@ -187,8 +189,8 @@ export const asa: Target = {
           remarks,
           line: String(++line),
           source: sourceGroup ? `object-group ${sourceGroup.name}` : `any${f}`,
-          destination: `object-group emaint-hosts-${v(f)}-tcp-${g.ports.join('-')}`,
-          service: `emaint-tcp-${g.ports.join('-')}`,
+          destination: `object-group ${prefixOf(g)}hosts-${v(f)}-tcp-${g.ports.join('-')}`,
+          service: `${prefixOf(g)}tcp-${g.ports.join('-')}`,
         };
       }),
     );
@@ -223,3 +225,8 @@ export const asa: Target = {
     };
   },
 };
+
+/** The site's own endpoints get object-groups of their own, never mixed with Canon's. */
+function prefixOf(g: { site: boolean }): string {
+  return g.site ? 'emaint-site-' : 'emaint-';
+}

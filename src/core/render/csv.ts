@@ -4,6 +4,7 @@
 // shown, never run: the site name and the catalogue are text, not code.
 import type { Flow } from '../planner.js';
 import { RenderError, createEngine } from './engine.js';
+import { SITE_SPECIFIC } from './words.js';
 import { BASENAME, type Target } from './target.js';
 
 const COLUMNS = ['host', 'protocol', 'port', 'port_stated', 'agents', 'allowed_as', 'vendor_wildcard', 'client_certificate', 'site', 'source'] as const;
@@ -20,8 +21,10 @@ function row(v: unknown): string {
   return `${v.map(csvCell).join(',')}\r\n`;
 }
 
-/** Where Canon's documents state the flow: file § section, each once. */
+/** Where Canon's documents state the flow: file § section, each once; for a site endpoint,
+ *  that the site asks for it, why and who. */
 function sources(f: Flow): string {
+  if (f.site !== null) return `${SITE_SPECIFIC}: ${f.site.reason}; asked by ${f.site.requestedBy}`;
   return [...new Set(f.provenance.map((c) => `${c.file}: ${c.section.join(' > ')}`))].join('; ');
 }
 

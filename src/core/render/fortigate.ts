@@ -11,7 +11,7 @@ import { chunks } from './lines.js';
 import { type TargetOption, fortiInterface } from './options.js';
 import type { Source } from '../site.js';
 import { BASENAME, type RenderInput, type Target, headerLines } from './target.js';
-import { describeFlows, objectName } from './words.js';
+import { describeFlows, groupText, objectName } from './words.js';
 
 const NAME = /^[A-Za-z0-9._*-]{1,79}$/;
 /** Members per `set`/`append member` line. */
@@ -54,18 +54,21 @@ function family(input: RenderInput, v6: boolean, sources: readonly Source[], lab
     subnet: v6 ? s.cidr : `${s.address} ${ipaddr.IPv4.subnetMaskFromPrefixLength(s.prefix).toString()}`,
     comment: `eMaintenance devices and agent hosts${label}`,
   }));
+  // The site's own endpoints get groups and policies of their own, named as such.
   const groups = portGroups(rules).map((g) => {
     const suffix = g.ports.join('-');
-    const flows = `${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`;
+    const site = g.site ? 'site-' : '';
+    const portText = g.ports.map((p) => `tcp/${p}`).join(', ');
+    const flows = g.site ? `${portText} (not in the Canon catalogue)` : `${portText} for ${g.agents.join(', ')}`;
     const clientCertificate = g.destinations.some((d) => d.clientCertificate);
     return {
-      name: `${prefix}-hosts-tcp-${suffix}`,
-      service: `emaint-tcp-${suffix}`,
+      name: objectName(`${prefix}-${site}hosts-tcp-${suffix}`),
+      service: objectName(`emaint-tcp-${suffix}`),
       ports: g.ports.join(' '),
       chunks: memberChunks(g.destinations.map(byName)),
-      comment: `eMaintenance hosts on ${flows}${label}`,
-      policy: `${prefix}-tcp-${suffix}`,
-      policyComment: `eMaintenance egress${v6 ? ' (IPv6)' : ''}${label}: ${flows}${clientCertificate ? CERT_NOTE : ''}`,
+      comment: groupText(g, 'hosts', portText, label),
+      policy: objectName(`${prefix}-${site}tcp-${suffix}`),
+      policyComment: `${g.site ? 'Site-specific' : 'eMaintenance'} egress${v6 ? ' (IPv6)' : ''}${label}: ${flows}${clientCertificate ? CERT_NOTE : ''}`,
     };
   });
   const addresses = rules.destinations.map((d: Destination) => ({

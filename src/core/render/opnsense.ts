@@ -12,7 +12,7 @@ import { hashComment, jsString } from './escape.js';
 import type { TargetOption } from './options.js';
 import { BASENAME, type Target, headerLines } from './target.js';
 import { noteLines } from './lines.js';
-import { describeFlows } from './words.js';
+import { describeFlows, forWhom, groupText, shortHash } from './words.js';
 
 /** AliasNameField: a letter or one underscore first, letters, digits and _ after, 31 at most. */
 const ALIAS_NAME = /^([a-zA-Z]|(([_a-zA-Z][a-zA-Z0-9]|[a-zA-Z][_a-zA-Z0-9])[_a-zA-Z0-9]{0,29}))$/;
@@ -165,18 +165,20 @@ export const opnsense: Target = {
       );
     }
     const ruleViews = portGroups(rules).map((g, i) => {
+      // The site's own endpoints get aliases of their own (EMAINT_SH_, EMAINT_SP_), never mixed
+      // with Canon's; a name past the model's 31 characters ends in a hash of the ports.
       const suffix = g.ports.join('_');
-      const hosts = `EMAINT_H_${suffix}`;
-      const portAlias = `EMAINT_P_${suffix}`;
+      const hosts = groupAlias(g.site ? 'EMAINT_SH_' : 'EMAINT_H_', suffix);
+      const portAlias = groupAlias(g.site ? 'EMAINT_SP_' : 'EMAINT_P_', suffix);
       const certs = g.destinations.some((d) => d.clientCertificate) ? '; client-certificate TLS: exempt from TLS inspection' : '';
       aliases.push(
         ...aliasesOf(
           hosts,
           'host',
           g.destinations.map((d) => d.name),
-          `eMaintenance hosts on ${ports(g.ports)} for ${g.agents.join(', ')}${label}`,
+          groupText(g, 'hosts', ports(g.ports), label),
         ),
-        ...aliasesOf(portAlias, 'port', g.ports.map(String), `eMaintenance ports ${ports(g.ports)}${label}`),
+        ...aliasesOf(portAlias, 'port', g.ports.map(String), `${g.site ? 'Site-specific' : 'eMaintenance'} ports ${ports(g.ports)}${label}`),
       );
       const count = `${g.destinations.length} host${g.destinations.length === 1 ? '' : 's'}`;
       return {
@@ -184,9 +186,12 @@ export const opnsense: Target = {
         sequence: String((i + 1) * 10),
         hosts,
         ports: portAlias,
-        why: `${ports(g.ports)} to ${count} for ${g.agents.join(', ')}${certs}`,
+        why: `${ports(g.ports)} to ${count} ${forWhom(g)}${certs}`,
         hostList: g.destinations.map((d) => `${d.name}: ${describeFlows(d)}`),
-        description: clipBytes(`eMaintenance egress${label}: ${ports(g.ports)} to ${count} for ${g.agents.join(', ')}${certs}`, DESCRIPTION_MAX),
+        description: clipBytes(
+          `${g.site ? 'Site-specific' : 'eMaintenance'} egress${label}: ${ports(g.ports)} to ${count} ${forWhom(g)}${certs}`,
+          DESCRIPTION_MAX,
+        ),
       };
     });
     const families = new Set(site.sources.map((s) => s.family));
@@ -226,3 +231,9 @@ export const opnsense: Target = {
     };
   },
 };
+
+/** `prefix` and `suffix`, or where that passes the alias model's 31 characters, `prefix` and a hash of the suffix. */
+function groupAlias(prefix: string, suffix: string): string {
+  const name = `${prefix}${suffix}`;
+  return name.length <= 31 ? name : `${prefix}${shortHash(suffix)}`;
+}

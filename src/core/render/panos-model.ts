@@ -5,7 +5,7 @@ import { type Destination, portGroups } from '../rules.js';
 import { RenderError } from './engine.js';
 import { chunks } from './lines.js';
 import type { RenderInput } from './target.js';
-import { objectName, why } from './words.js';
+import { forWhom, groupText, objectName, why } from './words.js';
 
 /**
  * Object names as PAN-OS documents them: at most 63 characters of letters, numbers,
@@ -165,14 +165,15 @@ export function panosConfig(input: RenderInput): PanosConfig {
   if (names.size !== addresses.length) throw new RenderError('PAN-OS: two host names give the same object name');
   const addressOf = new Map(addresses.map((a) => [a.host, a.name]));
   const ports = (list: readonly number[]) => list.map((p) => `tcp/${p}`).join(', ');
+  // The site's own endpoints get groups and rules of their own, named as such.
   const groups = portGroups(exactSet).map((g) => ({
     ...g,
-    name: `emaint-hosts-tcp-${g.ports.join('-')}`,
+    name: panosName(`emaint-${g.site ? 'site-' : ''}hosts-tcp-${g.ports.join('-')}`),
     members: chunks(
       g.destinations.map((d) => addressOf.get(d.name) ?? ''),
       MEMBERS_PER_LINE,
     ),
-    descr: clip(`eMaintenance hosts on ${ports(g.ports)} for ${g.agents.join(', ')}${label}`, DESCRIPTION_MAX),
+    descr: clip(groupText(g, 'hosts', ports(g.ports), label), DESCRIPTION_MAX),
   }));
   const servicePorts = [...new Set([...groups.flatMap((g) => g.ports), ...(urlRules.length ? [443] : [])])].sort((a, b) => a - b);
   const category =
@@ -186,7 +187,7 @@ export function panosConfig(input: RenderInput): PanosConfig {
       : null;
 
   const ruleViews: PanosRule[] = groups.map((g) => {
-    const name = `emaint-egress-tcp-${g.ports.join('-')}`;
+    const name = panosName(`emaint-${g.site ? 'site' : 'egress'}-tcp-${g.ports.join('-')}`);
     return {
       name,
       destination: [g.name],
@@ -198,9 +199,11 @@ export function panosConfig(input: RenderInput): PanosConfig {
       ),
       services: g.ports.map((p) => `emaint-tcp-${p}`),
       category: 'any',
-      why: `${g.destinations.length} host(s) on ${ports(g.ports)} for ${g.agents.join(', ')}`,
+      why: `${g.destinations.length} host(s) on ${ports(g.ports)} ${forWhom(g)}`,
       descr: clip(
-        `eMaintenance egress${label}: ${ports(g.ports)} for ${g.agents.join(', ')}` +
+        (g.site
+          ? `Site-specific egress${label}: ${ports(g.ports)} (not in the Canon catalogue)`
+          : `eMaintenance egress${label}: ${ports(g.ports)} for ${g.agents.join(', ')}`) +
           (g.destinations.some((d) => d.clientCertificate) ? '; client-certificate TLS: exclude from decryption' : ''),
         DESCRIPTION_MAX,
       ),

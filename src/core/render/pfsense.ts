@@ -6,7 +6,7 @@ import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
 import { identifier, xmlComment, xmlText } from './escape.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { describeFlows } from './words.js';
+import { describeFlows, forWhom, groupText, shortHash } from './words.js';
 import { interfaceOption, pfsenseImportOption } from './options.js';
 
 /** What pf keeps of a rule's description, as its label. */
@@ -61,16 +61,18 @@ export const pfsense: Target = {
     }
     const base = Math.floor(Date.parse(input.meta.generatedAt) / 1000);
     const ruleViews = portGroups(rules).map((g, i) => {
+      // The site's own endpoints get aliases of their own (EMAINT_SH_, EMAINT_SP_), within 31 characters.
       const suffix = g.ports.join('_');
-      const hosts = `EMAINT_H_${suffix}`;
-      const ports = `EMAINT_P_${suffix}`;
+      const hosts = aliasName(g.site ? 'EMAINT_SH_' : 'EMAINT_H_', suffix);
+      const ports = aliasName(g.site ? 'EMAINT_SP_' : 'EMAINT_P_', suffix);
       const portText = g.ports.map((p) => `tcp/${p}`).join(', ');
       aliases.push({
         name: hosts,
         type: 'host',
         address: g.destinations.map((d) => d.name).join(' '),
-        descr: `eMaintenance hosts on ${portText} for ${g.agents.join(', ')}${label}`,
-        detail: g.destinations.map((d) => describeFlows(d)).join('||'),
+        descr: groupText(g, 'hosts', portText, label),
+        // pfSense splits an alias's details at "||": a site's reason may not add one.
+        detail: g.destinations.map((d) => describeFlows(d).replace(/\|(?=\|)/g, '| ')).join('||'),
       });
       aliases.push({
         name: ports,
@@ -87,8 +89,8 @@ export const pfsense: Target = {
         hosts,
         ports,
         certs,
-        descr: clip(`eMaintenance egress ${portText}${label}`, LABEL_MAX),
-        why: `${portText} to ${hostCount(g.destinations.length)} for ${g.agents.join(', ')}${certs}`,
+        descr: clip(`${g.site ? 'Site-specific' : 'eMaintenance'} egress ${portText}${label}`, LABEL_MAX),
+        why: `${portText} to ${hostCount(g.destinations.length)} ${forWhom(g)}${certs}`,
       };
     });
     const families = new Set(site.sources.map((s) => s.family));
@@ -151,6 +153,12 @@ export const pfsense: Target = {
  *  by the XML file's escapers (a backslash refused, the label clipped). */
 function apiJson(v: unknown): string {
   return `${JSON.stringify(v, null, 2)}\n`;
+}
+
+/** `prefix` and `suffix`, or where that passes pfSense's 31 characters, `prefix` and a hash of the suffix. */
+function aliasName(prefix: string, suffix: string): string {
+  const name = `${prefix}${suffix}`;
+  return name.length <= 31 ? name : `${prefix}${shortHash(suffix)}`;
 }
 
 function hostCount(n: number): string {

@@ -8,7 +8,7 @@ import { hashComment, identifier } from './escape.js';
 import { noteLines } from './lines.js';
 import { dnsName, portEscaper } from './netfilter.js';
 import { BASENAME, type Target, headerLines } from './target.js';
-import { describeFlows } from './words.js';
+import { describeFlows, forWhom } from './words.js';
 
 /** Squid acl names we write: lower case, digits and _ (no quoting anywhere). */
 const ACL = /^emaint_[a-z0-9_]{1,60}$/;
@@ -35,16 +35,19 @@ export const squid: Target = {
     // The rules keep the vendor wildcards to 443 (the IoT endpoint's 8883 stays by name), so
     // a port group's destinations are Squid's ".domain" entries or exact hosts.
     const groups = portGroups(rules).map((g) => {
-      const suffix = g.ports.join('_');
+      // The site's own endpoints get acls of their own, never the catalogue's.
+      const suffix = `${g.site ? 'site_' : ''}${g.ports.join('_')}`;
       return {
         portAcl: `emaint_port_${suffix}`,
         dstAcl: `emaint_dst_${suffix}`,
         ports: g.ports,
-        why: `${count(g.destinations.length)} on ${g.ports.map((p) => `tcp/${p}`).join(', ')} for ${g.agents.join(', ')}`,
+        why: `${count(g.destinations.length)} on ${g.ports.map((p) => `tcp/${p}`).join(', ')} ${forWhom(g)}`,
         destinations: g.destinations.map((d) => ({ match: d.kind === 'wildcard' ? `.${d.domain}` : d.name, why: `${d.name}: ${describeFlows(d)}` })),
       };
     });
-    const tlsPorts = [...new Set(rules.rules.map((r) => r.port))].filter((p) => p !== 443 && p !== 80);
+    const tlsPorts = [...new Set(rules.rules.filter((r) => r.site === null).map((r) => r.port))].filter((p) => p !== 443 && p !== 80);
+    // A site endpoint's own ports: CONNECT to them must pass SSL_ports and Safe_ports too.
+    const sitePorts = [...new Set(rules.rules.filter((r) => r.site !== null).map((r) => r.port))].filter((p) => p !== 443 && !tlsPorts.includes(p));
     const nobump = [...new Set(input.exact.destinations.filter((d) => d.clientCertificate).map((d) => d.name))];
     const apply = `cp ${BASENAME}.squid.conf /etc/squid/conf.d/ && squid -k parse && squid -k reconfigure`;
     const content = engine.render('emaint-egress.conf.hbs', {
@@ -55,6 +58,7 @@ export const squid: Target = {
       sourceAcl: site.sources.length > 0 ? 'emaint_src' : null,
       sources: site.sources.map((s) => s.cidr),
       tlsPorts,
+      sitePorts,
       groups,
       nobump,
     });

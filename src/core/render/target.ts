@@ -145,6 +145,14 @@ export function headerLines(input: RenderInput, extra: readonly string[] = []): 
     `generated: ${meta.generatedAt}`,
   ];
   if (site.label !== null) lines.push(`site: ${site.label}`);
+  // The site's own endpoints are named as such, apart from the catalogue's agents.
+  if (plan.endpoints.length > 0)
+    lines.push(
+      ...listLines(
+        'site-specific endpoints (not in the Canon catalogue):',
+        plan.endpoints.map((e) => e.host),
+      ),
+    );
   lines.push(...extra);
   for (const w of rules.warnings) lines.push(`warning: ${w}`);
   return lines;

@@ -5,9 +5,27 @@ import type { Destination, Rule } from '../rules.js';
 
 const ports = (list: readonly number[]) => list.map((p) => `tcp/${p}`).join(', ');
 
-/** "tcp/443 for cca, backup", plus the reasons an engineer must know. */
+/** What a site endpoint's comments say, so no one takes it for one of Canon's. */
+export const SITE_SPECIFIC = 'site-specific (not in the Canon catalogue)';
+
+/** "for cca, backup", or for a site endpoint's rules (no agents) "site-specific, not in ...". */
+export function forWhom(x: { agents: readonly string[] }): string {
+  return x.agents.length > 0 ? `for ${x.agents.join(', ')}` : SITE_SPECIFIC;
+}
+
+/** A port group's objects: "eMaintenance hosts on tcp/443 for cca", "Site-specific hosts on
+ *  tcp/8443 (not in the Canon catalogue)" (`what` is "hosts", "egress", ...). */
+export function groupText(g: { site: boolean; agents: readonly string[] }, what: string, ports: string, label = ''): string {
+  return g.site
+    ? `Site-specific ${what} on ${ports} (not in the Canon catalogue)${label}`
+    : `eMaintenance ${what} on ${ports} for ${g.agents.join(', ')}${label}`;
+}
+
+/** "tcp/443 for cca, backup", plus the reasons an engineer must know; a site endpoint's
+ *  says so, why the site needs it and who asked. */
 export function describeFlows(d: Destination | Rule): string {
   const list = 'ports' in d ? d.ports : [d.port];
+  if (d.site !== null) return `${ports(list)} ${SITE_SPECIFIC}: ${d.site.reason}; asked by ${d.site.requestedBy}`;
   const parts = [`${ports(list)} for ${d.agents.join(', ')}`];
   if (d.kind === 'wildcard') parts.push(`vendor wildcard for ${d.hosts.length} planned host${d.hosts.length === 1 ? '' : 's'}`);
   if (d.clientCertificate) parts.push('client-certificate TLS: exempt from TLS inspection');
@@ -22,7 +40,7 @@ export function why(d: Destination | Rule): string {
 
 /** The short comment kept with a netfilter rule in the kernel (iptables -S, nft list). */
 export function ruleComment(r: Rule): string {
-  return `emaint-egress: ${r.name} tcp/${r.port} for ${r.agents.join(',')}`;
+  return `emaint-egress: ${r.name} tcp/${r.port} ${r.site === null ? `for ${r.agents.join(',')}` : 'site-specific'}`;
 }
 
 /** Short, unique, readable names for per-destination sets: `<prefix>NN<sep><slug>`, at most `max` long. */
@@ -42,6 +60,10 @@ export function setNames(names: readonly string[], prefix: string, sep: string, 
 export function objectName(text: string, max = 63): string {
   const clean = text.replace(/[^A-Za-z0-9._-]/g, '-');
   if (clean.length <= max) return clean;
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
-  return `${clean.slice(0, max - 9)}-${hash}`;
+  return `${clean.slice(0, max - 9)}-${shortHash(text)}`;
+}
+
+/** 8 hex digits of the text's SHA-256: names two long texts apart within a short limit. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }

@@ -56,6 +56,7 @@ async function checkFlow(flow: Flow, settings: CheckSettings, phase: (p: Phase) 
     ...draft,
     issuer: draft.tls?.issuer ?? null,
     clientCertificate: flow.clientCertificate,
+    ...(flow.site === null ? {} : { site: flow.site }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Catalogue } from '../../core/catalogue.js';
 import { InputError } from '../../core/errors.js';
 import { type Plan, plan } from '../../core/planner.js';
 import type { SiteAnswers } from '../../core/profile.js';
+import type { SiteEndpoint } from '../../core/site-endpoints.js';
 import type { TargetSettings } from '../../core/render/options.js';
 import { DEFAULT_IOT_PORT, DEFAULT_MODE } from '../../core/rules.js';
 import { type AgentsAction, type AgentsStep, agentsReducer, agentsStep } from './agents.js';
@@ -32,6 +33,8 @@ export interface WizardState {
   envPassword: string | undefined;
   /** The profile the app was started with: saving goes back to it without asking. */
   loadedProfile: string | null;
+  /** The site's own endpoints, from the profile: planned, checked and written with the rest. */
+  endpoints: SiteEndpoint[];
   step: StepId;
   agents: AgentsStep;
   site: SiteStep;
@@ -78,6 +81,7 @@ export function initialWizard({ catalogue, answers, loadedProfile, envPassword }
     catalogue,
     envPassword,
     loadedProfile,
+    endpoints: a.endpoints ?? [],
     step: 'agents',
     agents: agentsStep(catalogue, a.agents ?? [], a.options ?? []),
     site: siteStep({
@@ -138,7 +142,7 @@ function next(state: WizardState): WizardState {
       const { agents, options } = state.agents;
       if (agents.length === 0) return { ...state, agents: { ...state.agents, error: 'choose at least one agent: space selects the one under the cursor' } };
       try {
-        return { ...state, step: 'site', plan: plan(state.catalogue, { agents, options }), planStep: planStep('exact') };
+        return { ...state, step: 'site', plan: plan(state.catalogue, { agents, options, endpoints: state.endpoints }), planStep: planStep('exact') };
       } catch (err) {
         if (err instanceof InputError) return { ...state, agents: { ...state.agents, error: err.message } };
         throw err;
@@ -212,5 +216,6 @@ export function answersOf(state: WizardState): SiteAnswers | null {
     targets: state.rules.targets,
     settings: state.settings,
     out: state.rules.out.value.trim() === '' ? null : state.rules.out.value.trim(),
+    endpoints: state.endpoints,
   };
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Flow, Plan } from '../../core/planner.js';
+import { escapeUnsafe } from '../../core/text.js';
 import type { Mode, RuleSet } from '../../core/rules.js';
 import { windowAround } from '../state/cursor.js';
 import type { PlanStep } from '../state/plan-step.js';
@@ -61,6 +62,7 @@ export function PlanView({ plan, step, mode, rules, width, height }: PlanViewPro
 
 /** The agents, each marked with the option that makes it need the flow, if only that does. */
 function neededBy(f: Flow): string {
+  if (f.site !== null) return 'site';
   return f.agents
     .map((a) => {
       const options = [...new Set(f.provenance.filter((p) => p.agent === a).map((p) => p.option))];
@@ -72,6 +74,11 @@ function neededBy(f: Flow): string {
 /** The flow under the cursor in full: who needs it and why, and its notes. */
 function flowDetail(f: Flow, width: number): string[] {
   const lines = [...wrapLines(`${f.host} tcp/${f.port}${f.service ? ` · ${f.service}` : ''}`, width, 2), ...wrapLines(`Needed by: ${neededBy(f)}`, width, 1)];
+  // The site's own endpoint: why and who, never taken for one of Canon's.
+  if (f.site !== null)
+    lines.push(
+      ...wrapLines(`Site-specific (not in the Canon catalogue): ${escapeUnsafe(f.site.reason)}; asked by ${escapeUnsafe(f.site.requestedBy)}`, width, 2),
+    );
   if (f.clientCertificate) lines.push(clip('! Client-certificate TLS (mutual TLS): exempt this host from TLS inspection.', width));
   if (!f.portStated) lines.push(...wrapLines("Port assumed: Canon's document names this host without a port; 443 (HTTPS).", width, 1));
   for (const n of f.notes) lines.push(...wrapLines(`! ${n.text}`, width, DETAIL_ROWS - lines.length));
