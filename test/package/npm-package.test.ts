@@ -77,8 +77,9 @@ describe.skipIf(!ok)('the npm package', () => {
   it('holds only runtime files (npm pack --dry-run)', () => {
     const [dry] = npmJson<Packed[]>(npm(['pack', '--dry-run', '--json', '--ignore-scripts']));
     const paths = (dry?.files ?? []).map((f) => f.path).sort();
+    // deploy/prometheus/: the alerting rules and scrape configs partners load (serve), not their tests.
     const runtime =
-      /^(README\.md|package\.json|data\/catalogue\.json|dist\/catalogue\.sha256|dist\/bundle\/[\w.-]+\.(mjs|wasm)|templates\/[a-z0-9-]+\/[\w.-]+\.hbs)$/;
+      /^(README\.md|package\.json|data\/catalogue\.json|dist\/catalogue\.sha256|dist\/bundle\/[\w.-]+\.(mjs|wasm)|templates\/[a-z0-9-]+\/[\w.-]+\.hbs|deploy\/prometheus\/[\w/.-]+(?<!\.test)\.yml)$/;
     expect(paths.filter((p) => !runtime.test(p))).toEqual([]);
     for (const need of [
       'dist/bundle/emaint-egress.mjs',
@@ -86,6 +87,7 @@ describe.skipIf(!ok)('the npm package', () => {
       'dist/bundle/quickjs.wasm',
       'dist/catalogue.sha256',
       'data/catalogue.json',
+      'deploy/prometheus/emaint-egress.rules.yml',
     ]) {
       expect(paths).toContain(need);
     }
