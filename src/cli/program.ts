@@ -17,6 +17,7 @@ import { addAppAction } from './app-command.js';
 import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addRenderCommand } from './render-command.js';
+import { addReportCommand } from './report-command.js';
 import { flagOfField } from './render-flags.js';
 import { nagiosRequested } from './check-format.js';
 import { NAGIOS_SERVICE } from './output/check-nagios.js';
@@ -168,6 +169,14 @@ function buildProgram(
     now,
   });
   addDiffCommand(configure(program.command('diff')), { catalogue, program: PROGRAM, stdout: io.stdout, columns: io.columns });
+  addReportCommand(configure(program.command('report')), {
+    catalogue,
+    program: PROGRAM,
+    toolVersion: toolVersion(),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    now,
+  });
   // Last, so the commands do not inherit these: with an action of its own the program would
   // lose `help <command>` and read an unknown command as an argument (the app action reports
   // unknown commands itself).
