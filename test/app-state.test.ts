@@ -447,6 +447,51 @@ describe('the verdict, one flow at a time', () => {
   });
 });
 
+describe('saving the run from the check step', () => {
+  const done = () => {
+    const s = reduce(wizard({ agents: ['rdms'] }), ENTER, ENTER, ENTER, ENTER);
+    return reduce(s, {
+      type: 'check',
+      action: { type: 'done', runId: s.check.runId, output: output([]), ran: { startedAt: '2026-11-21T10:05:07.000Z', seconds: 1.5 } },
+    });
+  };
+
+  it("w opens the prompt once the verdict is in, named after the run's start; not before", () => {
+    const ready = reduce(wizard({ agents: ['rdms'] }), ENTER, ENTER, ENTER);
+    expect(keyAction(ready, 'w', NO_KEY, SIZE)).toBeNull();
+    const s = reduce(done(), text('w'));
+    expect(s.check.ran).toEqual({ startedAt: '2026-11-21T10:05:07.000Z', seconds: 1.5 });
+    expect(s.check.save).toMatchObject({ phase: 'ask', path: { value: 'emaint-run-20261121-1005.json' } });
+  });
+
+  it('while open the prompt takes the keys: typing edits the path (s and r are text), enter saves, esc closes', () => {
+    let s = reduce(done(), text('w'), key({ ctrl: true }, 'u'), text('runs/sr.json'));
+    expect(s.check.save?.path.value).toBe('runs/sr.json');
+    expect(s.step).toBe('check');
+    s = reduce(s, ENTER);
+    expect(s.check.save).toMatchObject({ phase: 'saving', force: false });
+    // The run was there already: asked, and enter again is the yes.
+    s = reduce(s, { type: 'check', action: { type: 'save', action: { type: 'exists' } } });
+    expect(s.check.save?.phase).toBe('confirm');
+    s = reduce(s, ENTER);
+    expect(s.check.save).toMatchObject({ phase: 'saving', force: true });
+    s = reduce(s, { type: 'check', action: { type: 'save', action: { type: 'saved', path: 'runs/sr.json' } } });
+    expect(s.check.save).toMatchObject({ phase: 'saved', savedTo: 'runs/sr.json' });
+    // Once saved the step's own keys work again: enter goes on to the rules.
+    expect(reduce(s, ENTER).step).toBe('rules');
+    // esc closes an open prompt and stays on the step; a second esc goes back.
+    const closed = reduce(done(), text('w'), ESC);
+    expect([closed.step, closed.check.save]).toEqual(['check', null]);
+    expect(reduce(closed, ESC).step).toBe('plan');
+  });
+
+  it('an empty path is refused in the prompt; a new run closes it', () => {
+    const s = reduce(done(), text('w'), key({ ctrl: true }, 'u'), ENTER);
+    expect(s.check.save).toMatchObject({ phase: 'failed', error: 'give a file name for the run' });
+    expect(reduce(s, ESC, text('r')).check).toMatchObject({ phase: 'running', save: null });
+  });
+});
+
 describe('layout', () => {
   it('the check verdict wraps within the width; remote text is escaped', () => {
     const bad: CheckResult = {

@@ -14,6 +14,7 @@ import { targets } from '../src/core/render/index.js';
 import { TARGETS } from '../src/core/render/target.js';
 import { buildRules } from '../src/core/rules.js';
 import { readProfile } from '../src/io/profile-file.js';
+import { readRun } from '../src/io/run-file.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import type { AppServices } from '../src/ui/services.js';
 import type { WizardStart } from '../src/ui/state/wizard.js';
@@ -239,6 +240,82 @@ describe('answers from a profile', () => {
       mode: 'wildcard',
       iotPort: '443',
     });
+  });
+});
+
+describe('saving the run from the check step', () => {
+  it('w saves the verdict as check --save would (site endpoint included); an earlier run is replaced once confirmed, another file never', async () => {
+    dns.handle((q) => reply(q, [], { rcode: 'NXDOMAIN' }));
+    const dir = tmp();
+    const file = join(dir, 'site.json');
+    const endpoint = { host: 'fw.canon-regional.example', ports: [443], reason: 'regional firmware server', requestedBy: 'J. Jansen' };
+    writeProfile(file, { agents: ['rdms'], dnsServer: dnsServerText(dns.server), endpoints: [endpoint] });
+    const app = start(readProfile(file, catalogue), file);
+    await app.waitFor('(1 chosen)');
+    await app.press(KEY.enter);
+    await app.waitFor('Site details');
+    await app.press(KEY.enter);
+    const plan = await app.waitFor('The plan: 4 flows to 4 hosts');
+    expect(plan).toMatch(/fw\.canon-regional\.example +tcp\/443 +site/);
+    await app.press(KEY.enter);
+    await app.waitFor('Check from this network');
+    await app.press(KEY.enter);
+    await app.waitFor('4 of 4 flows fail');
+    expect(app.frame()).toContain('w save');
+    await app.press('w');
+    const prompt = await app.waitFor('› Run file');
+    expect(prompt).toContain('emaint-run-20261121-1000.json');
+    expectFits(prompt);
+    const path = join(dir, 'runs', 'first.json');
+    await app.press(CTRL_U);
+    await app.type(path);
+    await app.press(KEY.enter);
+    expectFits(await app.waitFor('Saved the run to'));
+    const run = readRun(path);
+    expect(run).toMatchObject({
+      agents: ['rdms'],
+      startedAt: NOW.toISOString(),
+      resolver: dnsServerText(dns.server).includes(':') ? dnsServerText(dns.server) : `${dnsServerText(dns.server)}:53`,
+      profile: { path: file, document: { agents: ['rdms'] } },
+      endpoints: [{ ...endpoint, protocol: 'tcp' }],
+    });
+    expect(run.flows.map((f) => [f.host, f.status])).toEqual([
+      ['a02.c-cdsknn.net', 'dns-error'],
+      ['device.c-cdsknn.net', 'dns-error'],
+      ['device02.c-cdsknn.net', 'dns-error'],
+      ['fw.canon-regional.example', 'dns-error'],
+    ]);
+    expect(run.flows.at(-1)?.site).toEqual({ reason: endpoint.reason, requestedBy: endpoint.requestedBy });
+    // The CLI writes the same document for the same answers, but for how long each lookup took
+    // (and the app's answers hold its rules folder, shown with its default on the rules step).
+    const cliRun = join(dir, 'cli.json');
+    expect((await cliAt('check', '--profile', file, '--timeout', '3000', '--save', cliRun)).code).toBe(1);
+    const same = (r: typeof run) => ({
+      ...r,
+      seconds: 0,
+      flows: r.flows.map((f) => ({ ...f, timings: null, attempts: [] })),
+      profile: { ...r.profile, document: { ...r.profile?.document, out: undefined } },
+    });
+    expect(same(readRun(cliRun))).toEqual(same(run));
+
+    // The same path again: asked first; enter is the yes.
+    await app.press('w', CTRL_U);
+    await app.type(path);
+    await app.press(KEY.enter);
+    expect(await app.waitFor('is an earlier run. Replace it?')).toContain('enter replace it');
+    await app.press(KEY.enter);
+    await app.waitFor('Saved the run to');
+    // A file that is not a run (the profile) is never replaced.
+    const profile = readFileSync(file, 'utf8');
+    await app.press('w', CTRL_U);
+    await app.type(file);
+    await app.press(KEY.enter);
+    expect(await app.waitFor('exists and is not a saved run')).toContain('✗');
+    expect(readFileSync(file, 'utf8')).toBe(profile);
+    // esc closes the prompt; the step's keys are back.
+    await app.press(KEY.escape);
+    await app.waitFor('w save');
+    expect(app.frame()).not.toContain('› Run file');
   });
 });
 

@@ -196,7 +196,7 @@ function expectUnknown(r: CliResult, message: RegExp | string): void {
 describe('check --format nagios: every error is UNKNOWN, exit 3, one line on stdout', () => {
   it.each([
     [['--timeout', '0'], "--timeout: '0' is not valid"],
-    [['--bogus'], /^unknown option '--bogus'; valid options: .*--format.*--warning, --critical$/],
+    [['--bogus'], /^unknown option '--bogus'; valid options: .*--format.*--warning, --critical, --save$/],
     [['--critical', '5:1'], "--critical: '5:1' is not a valid range"],
     [['--warning', 'lots'], "--warning: 'lots' is not a valid range"],
     [['--json'], '--json and --format nagios contradict each other; give one of them'],

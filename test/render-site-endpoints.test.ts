@@ -103,6 +103,16 @@ describe('site endpoints in every target', () => {
     );
   });
 
+  // pfsense/firewall_aliases_edit.php reads an alias's details with explode("||", ...), one per address.
+  it('pfSense: a reason holding "||" cannot add a detail to the alias, one per address', async () => {
+    const files = await render('pfsense', profile([{ ...ENDPOINTS[0], reason: 'a || b ||| c' }, ENDPOINTS[1]]));
+    const xml = files['emaint-egress.xml'] ?? '';
+    const alias =
+      /<name>EMAINT_SH_443_8443<\/name>\s*<type>host<\/type>\s*<address>([^<]*)<\/address>\s*<descr>[^<]*<\/descr>\s*<detail>([^<]*)<\/detail>/.exec(xml);
+    expect(alias?.[2]).toContain('a | | b | | | c');
+    expect(alias?.[2]?.split('||')).toHaveLength(alias?.[1]?.split(' ').length ?? 0);
+  });
+
   it('plan shows them as NEEDED BY site, after the catalogue, and lists why and who', async () => {
     const r = await cli('plan', '--profile', profile(ENDPOINTS));
     expect(r.code).toBe(0);

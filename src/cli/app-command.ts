@@ -1,6 +1,7 @@
 // `emaint-egress` with no command: on a terminal, the interactive app; anywhere else,
 // the flags are honoured (the plan is printed) or a one-line usage names the flag to pass.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { prepareCheck } from '../commands/check.js';
@@ -15,6 +16,8 @@ import { siteFor } from '../core/render/options.js';
 import type { DnsServer } from '../core/site.js';
 import { systemResolver } from '../io/resolv-conf.js';
 import { writeProfile } from '../io/profile-file.js';
+import { runFileState, writeRun } from '../io/run-file.js';
+import { savedRun } from '../core/saved-run.js';
 import { writeFilesAtomically } from '../io/write-files.js';
 import type { AppServices } from '../ui/services.js';
 import { addAgentFlags, agentsHint } from './agent-list.js';
@@ -24,6 +27,8 @@ import { EXIT_CANCELLED, EXIT_OK, UsageError } from './exit-codes.js';
 
 export interface AppContext {
   catalogue: Catalogue;
+  /** The --catalogue file, or null for the shipped one (a saved run names it). */
+  catalogueFile?: string | null;
   program: string;
   toolVersion: string;
   stdout(text: string): void;
@@ -87,7 +92,7 @@ export function addAppAction(program: Command, ctx: AppContext): void {
 
 /** The app's services, on the same commands and files as `check` and `render`. */
 export function appServices(
-  ctx: Pick<AppContext, 'catalogue' | 'program' | 'toolVersion' | 'env' | 'now'>,
+  ctx: Pick<AppContext, 'catalogue' | 'catalogueFile' | 'program' | 'toolVersion' | 'env' | 'now'>,
   { timeoutMs = TIMEOUT_MS.fallback, defaultResolver = systemResolver() }: { timeoutMs?: number; defaultResolver?: DnsServer | null } = {},
 ): AppServices {
   return {
@@ -141,5 +146,25 @@ export function appServices(
     },
     profileExists: (path) => existsSync(path),
     saveProfile: (path, answers) => writeProfile(path, answers),
+    now: () => ctx.now(),
+    runFileState: (path) => runFileState(path),
+    saveRun(path, run) {
+      // The same document `check --save` writes for the same check.
+      const saved = savedRun({
+        tool: { name: ctx.program, version: ctx.toolVersion },
+        catalogue: ctx.catalogue,
+        catalogueFile: ctx.catalogueFile ?? null,
+        output: run.output,
+        flows: run.flows,
+        endpoints: run.answers.endpoints,
+        startedAt: run.startedAt,
+        seconds: run.seconds,
+        checkedFrom: hostname(),
+        profile: { path: run.profilePath, answers: run.answers },
+        proxy: run.proxy,
+        pac: null,
+      });
+      return writeRun(path, saved, 'run file');
+    },
   };
 }

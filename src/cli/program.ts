@@ -183,6 +183,7 @@ function buildProgram(
   program.helpCommand(true).allowExcessArguments(true);
   addAppAction(program, {
     catalogue,
+    catalogueFile,
     program: PROGRAM,
     toolVersion: toolVersion(),
     stdout: io.stdout,

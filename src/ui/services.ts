@@ -9,6 +9,7 @@ import type { SiteAnswers } from '../core/profile.js';
 import type { RenderOutput, TargetId } from '../core/render/target.js';
 import type { DnsServer } from '../core/site.js';
 import type { SiteEndpoint } from '../core/site-endpoints.js';
+import type { Flow } from '../core/planner.js';
 
 export interface AppCheckRequest {
   agents: readonly string[];
@@ -17,6 +18,19 @@ export interface AppCheckRequest {
   /** null: the first nameserver of /etc/resolv.conf (see defaultResolver). */
   dnsServer: DnsServer | null;
   proxy: HttpProxy | null;
+}
+
+/** A finished check, as the app saves it (the same JSON as `check --save`). */
+export interface AppRun {
+  output: CheckOutput;
+  /** The plan's flows, in the order the check ran them. */
+  flows: readonly Flow[];
+  answers: SiteAnswers;
+  /** The profile the app was started with, or null. */
+  profilePath: string | null;
+  proxy: HttpProxy | null;
+  startedAt: Date;
+  seconds: number;
 }
 
 export interface AppServices {
@@ -36,4 +50,10 @@ export interface AppServices {
   writeFiles(dir: string, files: readonly { name: string; content: string }[]): { paths: string[]; notes: string[] };
   profileExists(path: string): boolean;
   saveProfile(path: string, answers: SiteAnswers): string;
+  /** The clock (SOURCE_DATE_EPOCH when set): when a check started. */
+  now(): Date;
+  /** What is at a path: nothing, an earlier saved run (replaced once confirmed), or another file (never replaced). */
+  runFileState(path: string): 'none' | 'run' | 'other';
+  /** Saves a run; returns its path. */
+  saveRun(path: string, run: AppRun): string;
 }

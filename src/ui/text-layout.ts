@@ -191,9 +191,12 @@ export function clip(text: string, width: number): string {
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** Rows for the check's verdict: the body less its title and a blank line. */
-export function resultWindowRows(rows: number): number {
-  return Math.max(1, bodyRows(rows) - 2);
+/** Rows the run-save prompt takes under the verdict, while it is open: the field and its message. */
+export const SAVE_ROWS = 2;
+
+/** Rows for the check's verdict: the body less its title, a blank line and `less` (the save prompt). */
+export function resultWindowRows(rows: number, less = 0): number {
+  return Math.max(1, bodyRows(rows) - 2 - less);
 }
 
 /** Rows for the plan's wildcards: the body less its title. */
@@ -202,13 +205,13 @@ export function wildcardWindowRows(rows: number): number {
 }
 
 /** Rows for the list of flows above one flow's detail: a third of the verdict's rows. */
-export function flowListRows(rows: number, count: number): number {
-  return Math.max(1, Math.min(count, Math.floor(resultWindowRows(rows) / 3)));
+export function flowListRows(rows: number, count: number, less = 0): number {
+  return Math.max(1, Math.min(count, Math.floor(resultWindowRows(rows, less) / 3)));
 }
 
 /** Rows for one flow's detail: the verdict's rows less the list and a blank line. */
-export function flowDetailRows(rows: number, count: number): number {
-  return Math.max(1, resultWindowRows(rows) - flowListRows(rows, count) - 1);
+export function flowDetailRows(rows: number, count: number, less = 0): number {
+  return Math.max(1, resultWindowRows(rows, less) - flowListRows(rows, count, less) - 1);
 }
 
 /** Rows for the files written: the body less the profile prompt (blank, title, field, message). */

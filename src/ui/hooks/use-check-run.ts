@@ -18,9 +18,12 @@ export function useCheckRun(state: WizardState, dispatch: Dispatch<WizardAction>
       dnsServer: state.values?.dnsServer ?? null,
       proxy: state.values?.proxy ?? null,
     };
+    // When it started and how long it took: what a saved run records.
+    const startedAt = services.now().toISOString();
+    const t0 = performance.now();
     services
       .runCheck(request, (event) => dispatch({ type: 'check', action: { type: 'progress', runId, event } }))
-      .then((output) => dispatch({ type: 'check', action: { type: 'done', runId, output } }))
+      .then((output) => dispatch({ type: 'check', action: { type: 'done', runId, output, ran: { startedAt, seconds: (performance.now() - t0) / 1000 } } }))
       .catch((err: unknown) =>
         dispatch({ type: 'check', action: { type: 'failed', runId, message: oneLine(err instanceof Error ? err.message : String(err)) } }),
       );

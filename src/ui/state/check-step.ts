@@ -5,6 +5,13 @@ import type { CheckOutput } from '../../core/check/output.js';
 import { type ProgressEvent, type ProgressState, initialProgress, progressReducer } from '../../core/check/progress.js';
 import type { Flow } from '../../core/planner.js';
 import { type Move, moveCursor } from './cursor.js';
+import { type RunSave, type RunSaveAction, runSave, runSaveReducer } from './run-save.js';
+
+/** When the run started (UTC, ISO) and how long it took: what a saved run records. */
+export interface RunTiming {
+  startedAt: string;
+  seconds: number;
+}
 
 export interface CheckStep {
   phase: 'ready' | 'running' | 'done' | 'failed';
@@ -20,18 +27,25 @@ export interface CheckStep {
   flow: number;
   /** First line shown of that flow's detail. */
   detailScroll: number;
+  ran: RunTiming | null;
+  /** The prompt that saves the run (w), once opened. */
+  save: RunSave | null;
 }
 
 export type CheckAction =
   | { type: 'run'; flows: readonly Flow[] }
   | { type: 'abandon' }
   | { type: 'progress'; runId: number; event: ProgressEvent }
-  | { type: 'done'; runId: number; output: CheckOutput }
+  | { type: 'done'; runId: number; output: CheckOutput; ran?: RunTiming }
   | { type: 'failed'; runId: number; message: string }
   | { type: 'scroll'; move: Move; lines: number }
   | { type: 'pane' }
   | { type: 'select'; move: Move; count: number }
-  | { type: 'detail'; move: Move; lines: number };
+  | { type: 'detail'; move: Move; lines: number }
+  /** w: open the prompt that saves the run. */
+  | { type: 'save-open' }
+  | { type: 'save-close' }
+  | { type: 'save'; action: RunSaveAction };
 
 export const checkStep: CheckStep = {
   phase: 'ready',
@@ -43,6 +57,8 @@ export const checkStep: CheckStep = {
   pane: 'summary',
   flow: 0,
   detailScroll: 0,
+  ran: null,
+  save: null,
 };
 
 export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
@@ -62,6 +78,7 @@ export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
         ...state,
         phase: 'done',
         output: action.output,
+        ran: action.ran ?? null,
         flow: Math.max(
           0,
           action.output.results.findIndex((r) => r.status !== 'ok'),
@@ -78,5 +95,11 @@ export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
       return { ...state, flow: moveCursor(state.flow, action.count, action.move), detailScroll: 0 };
     case 'detail':
       return { ...state, detailScroll: moveCursor(state.detailScroll, action.lines, action.move) };
+    case 'save-open':
+      return state.phase === 'done' ? { ...state, save: runSave(state.ran?.startedAt ?? null) } : state;
+    case 'save-close':
+      return state.save?.phase === 'saving' ? state : { ...state, save: null };
+    case 'save':
+      return state.save ? { ...state, save: runSaveReducer(state.save, action.action) } : state;
   }
 }

@@ -7,12 +7,14 @@ import {
   flowDetailLines,
   flowDetailRows,
   resultWindowRows,
+  SAVE_ROWS,
   scrollPositions,
   wildcardLines,
   wildcardWindowRows,
   writtenLines,
 } from '../text-layout.js';
 import { wildcardRules } from './plan-step.js';
+import { promptOpen } from './run-save.js';
 import { focusedField, isChoice } from './site.js';
 import { focusedSetting } from './target-choice.js';
 import type { TextAction } from './text-field.js';
@@ -61,6 +63,13 @@ export function appKey(input: string, key: KeyPress): AppKey | null {
 export function keyAction(state: WizardState, input: string, key: KeyPress, size: Size): KeyResult {
   const app = appKey(input, key);
   if (app) return app;
+  // The run-save prompt takes the keys while it is open: enter saves, esc closes it.
+  if (state.step === 'check' && promptOpen(state.check.save)) {
+    if (key.escape) return { type: 'check', action: { type: 'save-close' } };
+    if (key.return) return { type: 'check', action: { type: 'save', action: { type: 'save' } } };
+    const edit = textAction(input, key);
+    return edit ? { type: 'check', action: { type: 'save', action: { type: 'text', action: edit } } } : null;
+  }
   if (key.escape) return { type: 'back' };
   if (key.return) return { type: 'next' };
   const move = moveOf(key);
@@ -95,17 +104,19 @@ export function keyAction(state: WizardState, input: string, key: KeyPress, size
       if (phase === 'running') return null;
       if (input === 's') return { type: 'skip' };
       if (input === 'r' && phase !== 'ready') return { type: 'rerun' };
+      if (input === 'w' && phase === 'done') return { type: 'check', action: { type: 'save-open' } };
+      const less = state.check.save ? SAVE_ROWS : 0;
       if (key.tab && output) return { type: 'check', action: { type: 'pane' } };
       if (move && output && state.check.pane === 'flow') {
         // ↑↓ pick the flow; PgUp/PgDn scroll its detail.
         const count = output.results.length;
         if (move !== 'pageup' && move !== 'pagedown') return { type: 'check', action: { type: 'select', move, count } };
         const lines = flowDetailLines(output, state.check.flow, size.columns).length;
-        return { type: 'check', action: { type: 'detail', move, lines: scrollPositions(lines, flowDetailRows(size.rows, count)) } };
+        return { type: 'check', action: { type: 'detail', move, lines: scrollPositions(lines, flowDetailRows(size.rows, count, less)) } };
       }
       if (move && output) {
         const lines = checkLines(output, size.columns).length;
-        return { type: 'check', action: { type: 'scroll', move, lines: scrollPositions(lines, resultWindowRows(size.rows)) } };
+        return { type: 'check', action: { type: 'scroll', move, lines: scrollPositions(lines, resultWindowRows(size.rows, less)) } };
       }
       return null;
     }

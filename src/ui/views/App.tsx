@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useReducer } from 'react';
 import { useCheckRun } from '../hooks/use-check-run.js';
 import { useProfileSave } from '../hooks/use-profile-save.js';
 import { useRulesWrite } from '../hooks/use-rules-write.js';
+import { useRunSave } from '../hooks/use-run-save.js';
 import { useWizardKeys } from '../hooks/use-wizard-keys.js';
 import type { AppServices } from '../services.js';
 import type { Size } from '../state/keys.js';
@@ -52,6 +53,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
     () => onSuspend?.(),
   );
   useCheckRun(state, dispatch, services);
+  useRunSave(state, dispatch, services);
   useRulesWrite(state, dispatch, services);
   useProfileSave(state, dispatch, services);
   const finished = state.done.phase === 'saved' || state.done.phase === 'quit';

@@ -5,7 +5,10 @@ import { dnsServerText } from '../../core/profile.js';
 import type { DnsServer } from '../../core/site.js';
 import type { CheckStep } from '../state/check-step.js';
 import { windowAround } from '../state/cursor.js';
-import { type Line, checkLines, clip, flowDetailLines, flowDetailRows, flowListRows, resultWindowRows } from '../text-layout.js';
+import { type Line, SAVE_ROWS, checkLines, clip, flowDetailLines, flowDetailRows, flowListRows, resultWindowRows } from '../text-layout.js';
+import { escapeUnsafe } from '../../core/text.js';
+import type { RunSave } from '../state/run-save.js';
+import { TextInput } from './TextInput.js';
 import type { SiteValues } from '../state/site.js';
 import { Painted } from './Painted.js';
 import { ScrollLines } from './ScrollLines.js';
@@ -40,13 +43,21 @@ export function CheckView(props: CheckViewProps) {
       </Box>
     );
   }
-  if (step.phase === 'done' && step.output && step.pane === 'flow') return <FlowDetail step={step} output={step.output} width={width} rows={rows} />;
+  if (step.phase === 'done' && step.output && step.pane === 'flow') {
+    return (
+      <Box flexDirection="column">
+        <FlowDetail step={step} output={step.output} width={width} rows={rows} />
+        {step.save ? <SavePrompt save={step.save} width={width} /> : null}
+      </Box>
+    );
+  }
   if (step.phase === 'done' && step.output) {
     return (
       <Box flexDirection="column">
         <Painted tone="title">Check results</Painted>
         <Text> </Text>
-        <ScrollLines lines={checkLines(step.output, width)} top={step.scroll} height={resultWindowRows(rows)} />
+        <ScrollLines lines={checkLines(step.output, width)} top={step.scroll} height={resultWindowRows(rows, step.save ? SAVE_ROWS : 0)} />
+        {step.save ? <SavePrompt save={step.save} width={width} /> : null}
       </Box>
     );
   }
@@ -56,7 +67,8 @@ export function CheckView(props: CheckViewProps) {
 /** The flows with a cursor, and the one under it in full below. */
 function FlowDetail({ step, output, width, rows }: { step: CheckStep; output: CheckOutput; width: number; rows: number }) {
   const n = output.results.length;
-  const win = windowAround(step.flow, n, flowListRows(rows, n));
+  const less = step.save ? SAVE_ROWS : 0;
+  const win = windowAround(step.flow, n, flowListRows(rows, n, less));
   return (
     <Box flexDirection="column">
       <Painted tone="title">{clip(`Check results: flow ${step.flow + 1} of ${n}`, width)}</Painted>
@@ -71,7 +83,33 @@ function FlowDetail({ step, output, width, rows }: { step: CheckStep; output: Ch
         );
       })}
       <Text> </Text>
-      <ScrollLines lines={flowDetailLines(output, step.flow, width)} top={step.detailScroll} height={flowDetailRows(rows, n)} keys="PgDn" />
+      <ScrollLines lines={flowDetailLines(output, step.flow, width)} top={step.detailScroll} height={flowDetailRows(rows, n, less)} keys="PgDn" />
+    </Box>
+  );
+}
+
+/** The run-save prompt under the verdict (SAVE_ROWS rows): the file, then what became of it. */
+function SavePrompt({ save, width }: { save: RunSave; width: number }) {
+  const open = save.phase !== 'saved' && save.phase !== 'saving';
+  const message =
+    save.phase === 'saved'
+      ? { tone: 'ok' as const, text: `Saved the run to ${escapeUnsafe(save.savedTo ?? '')}: diff it with a later one` }
+      : save.phase === 'confirm'
+        ? { tone: 'warn' as const, text: `${escapeUnsafe(save.path.value)} is an earlier run. Replace it?` }
+        : save.phase === 'failed'
+          ? { tone: 'bad' as const, text: `✗ ${save.error ?? ''}` }
+          : save.phase === 'saving'
+            ? { tone: 'plain' as const, text: 'Saving…' }
+            : { tone: 'muted' as const, text: 'The run as JSON, for emaint-egress diff and the report.' };
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Box width={11} flexShrink={0}>
+          <Painted tone="accent">› Run file</Painted>
+        </Box>
+        <TextInput field={save.path} focused={open} />
+      </Box>
+      <Painted tone={message.tone}>{clip(message.text, width)}</Painted>
     </Box>
   );
 }

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { promptOpen } from '../state/run-save.js';
 import { focusedSetting } from '../state/target-choice.js';
 import { settingRows } from '../state/target-settings.js';
 import type { WizardState } from '../state/wizard.js';
@@ -7,7 +8,7 @@ import { Painted } from './Painted.js';
 const CHECK_KEYS: Record<WizardState['check']['phase'], string> = {
   ready: 'enter run the check · s skip to the rules · esc back · ctrl-c quit',
   running: 'esc stop waiting · ctrl-c quit',
-  done: '↑↓ scroll · tab each flow · r run again · enter rules · esc back · ctrl-c quit',
+  done: '↑↓ scroll · tab flows · r rerun · w save · enter rules · esc back · ctrl-c quit',
   failed: 'enter run again · s skip to the rules · esc back · ctrl-c quit',
 };
 
@@ -24,6 +25,11 @@ function footerKeys(state: WizardState): string {
         ? '↑↓ scroll · tab the flows · enter check · esc back · ctrl-c quit'
         : '↑↓ scroll · tab the wildcards · enter check · esc back · ctrl-c quit';
     case 'check':
+      if (promptOpen(state.check.save)) {
+        return state.check.save.phase === 'confirm'
+          ? 'enter replace it · type another name · esc close · ctrl-c quit'
+          : 'type a file name · enter save · esc close · ctrl-c quit';
+      }
       if (state.check.phase === 'done' && state.check.pane === 'flow') return '↑↓ flow · PgUp/PgDn detail · tab summary · enter rules · esc back · ctrl-c quit';
       return CHECK_KEYS[state.check.phase];
     case 'rules':
