@@ -108,7 +108,7 @@ describe('bad input: one line on stderr naming the valid values, exit 2, nothing
     [['plan', '--agents', 'cca,,erds'], /empty item in 'cca,,erds'; valid: cca/],
     [['plan', '--agents', 'cca', '--bogus'], /unknown option '--bogus'; valid options: --agents, --cca-activation, --profile, --catalogue, --lan, --json$/],
     [['plan', '--agents', 'cca', 'extra'], /unexpected argument 'extra'; plan takes only options: --agents/],
-    [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, check, render, serve, diff$/],
+    [['plna'], /unknown command 'plna' \(Did you mean plan\?\); valid commands: agents, plan, check, render, serve, diff, report$/],
     [
       ['plan', '--agents', 'rdms', '--cca-activation'],
       /^emaint-egress plan: --cca-activation applies to agent erds; add erds to the agents or drop --cca-activation$/,
@@ -149,7 +149,7 @@ describe('help and version', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      /^emaint-egress: the app needs a terminal \(stdin is not a terminal\); pass --agents <ids> or --profile FILE to print the plan, or run a command: agents, plan, check, render, serve, diff; valid: cca, .*, or all\n$/,
+      /^emaint-egress: the app needs a terminal \(stdin is not a terminal\); pass --agents <ids> or --profile FILE to print the plan, or run a command: agents, plan, check, render, serve, diff, report; valid: cca, .*, or all\n$/,
     );
   });
 

@@ -925,7 +925,7 @@ describe('the program with no command', () => {
 
   it('an unknown command: exit 2, "unknown command \'nosuch\'" and the valid commands', async () => {
     const r = await runCli(['nosuch']);
-    expectUsageError(r, "emaint-egress: unknown command 'nosuch'", /; valid commands: agents, plan, check, render, serve, diff\b/);
+    expectUsageError(r, "emaint-egress: unknown command 'nosuch'", /; valid commands: agents, plan, check, render, serve, diff, report\b/);
     expect(r.stderr).not.toContain('Did you mean');
   });
 

@@ -18,6 +18,7 @@ import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addRenderCommand } from './render-command.js';
 import { addServeCommand } from './serve-command.js';
+import { addReportCommand } from './report-command.js';
 import { flagOfField } from './render-flags.js';
 import { nagiosRequested } from './check-format.js';
 import { NAGIOS_SERVICE } from './output/check-nagios.js';
@@ -190,6 +191,14 @@ function buildProgram(
     setExitCode,
   });
   addDiffCommand(configure(program.command('diff')), { catalogue, program: PROGRAM, stdout: io.stdout, columns: io.columns });
+  addReportCommand(configure(program.command('report')), {
+    catalogue,
+    program: PROGRAM,
+    toolVersion: toolVersion(),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    now,
+  });
   // Last, so the commands do not inherit these: with an action of its own the program would
   // lose `help <command>` and read an unknown command as an argument (the app action reports
   // unknown commands itself).
