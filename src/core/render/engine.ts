@@ -48,8 +48,9 @@ export function createEngine(target: string, templates: TemplateSet, escapers: R
       if (!fn) {
         const source = templates[name];
         if (source === undefined) throw new Error(`template ${target}/${name} is missing`);
-        assertSafeTemplate(`${target}/${name}`, source, new Set(Object.keys(escapers)));
-        fn = hb.compile(source, { strict: true, noEscape: false });
+        // Parsed once: the checked tree is the one compiled.
+        const ast = assertSafeTemplate(`${target}/${name}`, source, new Set(Object.keys(escapers)));
+        fn = hb.compile(ast, { strict: true, noEscape: false });
         compiled.set(name, fn);
       }
       return fn(data);
@@ -59,8 +60,8 @@ export function createEngine(target: string, templates: TemplateSet, escapers: R
 
 type Node = hbs.AST.Node;
 
-/** Throws unless every value the template prints goes through one of `escapers`. */
-export function assertSafeTemplate(where: string, source: string, escapers: ReadonlySet<string>): void {
+/** Throws unless every value the template prints goes through one of `escapers`; returns the parsed template. */
+export function assertSafeTemplate(where: string, source: string, escapers: ReadonlySet<string>): hbs.AST.Program {
   const fail = (node: Node, why: string): never => {
     throw new Error(`template ${where}, line ${node.loc.start.line}: ${why}`);
   };
@@ -100,5 +101,7 @@ export function assertSafeTemplate(where: string, source: string, escapers: Read
         fail(node, `${node.type} is not allowed in templates`);
     }
   };
-  walk(handlebars().parse(source));
+  const ast = handlebars().parse(source);
+  walk(ast);
+  return ast;
 }

@@ -110,27 +110,29 @@ export const pfsense: Target = {
     // v2): POST /api/v2/firewall/alias and /api/v2/firewall/rule, then /api/v2/firewall/apply.
     // Its `placement` is the rule's index in the whole filter list: 0, 1, ... puts them, in
     // order, above every block rule.
-    const api = engine.render('api.json.hbs', {
-      generated: headerLines({ ...input, rules }, extra),
-      aliases: aliases.map((a) => ({ name: a.name, type: a.type, descr: a.descr, address: a.address.split(' '), detail: a.detail.split('||') })),
-      rules: ruleViews.map((r, i) => ({
-        type: 'pass',
-        interface: [site.interface],
-        ipprotocol,
-        protocol: 'tcp',
-        source: sourceAlias ?? 'any',
-        destination: r.hosts,
-        destination_port: r.ports,
-        descr: r.descr,
-        log: true,
-        placement: i,
-      })),
-    });
+    // Rendered only for --import rest-api; the XML above is rendered either way: its escapers check the texts.
+    const api = (): string =>
+      engine.render('api.json.hbs', {
+        generated: headerLines({ ...input, rules }, extra),
+        aliases: aliases.map((a) => ({ name: a.name, type: a.type, descr: a.descr, address: a.address.split(' '), detail: a.detail.split('||') })),
+        rules: ruleViews.map((r, i) => ({
+          type: 'pass',
+          interface: [site.interface],
+          ipprotocol,
+          protocol: 'tcp',
+          source: sourceAlias ?? 'any',
+          destination: r.hosts,
+          destination_port: r.ports,
+          descr: r.descr,
+          log: true,
+          placement: i,
+        })),
+      });
     const file =
       site.pfsenseImport === 'rest-api'
         ? {
             name: `${BASENAME}.pfsense-api.json`,
-            content: api,
+            content: api(),
             apply:
               'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, ' +
               'each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
