@@ -5,7 +5,7 @@
 // to work: markup slipped into a copy neither loads nor runs. The reports come from the saved
 // runs in test/fixtures/report/ (real checks, see report-site.test.ts).
 //
-// UPDATE_SCREENSHOT=1 writes the README's screenshot, docs/report.png.
+// UPDATE_SCREENSHOT=1 writes the README's screenshot, test/fixtures/report.png.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { tempDirs } from './helpers/tmp.js';
 const ok = requireSystem('the report in headless Chromium', ['chromium', 'pdftoppm', 'xmllint', 'ip'], { netns: true });
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/report/', import.meta.url));
-const SCREENSHOT = fileURLToPath(new URL('../docs/report.png', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../test/fixtures/report.png', import.meta.url));
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
 const tmp = tempDirs('ee-report-browser-');
 /** Markup where a certificate issuer and the machine's name go, as a hostile network could send them. */

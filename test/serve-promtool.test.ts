@@ -1,4 +1,4 @@
-// The shipped Prometheus files (deploy/prometheus): the alerting rules pass
+// The shipped Prometheus files (data/prometheus): the alerting rules pass
 // `promtool check rules` and their unit tests (`promtool test rules`), which fail when a
 // rule changes; every config passes `promtool check config`; and the rules and configs name
 // only metrics, labels and profile names the exporter really has.

@@ -28,7 +28,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   die('cannot write to standard output', err);
 });
 
-// No top-level await: the single executable runs this bundled as CommonJS (scripts/package.mjs).
+// No top-level await: the single executable runs this bundled as CommonJS (.ci/build/package.mjs).
 void main();
 
 async function main(): Promise<void> {

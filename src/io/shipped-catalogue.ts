@@ -25,7 +25,7 @@ export async function readCatalogue(path?: string): Promise<Catalogue> {
   return (await import('./catalogue-file.js')).loadCatalogue(path);
 }
 
-/** What the build records of a validated catalogue (scripts/catalogue-digest.mjs computes the same). */
+/** What the build records of a validated catalogue (.ci/build/catalogue-digest.mjs computes the same). */
 export function catalogueDigest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -1,7 +1,7 @@
 // The files the tool ships with: package.json, the catalogue and the digest of its
 // validation, the templates, the PAC sandbox's engine and worker. Run by Node.js (a clone,
 // the tests, an npm install) they are files of the package folder: the code in dist/<layer>/
-// (tsc) or dist/bundle/ (the npm package, scripts/bundle.mjs, with the sandbox's engine and
+// (tsc) or dist/bundle/ (the npm package, .ci/build/bundle.mjs, with the sandbox's engine and
 // worker beside it), both two levels below it. In the single executable (`npm run package`)
 // there is no folder, only the assets embedded in it. Nothing is looked up until asked: the
 // executable's bundle has no import.meta.url.
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import sea from 'node:sea';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Asset names of the single executable; scripts/package.mjs embeds them. */
+/** Asset names of the single executable; .ci/build/package.mjs embeds them. */
 export const ASSETS = {
   packageJson: 'package.json',
   catalogue: 'data/catalogue.json',
@@ -64,7 +64,7 @@ export function shippedTemplates(target: string): Record<string, string> {
   return readTemplateFolder(join(packageDir(), 'templates', target));
 }
 
-/** The .hbs files of one folder, by name (also what scripts/package.mjs embeds). */
+/** The .hbs files of one folder, by name (also what .ci/build/package.mjs embeds). */
 export function readTemplateFolder(folder: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(folder)) {

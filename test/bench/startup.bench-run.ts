@@ -52,8 +52,8 @@ function once(argv: readonly string[]): number {
 
 describe('start-up against node -e 0', () => {
   beforeAll(() => {
-    execFileSync('node', ['scripts/bundle.mjs', 'npm'], { cwd: ROOT, stdio: 'inherit' });
-    execFileSync('node', ['scripts/package.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('node', ['.ci/build/bundle.mjs', 'npm'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('node', ['.ci/build/package.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }, 300_000);
 
   it('prints the medians and ratios', () => {

@@ -60,8 +60,8 @@ export function nsGet(ns: Netns, url: string): string {
   return r.stdout;
 }
 
-/** The shipped Prometheus files (deploy/prometheus). */
-export const DEPLOY = fileURLToPath(new URL('../../deploy/prometheus/', import.meta.url));
+/** The shipped Prometheus files (data/prometheus). */
+export const DEPLOY = fileURLToPath(new URL('../../data/prometheus/', import.meta.url));
 
 /**
  * The shipped central config and its rules, copied into `dir` (its targets go in dir/sites/),

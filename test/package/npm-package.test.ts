@@ -1,4 +1,4 @@
-// The npm package (`npm pack`, which bundles first: scripts/bundle.mjs): only runtime files,
+// The npm package (`npm pack`, which bundles first: .ci/build/bundle.mjs): only runtime files,
 // no dependencies to fetch, a global install with no registry (--offline) that puts
 // `emaint-egress` on the PATH, and, run from there with the project and its node_modules
 // hidden (isolated.ts), the tested build's output, files and verdicts, a PAC file included.
@@ -77,9 +77,9 @@ describe.skipIf(!ok)('the npm package', () => {
   it('holds only runtime files (npm pack --dry-run)', () => {
     const [dry] = npmJson<Packed[]>(npm(['pack', '--dry-run', '--json', '--ignore-scripts']));
     const paths = (dry?.files ?? []).map((f) => f.path).sort();
-    // deploy/prometheus/: the alerting rules and scrape configs partners load (serve), not their tests.
+    // data/prometheus/: the alerting rules and scrape configs partners load (serve), not their tests.
     const runtime =
-      /^(README\.md|package\.json|data\/catalogue\.json|dist\/catalogue\.sha256|dist\/bundle\/[\w.-]+\.(mjs|wasm)|templates\/[a-z0-9-]+\/[\w.-]+\.hbs|deploy\/prometheus\/[\w/.-]+(?<!\.test)\.yml)$/;
+      /^(README\.md|package\.json|data\/catalogue\.json|dist\/catalogue\.sha256|dist\/bundle\/[\w.-]+\.(mjs|wasm)|templates\/[a-z0-9-]+\/[\w.-]+\.hbs|data\/prometheus\/[\w/.-]+(?<!\.test)\.yml)$/;
     expect(paths.filter((p) => !runtime.test(p))).toEqual([]);
     for (const need of [
       'dist/bundle/emaint-egress.mjs',
@@ -87,7 +87,7 @@ describe.skipIf(!ok)('the npm package', () => {
       'dist/bundle/quickjs.wasm',
       'dist/catalogue.sha256',
       'data/catalogue.json',
-      'deploy/prometheus/emaint-egress.rules.yml',
+      'data/prometheus/emaint-egress.rules.yml',
     ]) {
       expect(paths).toContain(need);
     }

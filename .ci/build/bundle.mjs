@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** Where quickjs-wasi keeps its engine. */
@@ -79,7 +79,7 @@ const yogaWithoutTopLevelAwait = {
     b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => {
       const binaries = join(dirname(args.path), '../binaries/yoga-wasm-base64-esm.js');
       const base64 = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(readFileSync(binaries, 'utf8'))?.[1];
-      if (!base64) throw new Error(`${binaries}: no embedded WebAssembly found; yoga-layout changed, see scripts/bundle.mjs`);
+      if (!base64) throw new Error(`${binaries}: no embedded WebAssembly found; yoga-layout changed, see .ci/build/bundle.mjs`);
       return {
         resolveDir: dirname(args.path),
         contents: [
@@ -117,7 +117,7 @@ const inkWithoutDevtools = {
       ];
       let contents = readFileSync(args.path, 'utf8');
       for (const [from, to] of edits) {
-        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from}"; ink changed, see scripts/bundle.mjs`);
+        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from}"; ink changed, see .ci/build/bundle.mjs`);
         contents = contents.replace(from, to);
       }
       return { contents, resolveDir: dirname(args.path) };

@@ -5,7 +5,7 @@
 // written, nothing is loaded or written (`npm start` stays fast).
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
-const root = new URL('../', import.meta.url);
+const root = new URL('../../', import.meta.url);
 const file = new URL('data/catalogue.json', root);
 const out = new URL('dist/catalogue.sha256', root);
 const validator = new URL('dist/core/catalogue.js', root);

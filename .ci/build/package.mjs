@@ -1,6 +1,6 @@
 // `npm run package`: the single executable for this platform, dist/emaint-egress-<os>-<arch>
 // (Node's single executable applications, as Node's documentation builds one): this Node
-// binary with the bundled CommonJS script (scripts/bundle.mjs) and the shipped files as
+// binary with the bundled CommonJS script (.ci/build/bundle.mjs) and the shipped files as
 // assets (src/io/shipped.ts names them), injected with postject. Runs where no Node.js is.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
