@@ -124,12 +124,14 @@ function buildProgram(
       .showSuggestionAfterError(true)
       .helpOption('-h, --help', 'show help');
 
+  // Read once: every command names it (package.json, or the executable's embedded copy).
+  const version = toolVersion();
   configure(program)
     .description(
       'Plan, check and render the outbound allow-list for Canon eMaintenance agents.\n' +
         'Without a command, on a terminal: the interactive app (agents, site, plan, check, rules).',
     )
-    .version(toolVersion(), '-V, --version', 'print the version')
+    .version(version, '-V, --version', 'print the version')
     // The app's flags (--agents, --profile) belong to it alone, not to the commands after it.
     .enablePositionalOptions()
     .addHelpText(
@@ -164,7 +166,7 @@ function buildProgram(
     catalogue,
     catalogueFile,
     program: PROGRAM,
-    toolVersion: toolVersion(),
+    toolVersion: version,
     stdout: io.stdout,
     stderr: io.stderr,
     terminal: io.columns === undefined ? undefined : { columns: io.columns, rows: io.rows ?? 24 },
@@ -176,7 +178,7 @@ function buildProgram(
   addRenderCommand(configure(program.command('render')), {
     catalogue,
     program: PROGRAM,
-    toolVersion: toolVersion(),
+    toolVersion: version,
     stdout: io.stdout,
     stderr: io.stderr,
     now,
@@ -184,7 +186,7 @@ function buildProgram(
   addServeCommand(configure(program.command('serve')), {
     catalogue,
     program: PROGRAM,
-    toolVersion: toolVersion(),
+    toolVersion: version,
     stderr: io.stderr,
     env: io.env ?? process.env,
     onStop: io.onStop ?? processSignals,
@@ -194,7 +196,7 @@ function buildProgram(
   addReportCommand(configure(program.command('report')), {
     catalogue,
     program: PROGRAM,
-    toolVersion: toolVersion(),
+    toolVersion: version,
     stdout: io.stdout,
     stderr: io.stderr,
     now,
@@ -207,7 +209,7 @@ function buildProgram(
     catalogue,
     catalogueFile,
     program: PROGRAM,
-    toolVersion: toolVersion(),
+    toolVersion: version,
     stdout: io.stdout,
     columns: io.columns,
     terminal: io.terminal ?? { stdin: false, stdout: false },

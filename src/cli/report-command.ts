@@ -5,20 +5,14 @@ import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { ReportFormat } from '../commands/report.js';
 import { REPORT_FORMATS } from '../core/report/formats.js';
-import type { Catalogue } from '../core/catalogue.js';
 import { quoteValue } from '../core/text.js';
 import { writeFilesAtomically } from '../io/write-files.js';
 import { addCatalogueFlag } from './catalogue-flag.js';
+import type { RenderContext } from './render-command.js';
 import { UsageError } from './exit-codes.js';
 
-export interface ReportContext {
-  catalogue: Catalogue;
-  program: string;
-  toolVersion: string;
-  stdout(text: string): void;
-  stderr(text: string): void;
-  now(): Date;
-}
+/** What report needs of the program: the same as render (a catalogue, the tool, output, a clock). */
+export type ReportContext = RenderContext;
 
 interface ReportFlags {
   run?: string[];
