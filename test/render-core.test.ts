@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldError } from '../src/core/errors.js';
 import { renderTarget } from '../src/commands/render.js';
-import { assertSafeTemplate, createEngine, loadTemplateEngine } from '../src/core/render/engine.js';
+import { type TemplateSet, assertSafeTemplate, createEngine, loadTemplateEngine } from '../src/core/render/engine.js';
+import { templateModule } from '../src/core/render/precompile.js';
 import { iptablesComment, nftComment, panosQuoted, xmlComment, xmlText } from '../src/core/render/escape.js';
 import { defaultSite } from '../src/core/render/options.js';
 import { panosName } from '../src/core/render/panos.js';
@@ -177,18 +178,23 @@ describe('names', () => {
 
 describe('template guard', () => {
   const escapers = new Set(['xml']);
-  beforeAll(loadTemplateEngine);
+  beforeAll(() => loadTemplateEngine());
   it('accepts printing through an escaper with triple-stash', () => {
     expect(() => assertSafeTemplate('t', '{{#each xs}}<a>{{{xml this}}}</a>{{/each}}', escapers)).not.toThrow();
   });
   it.each([
-    ['{{name}}', /HTML escaping/],
-    ['{{{name}}}', /must call exactly one of xml/],
-    ['{{{xml a b}}}', /must call exactly one/],
+    ['{{name}}', /line 1: \{\{name\}\} uses HTML escaping/],
+    ['{{{name}}}', /must call exactly one escaper with one value/],
+    ['{{{xml a b}}}', /must call exactly one escaper/],
+    ['{{{xml a=b}}}', /must call exactly one escaper/],
+    ['{{{@root.x y}}}', /must call exactly one escaper/],
     ['{{> partial}}', /PartialStatement is not allowed/],
     ['{{#with x}}{{/with}}', /block helper #with is not allowed/],
     ['{{{xml (lookup a b)}}}', /sub-expressions/],
-  ])('refuses %s', (source, message) => {
+    // handlebars' own helpers print their result raw: only the engine's escapers may print.
+    ['\n\n{{{lookup a}}}', /line 3: \{\{\{lookup \.\.\.\}\}\} is not one of its escapers: xml/],
+    ['{{{log a}}}', /log .* is not one of its escapers/],
+  ])('refuses %j', (source, message) => {
     expect(() => assertSafeTemplate('t', source, escapers)).toThrow(message);
   });
   it('an engine refuses an unsafe template before rendering anything', () => {
@@ -198,6 +204,51 @@ describe('template guard', () => {
   it('a misspelt field is an error, not an empty string', () => {
     const engine = createEngine('t', { 'x.hbs': '{{{xml vaule}}}' }, { xml: xmlText });
     expect(() => engine.render('x.hbs', { value: 'v' })).toThrow(/expected text, got undefined/);
+  });
+  it('a template name that is not one of the set is missing, also "constructor"', () => {
+    const engine = createEngine('t', { 'x.hbs': '{{{xml value}}}' }, { xml: xmlText });
+    expect(() => engine.render('constructor', {})).toThrow('template t/constructor is missing');
+  });
+});
+
+describe('templates compiled at build time', () => {
+  beforeAll(() => loadTemplateEngine());
+  /** What .ci/build/templates.mjs writes for one template, loaded as the bundle would. */
+  async function compiled(source: string): Promise<TemplateSet> {
+    const code = templateModule('t', { 'x.hbs': source });
+    return ((await import(`data:text/javascript,${encodeURIComponent(code)}`)) as { default: TemplateSet }).default;
+  }
+
+  it('render as the same template given as source does', async () => {
+    const source = '{{#each xs}}<a n="{{{xml this}}}"/>{{else}}none{{/each}}{{#if y}}{{{xml y}}}{{/if}}';
+    const escapers = { xml: xmlText };
+    const data = { xs: ['a&b', '<c>'], y: '"q"' };
+    const fromSource = createEngine('t', { 'x.hbs': source }, escapers).render('x.hbs', data);
+    expect(createEngine('t', await compiled(source), escapers).render('x.hbs', data)).toBe(fromSource);
+    expect(fromSource).toBe('<a n="a&amp;b"/><a n="&lt;c&gt;"/>&quot;q&quot;');
+  });
+
+  it('are checked against the engine that runs them: a helper that is not its escaper is refused', async () => {
+    // The shape is fine at build time; the engine below has no `descr`.
+    const set = await compiled('<a>\n{{{descr value}}}</a>');
+    const engine = createEngine('t', set, { xml: xmlText });
+    expect(() => engine.render('x.hbs', { value: '<b>' })).toThrow('template t/x.hbs, line 2: {{{descr ...}}} is not one of its escapers: xml');
+  });
+
+  it('stay strict: a misspelt field is an error', async () => {
+    const engine = createEngine('t', await compiled('{{{xml vaule}}}'), { xml: xmlText });
+    expect(() => engine.render('x.hbs', { value: 'v' })).toThrow(/expected text, got undefined/);
+  });
+
+  it.each([
+    ['{{name}}', /uses HTML escaping/],
+    ['{{> partial}}', /PartialStatement is not allowed/],
+  ])('an unsafe shape fails the build: %s', (source, message) => {
+    expect(() => templateModule('t', { 'x.hbs': source })).toThrow(message);
+  });
+
+  it.each(['__proto__', 'x".hbs', 'X.hbs', '.hbs'])('a file name that is not a plain key fails the build: %j', (name) => {
+    expect(() => templateModule('t', Object.fromEntries([[name, '{{{xml a}}}']]))).toThrow(/lower-case letters, digits, dots and dashes, ending \.hbs/);
   });
 });
 

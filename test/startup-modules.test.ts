@@ -20,22 +20,31 @@ register('data:text/javascript,' + encodeURIComponent(
 ));
 `)}`;
 
-/** The packages (node_modules/<name>) a run of the CLI loaded, and its result. */
-function loaded(args: readonly string[]): { packages: Set<string>; code: number; stderr: string } {
+// The hook sees what is imported, and the first CommonJS file of a package, not what that
+// file requires in turn: at exit, Node's CommonJS cache names those.
+const CJS_AT_EXIT = `process.on('exit', () => require('node:fs').appendFileSync(process.env.EE_LOADED, Object.keys(require.cache).join('\\n') + '\\n'));`;
+
+/** The packages (node_modules/<name>) a run of the CLI loaded, the files of them, and its result. */
+function loaded(args: readonly string[]): { packages: Set<string>; files: string[]; code: number; stderr: string } {
   const dir = temp();
   const list = join(dir, 'loaded');
+  const atExit = join(dir, 'at-exit.cjs');
   writeFileSync(list, '');
-  const r = spawnSync(process.execPath, ['--import', HOOK, BIN, ...args], {
+  writeFileSync(atExit, CJS_AT_EXIT);
+  const r = spawnSync(process.execPath, ['--import', HOOK, '--require', atExit, BIN, ...args], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, EE_LOADED: list, NO_COLOR: '1' },
   });
-  const packages = new Set(
-    readFileSync(list, 'utf8')
-      .split('\n')
-      .flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
-  );
-  return { packages, code: r.status ?? -1, stderr: r.stderr };
+  const files = [
+    ...new Set(
+      readFileSync(list, 'utf8')
+        .split('\n')
+        .flatMap((f) => /\/node_modules\/(.+)$/.exec(f)?.[1] ?? []),
+    ),
+  ];
+  const packages = new Set(files.flatMap((f) => /^((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
+  return { packages, files, code: r.status ?? -1, stderr: r.stderr };
 }
 
 const HEAVY = ['zod', 'handlebars', 'ink', 'react', 'yoga-layout', 'dns-packet', 'quickjs-wasi', 'pac-resolver', 'prom-client'];
@@ -54,6 +63,14 @@ describe('start-up loads what the command uses', () => {
     const run = loaded(['render', '--agents', 'all', '--target', 'pfsense']);
     expect(run.code).toBe(0);
     expect(HEAVY.filter((p) => run.packages.has(p))).toEqual(['handlebars']);
+  });
+
+  it("render runs the build's compiled templates on handlebars' runtime: its compiler stays unloaded", () => {
+    const run = loaded(['render', '--agents', 'all', '--target', 'pfsense']);
+    expect(run.code, run.stderr).toBe(0);
+    const handlebars = run.files.filter((f) => f.startsWith('handlebars/'));
+    expect(handlebars).toContain('handlebars/dist/cjs/handlebars.runtime.js');
+    expect(handlebars.filter((f) => /compiler|lib\/index\.js|dist\/cjs\/handlebars\.js$/.test(f))).toEqual([]);
   });
 
   it('--profile loads the profile validator (zod)', () => {

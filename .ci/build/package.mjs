@@ -3,7 +3,7 @@
 // binary with the bundled CommonJS script (.ci/build/bundle.mjs) and the shipped files as
 // assets (src/io/shipped.ts names them), injected with postject. Runs where no Node.js is.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ROOT, bundleForSea, quickjsWasm } from './bundle.mjs';
@@ -35,15 +35,6 @@ if (catalogueDigest(readFileSync(join(ROOT, 'data/catalogue.json'), 'utf8')) !==
   process.stderr.write('package: data/catalogue.json changed since the build validated it; run npm run build\n');
   process.exit(1);
 }
-const templatesDir = join(ROOT, 'templates');
-const { readTemplateFolder } = await import(join(ROOT, 'dist/io/shipped.js'));
-const templates = Object.fromEntries(
-  readdirSync(templatesDir)
-    .filter((t) => statSync(join(templatesDir, t)).isDirectory())
-    .map((t) => [t, readTemplateFolder(join(templatesDir, t))]),
-);
-writeFileSync(join(sea, 'templates.json'), JSON.stringify(templates));
-
 const config = {
   main: join(sea, 'main.cjs'),
   output: join(sea, 'sea-prep.blob'),
@@ -54,7 +45,6 @@ const config = {
     [ASSETS.packageJson]: join(ROOT, 'package.json'),
     [ASSETS.catalogue]: join(ROOT, 'data/catalogue.json'),
     [ASSETS.catalogueDigest]: join(ROOT, 'dist/catalogue.sha256'),
-    [ASSETS.templates]: join(sea, 'templates.json'),
     [ASSETS.pacEngine]: quickjsWasm(),
     [ASSETS.pacWorker]: join(sea, 'pac-worker.cjs'),
   },

@@ -24,13 +24,14 @@ export interface RenderRequest {
 }
 
 export interface RenderServices {
-  templates(target: TargetId): TemplateSet;
+  templates(target: TargetId): Promise<TemplateSet>;
   resolveHosts(hosts: readonly string[], server: DnsServer): Promise<Resolution>;
 }
 
 export async function renderTarget(req: RenderRequest, catalogue: Catalogue, services: RenderServices): Promise<RenderOutput> {
   const target = targets[req.target];
-  await loadTemplateEngine();
+  const templates = await services.templates(req.target);
+  await loadTemplateEngine(templates);
   const p = plan(catalogue, { agents: req.agents, options: req.options, endpoints: req.endpoints ?? [] });
   const rules = buildRules(catalogue, p, { mode: req.mode, iotPort: req.iotPort });
   const exact = req.mode === 'exact' ? rules : buildRules(catalogue, p, { mode: 'exact', iotPort: req.iotPort });
@@ -42,7 +43,7 @@ export async function renderTarget(req: RenderRequest, catalogue: Catalogue, ser
           req.resolve,
         )
       : null;
-  const out = target.render({ plan: p, rules, exact, site: req.site, meta: req.meta, resolution }, services.templates(req.target));
+  const out = target.render({ plan: p, rules, exact, site: req.site, meta: req.meta, resolution }, templates);
   const unresolved = resolution ? [...resolution.hosts].filter(([, r]) => r.error !== null) : [];
   return {
     files: out.files,

@@ -1,5 +1,6 @@
 // The files the tool ships with: package.json, the catalogue and the digest of its
-// validation, the templates, the PAC sandbox's engine and worker. Run by Node.js (a clone,
+// validation, the PAC sandbox's engine and worker. (The templates are code: compiled at build
+// time and bundled, src/io/templates.ts.) Run by Node.js (a clone,
 // the tests, an npm install) they are files of the package folder: the code in dist/<layer>/
 // (tsc) or dist/bundle/ (the npm package, .ci/build/bundle.mjs, with the sandbox's engine and
 // worker beside it), both two levels below it. In the single executable (`npm run package`)
@@ -16,8 +17,6 @@ export const ASSETS = {
   packageJson: 'package.json',
   catalogue: 'data/catalogue.json',
   catalogueDigest: 'catalogue.sha256',
-  /** Every template, as one JSON object: { target: { file name: text } }. */
-  templates: 'templates.json',
   pacEngine: 'quickjs.wasm',
   /** The PAC worker, bundled as one script for `new Worker(code, { eval: true })`. */
   pacWorker: 'pac-worker.js',
@@ -51,20 +50,18 @@ export function validatedCatalogueDigest(): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
 }
 
-let embeddedTemplates: Record<string, Record<string, string>> | undefined;
+/** Whether this code runs from its TypeScript source (the tests, under vitest), where no
+ *  build output lies beside it. */
+export function runningFromSource(): boolean {
+  return !sea.isSea() && import.meta.url.endsWith('.ts');
+}
 
-/** templates/<target>/*.hbs by file name. */
-export function shippedTemplates(target: string): Record<string, string> {
-  if (sea.isSea()) {
-    embeddedTemplates ??= JSON.parse(sea.getAsset(ASSETS.templates, 'utf8')) as Record<string, Record<string, string>>;
-    const set = embeddedTemplates[target];
-    if (!set) throw new Error(`no templates for ${target} in this executable`);
-    return set;
-  }
+/** templates/<target>/*.hbs by file name, from the package folder. */
+export function templateSources(target: string): Record<string, string> {
   return readTemplateFolder(join(packageDir(), 'templates', target));
 }
 
-/** The .hbs files of one folder, by name (also what .ci/build/package.mjs embeds). */
+/** The .hbs files of one folder, by name (also what .ci/build/templates.mjs compiles). */
 export function readTemplateFolder(folder: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(folder)) {

@@ -1,4 +1,4 @@
-// Start-up: `--version`, `plan --agents all` and `render` against `node -e 0` on the same
+// Start-up: `--version`, `plan --agents all` and `render` (pfSense, and ASA's larger file) against `node -e 0` on the same
 // machine, for the npm package (its bundle, dist/bundle/emaint-egress.mjs, which the global
 // install links onto the PATH), the single executable, and the clone's tsc build (npm start).
 // Wall time of the whole process, RUNS runs of each, interleaved so that a busy moment of the
@@ -20,6 +20,8 @@ const COMMANDS: Record<string, string[]> = {
   '--version': ['--version'],
   'plan --agents all': ['plan', '--agents', 'all'],
   'render (pfsense)': ['render', '--agents', 'all', '--target', 'pfsense'],
+  // The largest single-file output and templates of all targets.
+  'render (asa)': ['render', '--agents', 'all', '--target', 'asa'],
 };
 const FORMS: Record<string, string[]> = {
   'npm package': [process.execPath, join(ROOT, 'dist/bundle/emaint-egress.mjs')],

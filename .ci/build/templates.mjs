@@ -1,0 +1,36 @@
+// Part of `npm run build`, after tsc: compiles each target's templates (templates/<target>/)
+// into dist/templates/<target>.js, after the template guard checked their shape
+// (src/core/render/precompile.ts). The tool then loads handlebars' runtime, not its compiler.
+// An unsafe template fails the build. A module whose text would not change is not written
+// (`npm start` stays fast), and one for a target whose folder is gone is removed.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const sources = join(root, 'templates');
+const out = join(root, 'dist', 'templates');
+
+const { loadTemplateEngine } = await import(join(root, 'dist/core/render/engine.js'));
+const { templateModule } = await import(join(root, 'dist/core/render/precompile.js'));
+const { readTemplateFolder } = await import(join(root, 'dist/io/shipped.js'));
+await loadTemplateEngine();
+
+const targets = readdirSync(sources).filter((t) => statSync(join(sources, t)).isDirectory());
+mkdirSync(out, { recursive: true });
+for (const target of targets) {
+  let text;
+  try {
+    text = templateModule(target, readTemplateFolder(join(sources, target)));
+  } catch (err) {
+    process.stderr.write(`build: ${err.message}\n`);
+    process.exit(1);
+  }
+  const file = join(out, `${target}.js`);
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+for (const name of readdirSync(out)) {
+  if (!targets.includes(name.replace(/\.js$/, ''))) rmSync(join(out, name), { force: true });
+}
