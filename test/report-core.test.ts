@@ -74,7 +74,7 @@ const SITE: Site = {
 };
 
 describe('rules files', () => {
-  it('knows every file each target writes, with the target’s own apply line for its defaults', async () => {
+  it('knows every file each target writes, as the target declares it, with its apply line for its defaults', async () => {
     const written = new Map<string, { target: string; apply: string }>();
     const sites: Site[] = [SITE, { ...SITE, pfsenseImport: 'rest-api' }];
     for (const target of TARGETS)
@@ -95,7 +95,7 @@ describe('rules files', () => {
         );
         for (const f of out.files) written.set(f.name, { target, apply: f.apply });
       }
-    expect(Object.fromEntries([...written].sort())).toEqual(Object.fromEntries(Object.entries(RULES_FILES).sort()));
+    expect(Object.fromEntries([...written].sort())).toEqual(Object.fromEntries([...RULES_FILES].sort()));
   });
 
   it('reads the header back in each comment style: tool, catalogue, agents, options, mode, time, site', async () => {

@@ -1,6 +1,7 @@
 // The "adding a target" checklist (README, Layout), as a test: every target in TARGETS has
-// its module in the index, its own template folder, golden files for both modes, and
-// option declarations the flags, profiles and the app can be derived from. A new target
+// its module in the index, its own template folder, golden files for both modes, the files
+// it writes (which the report reads), and option declarations the flags, profiles and the
+// app can be derived from. A new target
 // missing any of these fails here, naming what is missing.
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,16 @@ describe.each(TARGETS)('target %s', (id) => {
       expect(o.help, o.name).not.toMatch(OUR_FLAGS);
       if (o.fallback !== null) expect(() => o.parse(o.fallback as string, o.name), o.name).not.toThrow();
       if (o.choices) for (const c of o.choices) expect(() => o.parse(c, o.name), `${o.name} ${c}`).not.toThrow();
+    }
+  });
+
+  it('declares the files it writes: each a plain name of its own (no other target writes it), with an apply line', () => {
+    expect(target.files.length).toBeGreaterThan(0);
+    for (const f of target.files) {
+      expect(f.name).toMatch(/^emaint-egress\.[a-z0-9.-]+$/);
+      expect(f.apply.trim().length, f.name).toBeGreaterThan(0);
+      const others = TARGETS.filter((t) => t !== id && targets[t].files.some((g) => g.name === f.name));
+      expect(others, f.name).toEqual([]);
     }
   });
 

@@ -12,7 +12,7 @@ import { identifier } from './escape.js';
 import { noteLines } from './lines.js';
 import { dnsName, portEscaper } from './netfilter.js';
 import { asaAclName, asaNameif } from './options.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { describeFlows, forWhom, groupText, objectName } from './words.js';
 
 /** What an ASA access-list remark holds. */
@@ -109,12 +109,18 @@ const familyName = (f: Family) => `IPv${f}`;
 
 const OPTIONS = [asaAclName(), asaNameif()];
 
+const FILE: TargetFile = {
+  name: `${BASENAME}.asa.conf`,
+  apply: 'paste into the ASA CLI in configuration mode, then bind the access list as its last comment says',
+};
+
 export const asa: Target = {
   id: 'asa',
   title: 'Cisco ASA / FTD CLI: FQDN objects, object-groups, access-list entries',
   usesAddresses: false,
   takesWildcards: false,
   options: OPTIONS,
+  files: [FILE],
   render(input, templates) {
     const { site } = input;
     // An ASA FQDN object holds one exact name, no "*": wildcard mode uses the exact hosts.
@@ -214,13 +220,7 @@ export const asa: Target = {
       bind,
     });
     return {
-      files: [
-        {
-          name: `${BASENAME}.asa.conf`,
-          content,
-          apply: 'paste into the ASA CLI in configuration mode, then bind the access list as its last comment says',
-        },
-      ],
+      files: [{ ...FILE, content }],
       warnings: wildcardAsked ? ['ASA FQDN objects take no * wildcards; the ASA rules use the exact host names'] : [],
     };
   },

@@ -5,7 +5,7 @@
 import type { Flow } from '../planner.js';
 import { RenderError, createEngine } from './engine.js';
 import { SITE_SPECIFIC } from './words.js';
-import { BASENAME, type Target } from './target.js';
+import { BASENAME, type Target, type TargetFile } from './target.js';
 
 const COLUMNS = ['host', 'protocol', 'port', 'port_stated', 'agents', 'allowed_as', 'vendor_wildcard', 'client_certificate', 'site', 'source'] as const;
 
@@ -28,12 +28,15 @@ function sources(f: Flow): string {
   return [...new Set(f.provenance.map((c) => `${c.file}: ${c.section.join(' > ')}`))].join('; ');
 }
 
+const FILE: TargetFile = { name: `${BASENAME}.csv`, apply: 'attach it to the change request, or open it in a spreadsheet' };
+
 export const csv: Target = {
   id: 'csv',
   title: 'CSV, one row per flow (RFC 4180), for tickets and spreadsheets',
   usesAddresses: false,
   takesWildcards: true,
   options: [],
+  files: [FILE],
   render(input, templates) {
     const { plan, rules, exact, site } = input;
     const engine = createEngine('csv', templates, { row });
@@ -57,7 +60,7 @@ export const csv: Target = {
     });
     const content = engine.render('flows.csv.hbs', { rows: [[...COLUMNS], ...rows] });
     return {
-      files: [{ name: `${BASENAME}.csv`, content, apply: 'attach it to the change request, or open it in a spreadsheet' }],
+      files: [{ ...FILE, content }],
       warnings: [],
     };
   },

@@ -10,7 +10,7 @@ import { hashComment, identifier } from './escape.js';
 import { chunks } from './lines.js';
 import { type TargetOption, fortiInterface } from './options.js';
 import type { Source } from '../site.js';
-import { BASENAME, type RenderInput, type Target, headerLines } from './target.js';
+import { BASENAME, type RenderInput, type Target, type TargetFile, headerLines } from './target.js';
 import { describeFlows, groupText, objectName } from './words.js';
 
 const NAME = /^[A-Za-z0-9._*-]{1,79}$/;
@@ -102,12 +102,18 @@ function memberChunks(names: readonly string[]) {
   return chunks(names, MEMBERS_PER_LINE).map((part, i) => ({ verb: i === 0 ? 'set' : 'append', names: part }));
 }
 
+const FILE: TargetFile = {
+  name: `${BASENAME}.fortigate.conf`,
+  apply: 'paste into the FortiGate CLI, then move the new policies above any deny policy',
+};
+
 export const fortigate: Target = {
   id: 'fortigate',
   title: 'FortiGate (FortiOS) CLI script: addresses, groups, services, policies',
   usesAddresses: false,
   takesWildcards: true,
   options: OPTIONS,
+  files: [FILE],
   render(input, templates) {
     const { site } = input;
     const engine = createEngine('fortigate', templates, {
@@ -144,7 +150,7 @@ export const fortigate: Target = {
       exempt: [...(v4?.exempt ?? []).map((name) => ({ name, v6: false })), ...(v6?.exempt ?? []).map((name) => ({ name, v6: true }))],
     });
     return {
-      files: [{ name: `${BASENAME}.fortigate.conf`, content, apply: 'paste into the FortiGate CLI, then move the new policies above any deny policy' }],
+      files: [{ ...FILE, content }],
       warnings: [],
     };
   },

@@ -20,7 +20,7 @@ import {
   setAddresses,
 } from './netfilter.js';
 import { noteLines } from './lines.js';
-import { BASENAME, type RenderedFile, type Target, headerLines } from './target.js';
+import { BASENAME, type RenderedFile, type Target, type TargetFile, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
 import { hookOption, iptablesPosition, setTimeoutOption } from './options.js';
 
@@ -29,12 +29,25 @@ const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
 
 const DNSMASQ = dnsmasqFile('iptables');
 
+/** The ipset and iptables-restore files of one family (IPv6's only with IPv6 sources or addresses). */
+const FILES: Record<Family, { sets: TargetFile; rules: TargetFile }> = {
+  4: {
+    sets: { name: `${BASENAME}.ipset`, apply: `ipset -exist restore < ${BASENAME}.ipset` },
+    rules: { name: `${BASENAME}.rules`, apply: `iptables-restore --noflush < ${BASENAME}.rules` },
+  },
+  6: {
+    sets: { name: `${BASENAME}.v6.ipset`, apply: `ipset -exist restore < ${BASENAME}.v6.ipset` },
+    rules: { name: `${BASENAME}.v6.rules`, apply: `ip6tables-restore --noflush < ${BASENAME}.v6.rules` },
+  },
+};
+
 export const iptables: Target = {
   id: 'iptables',
   title: 'iptables-restore rules + ipset sets + dnsmasq snippet',
   usesAddresses: true,
   takesWildcards: true,
   options: [hookOption, iptablesPosition, setTimeoutOption],
+  files: [FILES[4].sets, FILES[4].rules, FILES[6].sets, FILES[6].rules, { name: DNSMASQ.name, apply: DNSMASQ.apply }],
   render(input, templates) {
     const { rules, site, resolution } = input;
     const engine = createEngine('iptables', templates, {
@@ -57,13 +70,12 @@ export const iptables: Target = {
     const hookChain = (site.hook ?? 'forward').toUpperCase();
     const verb = site.position.at === 'bottom' ? `-A ${hookChain}` : site.position.at === 'top' ? `-I ${hookChain}` : `-I ${hookChain} ${site.position.anchor}`;
     const files: RenderedFile[] = [];
-    const apply = (f: Family) => `ipset -exist restore < ${setFile(f)} && ${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`;
+    const apply = (f: Family) => `${FILES[f].sets.apply} && ${FILES[f].rules.apply}`;
     for (const f of present) {
       const sets = setsOf.get(f) ?? [];
       const header = headerLines(input, [`${f === 4 ? 'IPv4' : 'IPv6'} part of the iptables target`]);
       files.push({
-        name: setFile(f),
-        apply: `ipset -exist restore < ${setFile(f)}`,
+        ...FILES[f].sets,
         content: engine.render('ipset.hbs', {
           header,
           apply: apply(f),
@@ -82,8 +94,7 @@ export const iptables: Target = {
       const sources = site.sources.filter((s) => s.family === f);
       const jumps = site.sources.length === 0 ? [`${verb} -j ${CHAIN}`] : sources.map((s) => `${verb} -s ${s.cidr} -j ${CHAIN}`);
       files.push({
-        name: ruleFile(f),
-        apply: `${f === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < ${ruleFile(f)}`,
+        ...FILES[f].rules,
         content: engine.render('rules.hbs', {
           header,
           apply: apply(f),
@@ -126,6 +137,3 @@ export const iptables: Target = {
     return { files, warnings };
   },
 };
-
-const setFile = (f: Family) => (f === 4 ? `${BASENAME}.ipset` : `${BASENAME}.v6.ipset`);
-const ruleFile = (f: Family) => (f === 4 ? `${BASENAME}.rules` : `${BASENAME}.v6.rules`);

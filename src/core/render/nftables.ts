@@ -20,7 +20,7 @@ import {
   setAddresses,
 } from './netfilter.js';
 import { chunks, noteLines } from './lines.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { ruleComment, setNames, why } from './words.js';
 import { hookOption, nftTableOption, nftablesPosition, setTimeoutOption } from './options.js';
 
@@ -33,6 +33,7 @@ const TABLE = new RegExp(`^(inet|ip|ip6) ${NFT_NAME}$`);
 const SOURCES_PER_LINE = 20;
 
 const DNSMASQ = dnsmasqFile('nftables');
+const FILE: TargetFile = { name: `${BASENAME}.nft`, apply: `nft -f ${BASENAME}.nft` };
 
 export const nftables: Target = {
   id: 'nftables',
@@ -40,6 +41,7 @@ export const nftables: Target = {
   usesAddresses: true,
   takesWildcards: true,
   options: [hookOption, nftablesPosition, nftTableOption, setTimeoutOption],
+  files: [FILE, { name: DNSMASQ.name, apply: DNSMASQ.apply }],
   render(input, templates) {
     const { rules, site, resolution } = input;
     const table = `${site.nftTable.family} ${site.nftTable.name}`;
@@ -111,11 +113,10 @@ export const nftables: Target = {
         ? [`${verb} jump emaint_egress`]
         : sourceSets.map((set) => `${verb} ${set.family === 4 ? 'ip' : 'ip6'} saddr @${set.name} jump emaint_egress`);
     const header = headerLines(input);
-    const apply = `nft -f ${BASENAME}.nft`;
     const index = new Map(rules.destinations.map((d, i) => [d.name, i]));
     const content = engine.render('nft.hbs', {
       header,
-      apply,
+      apply: FILE.apply,
       table,
       hookless: site.hook === null,
       jumps,
@@ -158,7 +159,7 @@ export const nftables: Target = {
     });
     return {
       files: [
-        { name: `${BASENAME}.nft`, content, apply },
+        { ...FILE, content },
         { name: DNSMASQ.name, content: dnsmasq, apply: DNSMASQ.apply },
       ],
       warnings,

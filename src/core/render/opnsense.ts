@@ -10,7 +10,7 @@ import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
 import { hashComment, jsString } from './escape.js';
 import type { TargetOption } from './options.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { noteLines } from './lines.js';
 import { describeFlows, forWhom, groupText, shortHash } from './words.js';
 
@@ -22,11 +22,18 @@ const DESCRIPTION_MAX = 255;
  *  the file stays within 1024 bytes; a longer list goes into parts nested in one alias. */
 const CONTENT_MAX = 900;
 
+const SCRIPT = `${BASENAME}.opnsense-apply.sh`;
 const FILES = {
-  aliases: `${BASENAME}.opnsense-aliases.json`,
-  rules: `${BASENAME}.opnsense-rules.json`,
-  script: `${BASENAME}.opnsense-apply.sh`,
-} as const;
+  aliases: {
+    name: `${BASENAME}.opnsense-aliases.json`,
+    apply: `Firewall > Aliases > Import (upload button below the list), then Apply; or run ${SCRIPT}`,
+  },
+  rules: {
+    name: `${BASENAME}.opnsense-rules.json`,
+    apply: `after the aliases: post each "rule" to api/firewall/filter/add_rule, then api/firewall/filter/apply; ${SCRIPT} does both`,
+  },
+  script: { name: SCRIPT, apply: `OPNSENSE_URL=https://<firewall> sh ${SCRIPT} <the API key file OPNsense downloaded>` },
+} as const satisfies Record<string, TargetFile>;
 
 const opnsenseInterface: TargetOption<'interface'> = {
   name: 'interface',
@@ -112,7 +119,7 @@ function aliasesOf(name: string, type: AliasView['type'], entries: readonly stri
 /** How the aliases file is imported, and what host aliases need. */
 function aliasNotes(): string[] {
   return [
-    `Import: Firewall > Aliases, the upload button below the list, this file; then Apply. Or ${FILES.script} posts it to ` +
+    `Import: Firewall > Aliases, the upload button below the list, this file; then Apply. Or ${SCRIPT} posts it to ` +
       'api/firewall/alias/import. The import adds these aliases, or updates those of the same name, and keeps none of them ' +
       'when one fails validation; it reads only "aliases", not this section.',
     'Host aliases hold names: OPNsense resolves them itself, every 300 s by default (Firewall > Settings > Advanced > ' +
@@ -128,7 +135,7 @@ function ruleNotes(iface: string): string[] {
       'api/firewall/filter/add_rule, shown as Firewall > Automation > Filter up to 25.7, Firewall > Rules [new] in 26.1 ' +
       'and Firewall > Rules from 26.7.',
     'Import the aliases first: the rules name them. Each "rule" below is the body of one add_rule call ({"rule": ...}); ' +
-      `api/firewall/filter/apply then loads them. ${FILES.script} does all of it.`,
+      `api/firewall/filter/apply then loads them. ${SCRIPT} does all of it.`,
     `Quick pass rules, logged, on interface ${iface}, direction in. OPNsense puts the API's rules of an interface ` +
       'before that interface\'s rules of the classic rules page, in the order of their "sequence"; floating rules come ' +
       'first. Change a "sequence" to place a rule among the site\'s own API rules.',
@@ -144,6 +151,7 @@ export const opnsense: Target = {
   usesAddresses: false,
   takesWildcards: false,
   options: [opnsenseInterface],
+  files: [FILES.aliases, FILES.rules, FILES.script],
   render(input, templates) {
     const { site } = input;
     // The host alias check takes host names, addresses and ranges: no "*" (Util::isDomain).
@@ -202,16 +210,15 @@ export const opnsense: Target = {
     return {
       files: [
         {
-          name: FILES.aliases,
+          ...FILES.aliases,
           content: engine.render('aliases.json.hbs', {
             about: [...header, '', ...noteLines(aliasNotes())],
             hosts: rules.destinations.map((d) => ({ name: d.name, why: describeFlows(d) })),
             aliases,
           }),
-          apply: `Firewall > Aliases > Import (upload button below the list), then Apply; or run ${FILES.script}`,
         },
         {
-          name: FILES.rules,
+          ...FILES.rules,
           content: engine.render('rules.json.hbs', {
             about: [...header, '', ...noteLines(ruleNotes(site.interface))],
             interface: site.interface,
@@ -219,12 +226,10 @@ export const opnsense: Target = {
             source,
             rules: ruleViews,
           }),
-          apply: `after the aliases: post each "rule" to api/firewall/filter/add_rule, then api/firewall/filter/apply; ${FILES.script} does both`,
         },
         {
-          name: FILES.script,
+          ...FILES.script,
           content: engine.render('apply.sh.hbs', { header }),
-          apply: `OPNSENSE_URL=https://<firewall> sh ${FILES.script} <the API key file OPNsense downloaded>`,
         },
       ],
       warnings,

@@ -4,7 +4,7 @@ import { createEngine } from './engine.js';
 import { jsComment, jsString } from './escape.js';
 import { noteLines } from './lines.js';
 import { why } from './words.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { pacRouteOption, proxyOption } from './options.js';
 
 /** PAC steers only HTTP(S) clients: the MQTT port needs its own way out. */
@@ -12,12 +12,18 @@ const MQTT_NOTE = (hosts: readonly string[]) =>
   `A PAC file steers only HTTP(S) clients: the devices' MQTT on tcp/8883 to ${hosts.join(', ')} needs a firewall rule, ` +
   'or a proxy that allows CONNECT to port 8883 (Squid refuses CONNECT to ports outside SSL_ports by default).';
 
+const FILE: TargetFile = {
+  name: `${BASENAME}.pac`,
+  apply: 'serve it to the devices and agent hosts (WPAD or the proxy settings), or test it: pactester -p emaint-egress.pac -u https://<host>/',
+};
+
 export const pac: Target = {
   id: 'pac',
   title: 'proxy auto-config file (.pac)',
   usesAddresses: false,
   takesWildcards: true,
   options: [proxyOption, pacRouteOption],
+  files: [FILE],
   render(input, templates) {
     const { rules, site } = input;
     if (site.proxy === null) throw new FieldError('proxy', 'is needed for pac: the proxy the PAC file names');
@@ -42,13 +48,7 @@ export const pac: Target = {
       entries,
     });
     return {
-      files: [
-        {
-          name: `${BASENAME}.pac`,
-          content,
-          apply: 'serve it to the devices and agent hosts (WPAD or the proxy settings), or test it: pactester -p emaint-egress.pac -u https://<host>/',
-        },
-      ],
+      files: [{ ...FILE, content }],
       warnings: [],
     };
   },

@@ -12,7 +12,7 @@ import { noteLines } from './lines.js';
 import { dnsName, portEscaper } from './netfilter.js';
 import { type TargetOption, fromZoneOption, panosPosition, panosReference, toZoneOption } from './options.js';
 import { type Members, PANOS_NAME, type PanosConfig, cliName, panosConfig, panosName } from './panos-model.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 
 export { panosName };
 
@@ -103,12 +103,21 @@ function xmlNotes(config: PanosConfig): string[] {
 /** The XML form of a member list: `any` is a member too. */
 const xmlMembers = (v: Members) => (v === 'any' ? ['any'] : v);
 
+/** How to send the XML file to `where`: the firewall, or Panorama. */
+const xmlApply = (where: string) => `send each <set> and <move> to the XML API of ${where} in order, then commit (see its comment)`;
+
+const FILES = {
+  set: { name: `${BASENAME}.set`, apply: 'paste the set and move commands in configure mode, then commit' },
+  xml: { name: `${BASENAME}.panos.xml`, apply: xmlApply('the firewall') },
+} as const satisfies Record<string, TargetFile>;
+
 export const panos: Target = {
   id: 'panos',
   title: 'PAN-OS CLI set commands and XML API elements (firewall or Panorama)',
   usesAddresses: false,
   takesWildcards: true,
   options: OPTIONS,
+  files: [FILES.set, FILES.xml],
   render(input, templates) {
     const config = panosConfig(input);
     const common = {
@@ -140,8 +149,6 @@ export const panos: Target = {
       xpath: identifier(/^\/config\/[A-Za-z0-9 ._\-/@='[\]]+$/, 'PAN-OS xpath'),
     });
     const header = headerLines(input);
-    const setFile = `${BASENAME}.set`;
-    const xmlFile = `${BASENAME}.panos.xml`;
     const { location } = config;
     const rules = `${location.xpath}/${location.rulebase}/security/rules`;
     const view = {
@@ -151,7 +158,7 @@ export const panos: Target = {
       rulebase: location.rulebase,
       hasPolicySettings: config.logSetting !== null || config.profileGroup !== null,
     };
-    const set = setEngine.render('set.hbs', { ...view, notes: noteLines(setNotes(config, setFile)) });
+    const set = setEngine.render('set.hbs', { ...view, notes: noteLines(setNotes(config, FILES.set.name)) });
     const xml = xmlEngine.render('config.xml.hbs', {
       ...view,
       notes: noteLines(xmlNotes(config)),
@@ -176,14 +183,11 @@ export const panos: Target = {
     return {
       files: [
         {
-          name: setFile,
+          ...FILES.set,
           content: set,
-          apply:
-            location.deviceGroup === null
-              ? 'paste the set and move commands in configure mode, then commit'
-              : `paste in Panorama's configure mode, commit, then push to device group ${location.deviceGroup}`,
+          ...(location.deviceGroup === null ? {} : { apply: `paste in Panorama's configure mode, commit, then push to device group ${location.deviceGroup}` }),
         },
-        { name: xmlFile, content: xml, apply: `send each <set> and <move> to the XML API of ${where} in order, then commit (see its comment)` },
+        { ...FILES.xml, content: xml, apply: xmlApply(where) },
       ],
       warnings: config.warnings,
     };

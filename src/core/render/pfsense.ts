@@ -5,7 +5,7 @@ import { portGroups } from '../rules.js';
 import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
 import { identifier, xmlComment, xmlText } from './escape.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { describeFlows, forWhom, groupText, shortHash } from './words.js';
 import { interfaceOption, pfsenseImportOption } from './options.js';
 
@@ -21,12 +21,28 @@ function clip(text: string, max: number): string {
 /** pfSense alias names: letters, digits and _, at most 31 characters. */
 const PFSENSE_ALIAS = /^[A-Za-z0-9_]{1,31}$/;
 
+const FILES = {
+  xml: {
+    name: `${BASENAME}.xml`,
+    apply:
+      'merge the <alias> and <rule> elements into a downloaded config.xml, ' + 'then restore its Aliases and Firewall Rules areas (see the comment at its top)',
+  },
+  /** With --import rest-api, instead of the XML. */
+  api: {
+    name: `${BASENAME}.pfsense-api.json`,
+    apply:
+      'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, ' +
+      'each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
+  },
+} as const satisfies Record<string, TargetFile>;
+
 export const pfsense: Target = {
   id: 'pfsense',
   title: 'pfSense config.xml fragment (aliases + pass rules)',
   usesAddresses: false,
   takesWildcards: false,
   options: [interfaceOption, pfsenseImportOption],
+  files: [FILES.xml, FILES.api],
   render(input, templates) {
     const { site } = input;
     // pfSense aliases reject "*": wildcard mode falls back to the exact hosts.
@@ -128,22 +144,7 @@ export const pfsense: Target = {
           placement: i,
         })),
       });
-    const file =
-      site.pfsenseImport === 'rest-api'
-        ? {
-            name: `${BASENAME}.pfsense-api.json`,
-            content: api(),
-            apply:
-              'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, ' +
-              'each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
-          }
-        : {
-            name: `${BASENAME}.xml`,
-            content,
-            apply:
-              'merge the <alias> and <rule> elements into a downloaded config.xml, ' +
-              'then restore its Aliases and Firewall Rules areas (see the comment at its top)',
-          };
+    const file = site.pfsenseImport === 'rest-api' ? { ...FILES.api, content: api() } : { ...FILES.xml, content };
     return {
       files: [file],
       warnings,

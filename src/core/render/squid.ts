@@ -7,11 +7,16 @@ import { createEngine } from './engine.js';
 import { hashComment, identifier } from './escape.js';
 import { noteLines } from './lines.js';
 import { dnsName, portEscaper } from './netfilter.js';
-import { BASENAME, type Target, headerLines } from './target.js';
+import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { describeFlows, forWhom } from './words.js';
 
 /** Squid acl names we write: lower case, digits and _ (no quoting anywhere). */
 const ACL = /^emaint_[a-z0-9_]{1,60}$/;
+
+const FILE: TargetFile = {
+  name: `${BASENAME}.squid.conf`,
+  apply: `cp ${BASENAME}.squid.conf /etc/squid/conf.d/ && squid -k parse && squid -k reconfigure`,
+};
 
 export const squid: Target = {
   id: 'squid',
@@ -19,6 +24,7 @@ export const squid: Target = {
   usesAddresses: false,
   takesWildcards: true,
   options: [],
+  files: [FILE],
   render(input, templates) {
     const { rules, site } = input;
     const engine = createEngine('squid', templates, {
@@ -49,10 +55,9 @@ export const squid: Target = {
     // A site endpoint's own ports: CONNECT to them must pass SSL_ports and Safe_ports too.
     const sitePorts = [...new Set(rules.rules.filter((r) => r.site !== null).map((r) => r.port))].filter((p) => p !== 443 && !tlsPorts.includes(p));
     const nobump = [...new Set(input.exact.destinations.filter((d) => d.clientCertificate).map((d) => d.name))];
-    const apply = `cp ${BASENAME}.squid.conf /etc/squid/conf.d/ && squid -k parse && squid -k reconfigure`;
     const content = engine.render('emaint-egress.conf.hbs', {
       header: headerLines(input),
-      apply,
+      apply: FILE.apply,
       notes: noteLines(['Squid resolves the names itself: the devices need no DNS answer for them, but Squid must reach a resolver that answers them.']),
       connect: 'emaint_connect',
       sourceAcl: site.sources.length > 0 ? 'emaint_src' : null,
@@ -62,7 +67,7 @@ export const squid: Target = {
       groups,
       nobump,
     });
-    return { files: [{ name: `${BASENAME}.squid.conf`, content, apply }], warnings: [] };
+    return { files: [{ ...FILE, content }], warnings: [] };
   },
 };
 

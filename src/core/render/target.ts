@@ -114,6 +114,13 @@ export interface RenderedFile {
   apply: string;
 }
 
+/** A file a target can write: its name (unique across targets, so several targets can share
+ *  a folder), and how to apply it at the target's default settings. */
+export interface TargetFile {
+  readonly name: string;
+  readonly apply: string;
+}
+
 export interface RenderOutput {
   files: RenderedFile[];
   warnings: string[];
@@ -129,6 +136,9 @@ export interface Target {
   takesWildcards: boolean;
   /** Its own settings (options.ts): flags, profiles and the app are derived from them. */
   options: readonly TargetOption[];
+  /** Every file it can write, with how to apply it at its default settings: the report
+   *  (`report --rules`) names the files in a folder from these. Its render writes no other. */
+  files: readonly TargetFile[];
   render(input: RenderInput, templates: TemplateSet): RenderOutput;
 }
 

@@ -1,8 +1,8 @@
 // The rules files a report lists (`report --rules DIR`): which target wrote each, how to apply
 // it, and what its header says it was made for. The folder is read and hashed by
 // io/rules-dir.ts; this names and reads what it found. Pure.
+import { targets } from '../render/index.js';
 import type { TargetId } from '../render/target.js';
-import { BASENAME } from '../render/target.js';
 
 /** A file as found in the folder: its name, size, SHA-256 and the first bytes as text. */
 export interface RulesFileInput {
@@ -34,63 +34,16 @@ export interface RulesFile extends RulesFileInput {
 
 /**
  * Every file `render` writes, by name (names are unique across targets), with the target's
- * apply line for its default settings. test/report-rules.test.ts renders every target and
- * fails on a name or an apply line missing here: a new target adds its files.
+ * apply line for its default settings: what each target declares (Target.files).
+ * test/report-core.test.ts renders every target and fails on a file a target writes but
+ * does not declare.
  */
-export const RULES_FILES: Readonly<Record<string, { target: TargetId; apply: string }>> = {
-  [`${BASENAME}.asa.conf`]: {
-    target: 'asa',
-    apply: 'paste into the ASA CLI in configuration mode, then bind the access list as its last comment says',
-  },
-  [`${BASENAME}.opnsense-aliases.json`]: {
-    target: 'opnsense',
-    apply: `Firewall > Aliases > Import (upload button below the list), then Apply; or run ${BASENAME}.opnsense-apply.sh`,
-  },
-  [`${BASENAME}.opnsense-rules.json`]: {
-    target: 'opnsense',
-    apply: `after the aliases: post each "rule" to api/firewall/filter/add_rule, then api/firewall/filter/apply; ${BASENAME}.opnsense-apply.sh does both`,
-  },
-  [`${BASENAME}.opnsense-apply.sh`]: {
-    target: 'opnsense',
-    apply: `OPNSENSE_URL=https://<firewall> sh ${BASENAME}.opnsense-apply.sh <the API key file OPNsense downloaded>`,
-  },
-  [`${BASENAME}.xml`]: {
-    target: 'pfsense',
-    apply:
-      'merge the <alias> and <rule> elements into a downloaded config.xml, ' + 'then restore its Aliases and Firewall Rules areas (see the comment at its top)',
-  },
-  [`${BASENAME}.pfsense-api.json`]: {
-    target: 'pfsense',
-    apply:
-      'with the REST API package: POST each of .aliases to /api/v2/firewall/alias, ' +
-      'each of .rules to /api/v2/firewall/rule, then POST /api/v2/firewall/apply',
-  },
-  [`${BASENAME}.ipset`]: { target: 'iptables', apply: `ipset -exist restore < ${BASENAME}.ipset` },
-  [`${BASENAME}.rules`]: { target: 'iptables', apply: `iptables-restore --noflush < ${BASENAME}.rules` },
-  [`${BASENAME}.v6.ipset`]: { target: 'iptables', apply: `ipset -exist restore < ${BASENAME}.v6.ipset` },
-  [`${BASENAME}.v6.rules`]: { target: 'iptables', apply: `ip6tables-restore --noflush < ${BASENAME}.v6.rules` },
-  [`${BASENAME}.iptables.dnsmasq.conf`]: {
-    target: 'iptables',
-    apply: 'copy to /etc/dnsmasq.d/, check with dnsmasq --test, restart dnsmasq (after the sets exist)',
-  },
-  [`${BASENAME}.nft`]: { target: 'nftables', apply: `nft -f ${BASENAME}.nft` },
-  [`${BASENAME}.nftables.dnsmasq.conf`]: {
-    target: 'nftables',
-    apply: 'copy to /etc/dnsmasq.d/, check with dnsmasq --test, restart dnsmasq (after the sets exist)',
-  },
-  [`${BASENAME}.set`]: { target: 'panos', apply: 'paste the set and move commands in configure mode, then commit' },
-  [`${BASENAME}.panos.xml`]: { target: 'panos', apply: 'send each <set> and <move> to the XML API of the firewall in order, then commit (see its comment)' },
-  [`${BASENAME}.fortigate.conf`]: { target: 'fortigate', apply: 'paste into the FortiGate CLI, then move the new policies above any deny policy' },
-  [`${BASENAME}.pac`]: {
-    target: 'pac',
-    apply: 'serve it to the devices and agent hosts (WPAD or the proxy settings), or test it: pactester -p emaint-egress.pac -u https://<host>/',
-  },
-  [`${BASENAME}.squid.conf`]: { target: 'squid', apply: `cp ${BASENAME}.squid.conf /etc/squid/conf.d/ && squid -k parse && squid -k reconfigure` },
-  [`${BASENAME}.csv`]: { target: 'csv', apply: 'attach it to the change request, or open it in a spreadsheet' },
-};
+export const RULES_FILES: ReadonlyMap<string, { target: TargetId; apply: string }> = new Map(
+  Object.values(targets).flatMap((t) => t.files.map((f) => [f.name, { target: t.id, apply: f.apply }] as const)),
+);
 
 export function rulesFile(input: RulesFileInput): RulesFile {
-  const known = Object.hasOwn(RULES_FILES, input.name) ? RULES_FILES[input.name] : undefined;
+  const known = RULES_FILES.get(input.name);
   return { ...input, target: known?.target ?? null, apply: known?.apply ?? null, header: known ? readHeader(input.head) : null };
 }
 
