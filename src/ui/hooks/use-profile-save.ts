@@ -7,11 +7,11 @@ import type { AppServices } from '../services.js';
 import { type WizardAction, type WizardState, answersOf } from '../state/wizard.js';
 
 export function useProfileSave(state: WizardState, dispatch: Dispatch<WizardAction>, services: AppServices): void {
-  const { phase, force } = state.done;
+  const { phase, force } = state.done.save;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a side effect of entering the saving phase, run once per entry; it reads the state of that moment
   useEffect(() => {
     if (phase !== 'saving') return;
-    const path = state.done.profile.value.trim();
+    const path = state.done.save.path.value.trim();
     const answers = answersOf(state);
     try {
       if (!answers) throw new InputError('the site details are not complete');

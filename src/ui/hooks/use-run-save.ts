@@ -4,7 +4,7 @@ import { type Dispatch, useEffect } from 'react';
 import { InputError } from '../../core/errors.js';
 import { escapeUnsafe, oneLine } from '../../core/text.js';
 import type { AppServices } from '../services.js';
-import type { RunSaveAction } from '../state/run-save.js';
+import type { SavePromptAction } from '../state/save-prompt.js';
 import { type WizardAction, type WizardState, answersOf } from '../state/wizard.js';
 
 export function useRunSave(state: WizardState, dispatch: Dispatch<WizardAction>, services: AppServices): void {
@@ -14,7 +14,7 @@ export function useRunSave(state: WizardState, dispatch: Dispatch<WizardAction>,
   useEffect(() => {
     const save = state.check.save;
     if (save?.phase !== 'saving') return;
-    const tell = (action: RunSaveAction) => dispatch({ type: 'check', action: { type: 'save', action } });
+    const tell = (action: SavePromptAction) => dispatch({ type: 'check', action: { type: 'save', action } });
     const path = save.path.value.trim();
     try {
       const answers = answersOf(state);

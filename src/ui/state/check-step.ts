@@ -5,7 +5,8 @@ import type { CheckOutput } from '../../core/check/output.js';
 import { type ProgressEvent, type ProgressState, initialProgress, progressReducer } from '../../core/check/progress.js';
 import type { Flow } from '../../core/planner.js';
 import { type Move, moveCursor } from './cursor.js';
-import { type RunSave, type RunSaveAction, runSave, runSaveReducer } from './run-save.js';
+import { runSave } from './run-save.js';
+import { type SavePrompt, type SavePromptAction, savePromptReducer } from './save-prompt.js';
 
 /** When the run started (UTC, ISO) and how long it took: what a saved run records. */
 export interface RunTiming {
@@ -29,7 +30,7 @@ export interface CheckStep {
   detailScroll: number;
   ran: RunTiming | null;
   /** The prompt that saves the run (w), once opened. */
-  save: RunSave | null;
+  save: SavePrompt | null;
 }
 
 export type CheckAction =
@@ -45,7 +46,7 @@ export type CheckAction =
   /** w: open the prompt that saves the run. */
   | { type: 'save-open' }
   | { type: 'save-close' }
-  | { type: 'save'; action: RunSaveAction };
+  | { type: 'save'; action: SavePromptAction };
 
 export const checkStep: CheckStep = {
   phase: 'ready',
@@ -100,6 +101,6 @@ export function checkReducer(state: CheckStep, action: CheckAction): CheckStep {
     case 'save-close':
       return state.save?.phase === 'saving' ? state : { ...state, save: null };
     case 'save':
-      return state.save ? { ...state, save: runSaveReducer(state.save, action.action) } : state;
+      return state.save ? { ...state, save: savePromptReducer(state.save, action.action) } : state;
   }
 }

@@ -1,8 +1,8 @@
 // The end: what was written and how to apply it, and the answers saved as a site profile.
-// Pure; the app saves when the phase says so. An existing file other than the profile the
-// app was started with is replaced only after the user says so.
+// Pure; the app saves when the prompt's phase says so. An existing file other than the
+// profile the app was started with is replaced only after the user says so.
 import { type Move, moveCursor } from './cursor.js';
-import { type TextAction, type TextField, textField, textReducer } from './text-field.js';
+import { type SavePrompt, type SavePromptAction, savePrompt, savePromptReducer } from './save-prompt.js';
 
 const DEFAULT_PROFILE = 'emaint-site.json';
 
@@ -14,41 +14,19 @@ export interface Written {
 
 export interface DoneStep {
   written: Written | null;
-  profile: TextField;
-  phase: 'ask' | 'saving' | 'confirm' | 'saved' | 'failed' | 'quit';
-  force: boolean;
-  savedTo: string | null;
-  error: string | null;
+  /** The profile prompt: its phase 'saved' or 'quit' ends the app. */
+  save: SavePrompt;
   scroll: number;
 }
 
-export type DoneAction =
-  | { type: 'text'; action: TextAction }
-  | { type: 'save' }
-  | { type: 'exists' }
-  | { type: 'saved'; path: string }
-  | { type: 'failed'; message: string }
-  | { type: 'scroll'; move: Move; lines: number };
+export type DoneAction = SavePromptAction | { type: 'scroll'; move: Move; lines: number };
 
 export function doneStep(written: Written | null, profile: string | null): DoneStep {
-  return { written, profile: textField(profile ?? DEFAULT_PROFILE), phase: 'ask', force: false, savedTo: null, error: null, scroll: 0 };
+  // An empty path is the way out without a profile.
+  return { written, save: savePrompt(profile ?? DEFAULT_PROFILE, 'quit'), scroll: 0 };
 }
 
 export function doneReducer(state: DoneStep, action: DoneAction): DoneStep {
-  switch (action.type) {
-    case 'text':
-      return { ...state, profile: textReducer(state.profile, action.action), phase: 'ask', force: false, error: null };
-    case 'save':
-      // An empty path: quit without saving.
-      if (state.profile.value.trim() === '') return { ...state, phase: 'quit' };
-      return { ...state, phase: 'saving', force: state.phase === 'confirm', error: null };
-    case 'exists':
-      return { ...state, phase: 'confirm' };
-    case 'saved':
-      return { ...state, phase: 'saved', savedTo: action.path };
-    case 'failed':
-      return { ...state, phase: 'failed', error: action.message };
-    case 'scroll':
-      return { ...state, scroll: moveCursor(state.scroll, action.lines, action.move) };
-  }
+  if (action.type === 'scroll') return { ...state, scroll: moveCursor(state.scroll, action.lines, action.move) };
+  return { ...state, save: savePromptReducer(state.save, action) };
 }

@@ -14,7 +14,7 @@ import {
   writtenLines,
 } from '../text-layout.js';
 import { wildcardRules } from './plan-step.js';
-import { promptOpen } from './run-save.js';
+import { promptOpen } from './save-prompt.js';
 import { focusedField, isChoice } from './site.js';
 import { focusedSetting } from './target-choice.js';
 import type { TextAction } from './text-field.js';
@@ -143,7 +143,7 @@ export function keyAction(state: WizardState, input: string, key: KeyPress, size
       return text ? { type: 'rules', action: { type: 'text', action: text } } : null;
     }
     case 'done': {
-      if (state.done.phase === 'saving' || state.done.phase === 'saved') return null;
+      if (state.done.save.phase === 'saving' || state.done.save.phase === 'saved') return null;
       if (move && move !== 'home' && move !== 'end') {
         const lines = writtenLines(state.done.written, size.columns).length;
         return { type: 'done', action: { type: 'scroll', move, lines: scrollPositions(lines, doneWindowRows(size.rows)) } };

@@ -126,7 +126,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, rules, settings: rules.settings === state.rules.settings ? state.settings : settingsOf(rules.settings) };
     }
     case 'written':
-      return { ...state, step: 'done', rules: { ...state.rules, phase: 'choose', force: false }, done: doneStep(action.written, state.done.profile.value) };
+      return { ...state, step: 'done', rules: { ...state.rules, phase: 'choose', force: false }, done: doneStep(action.written, state.done.save.path.value) };
     case 'done':
       return { ...state, done: doneReducer(state.done, action.action) };
     case 'key': {
@@ -171,10 +171,10 @@ function next(state: WizardState): WizardState {
       return wizardReducer(state, { type: 'rerun' });
     case 'rules':
       if (state.rules.phase === 'writing') return state;
-      if (state.rules.targets.length === 0) return { ...state, step: 'done', done: doneStep(null, state.done.profile.value) };
+      if (state.rules.targets.length === 0) return { ...state, step: 'done', done: doneStep(null, state.done.save.path.value) };
       return { ...state, rules: rulesReducer(state.rules, { type: 'write' }) };
     case 'done':
-      if (state.done.phase === 'saving' || state.done.phase === 'saved') return state;
+      if (state.done.save.phase === 'saving' || state.done.save.phase === 'saved') return state;
       return { ...state, done: doneReducer(state.done, { type: 'save' }) };
   }
 }
@@ -195,7 +195,7 @@ function back(state: WizardState): WizardState {
       if (state.rules.phase === 'writing') return state;
       return { ...state, step: 'check' };
     case 'done':
-      if (state.done.phase === 'saving') return state;
+      if (state.done.save.phase === 'saving') return state;
       return { ...state, step: 'rules' };
   }
 }

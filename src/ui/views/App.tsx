@@ -56,7 +56,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
   useRunSave(state, dispatch, services);
   useRulesWrite(state, dispatch, services);
   useProfileSave(state, dispatch, services);
-  const finished = state.done.phase === 'saved' || state.done.phase === 'quit';
+  const finished = state.done.save.phase === 'saved' || state.done.save.phase === 'quit';
   useEffect(() => {
     if (finished) exit('finished');
   }, [finished, exit]);

@@ -7,7 +7,7 @@ import type { CheckStep } from '../state/check-step.js';
 import { windowAround } from '../state/cursor.js';
 import { type Line, SAVE_ROWS, checkLines, clip, flowDetailLines, flowDetailRows, flowListRows, resultWindowRows } from '../text-layout.js';
 import { escapeUnsafe } from '../../core/text.js';
-import type { RunSave } from '../state/run-save.js';
+import { type SavePrompt, promptOpen } from '../state/save-prompt.js';
 import { TextInput } from './TextInput.js';
 import type { SiteValues } from '../state/site.js';
 import { Painted } from './Painted.js';
@@ -47,7 +47,7 @@ export function CheckView(props: CheckViewProps) {
     return (
       <Box flexDirection="column">
         <FlowDetail step={step} output={step.output} width={width} rows={rows} />
-        {step.save ? <SavePrompt save={step.save} width={width} /> : null}
+        {step.save ? <RunSavePrompt save={step.save} width={width} /> : null}
       </Box>
     );
   }
@@ -57,7 +57,7 @@ export function CheckView(props: CheckViewProps) {
         <Painted tone="title">Check results</Painted>
         <Text> </Text>
         <ScrollLines lines={checkLines(step.output, width)} top={step.scroll} height={resultWindowRows(rows, step.save ? SAVE_ROWS : 0)} />
-        {step.save ? <SavePrompt save={step.save} width={width} /> : null}
+        {step.save ? <RunSavePrompt save={step.save} width={width} /> : null}
       </Box>
     );
   }
@@ -89,8 +89,7 @@ function FlowDetail({ step, output, width, rows }: { step: CheckStep; output: Ch
 }
 
 /** The run-save prompt under the verdict (SAVE_ROWS rows): the file, then what became of it. */
-function SavePrompt({ save, width }: { save: RunSave; width: number }) {
-  const open = save.phase !== 'saved' && save.phase !== 'saving';
+function RunSavePrompt({ save, width }: { save: SavePrompt; width: number }) {
   const message =
     save.phase === 'saved'
       ? { tone: 'ok' as const, text: `Saved the run to ${escapeUnsafe(save.savedTo ?? '')}: diff it with a later one` }
@@ -107,7 +106,7 @@ function SavePrompt({ save, width }: { save: RunSave; width: number }) {
         <Box width={11} flexShrink={0}>
           <Painted tone="accent">› Run file</Painted>
         </Box>
-        <TextInput field={save.path} focused={open} />
+        <TextInput field={save.path} focused={promptOpen(save)} />
       </Box>
       <Painted tone={message.tone}>{clip(message.text, width)}</Painted>
     </Box>

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { promptOpen } from '../state/run-save.js';
+import { promptOpen } from '../state/save-prompt.js';
 import { focusedSetting } from '../state/target-choice.js';
 import { settingRows } from '../state/target-settings.js';
 import type { WizardState } from '../state/wizard.js';
@@ -36,8 +36,8 @@ function footerKeys(state: WizardState): string {
       if (state.rules.phase === 'confirm') return 'enter replace · esc keep the files as they are · ctrl-c quit';
       return rulesKeys(state.rules);
     case 'done':
-      if (state.done.phase === 'saved' || state.done.phase === 'quit') return 'done';
-      if (state.done.phase === 'confirm') return 'enter replace it · type another path · esc back · ctrl-c quit';
+      if (state.done.save.phase === 'saved' || state.done.save.phase === 'quit') return 'done';
+      if (state.done.save.phase === 'confirm') return 'enter replace it · type another path · esc back · ctrl-c quit';
       return 'enter save and quit (empty path: quit) · ↑↓ scroll · esc back · ctrl-c quit';
   }
 }
