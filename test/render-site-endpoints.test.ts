@@ -3,13 +3,14 @@
 // catalogue group, never with the catalogue's provenance), within the line limits at their
 // longest; and, applied with the real iptables and nftables in a namespace, the site's port
 // passes while its other ports stay closed.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { TARGETS, type TargetId } from '../src/core/render/target.js';
+import { ENDPOINT_LIMITS } from '../src/core/site-endpoints.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type Dnsmasq, startDnsmasq } from './helpers/dnsmasq.js';
@@ -176,7 +177,9 @@ describe('site endpoints in every target', () => {
 });
 
 const PEER = fileURLToPath(new URL('./helpers/netns-peer.mjs', import.meta.url));
-const tools = requireSystem('site endpoints enforced by iptables and nftables', ['ip', 'iptables-restore', 'ipset', 'nft', 'dnsmasq'], { netns: true });
+const tools = requireSystem('site endpoints enforced by iptables and nftables', ['ip', 'iptables-restore', 'ip6tables-restore', 'ipset', 'nft', 'dnsmasq'], {
+  netns: true,
+});
 
 describe.skipIf(!tools)('site endpoints enforced in a network namespace', () => {
   // The site host and a catalogue host each on a loopback address of their own.
@@ -190,6 +193,40 @@ describe.skipIf(!tools)('site endpoints enforced in a network namespace', () => 
     resolver = await startDnsmasq({ addresses });
   });
   afterAll(async () => resolver?.stop());
+
+  // The most endpoints a profile takes, with every agent: over 100 names, so over 100 sets,
+  // each set name still within ipset's 31 characters, and every file loaded by its tool.
+  it('the most endpoints a profile takes, with every agent: the sets and rules load in ipset, iptables, nft and dnsmasq', async () => {
+    const many = Array.from({ length: ENDPOINT_LIMITS.endpoints }, (_, i) => ({
+      host: `host-${i}.site-${i}.canon-regional.example`,
+      ports: [1024 + i],
+      reason: 'regional service',
+      requestedBy: 'Canon NL',
+    }));
+    const file = profile(many);
+    const iptables = await render('iptables', file, '--agents', 'all', '--source', '10.20.0.0/24,2001:db8:20::/64');
+    const nftables = await render('nftables', file, '--agents', 'all', '--source', '10.20.0.0/24,2001:db8:20::/64');
+    const created = (iptables['emaint-egress.ipset'] ?? '').split('\n').filter((l) => l.startsWith('create '));
+    expect(created.length).toBeGreaterThan(ENDPOINT_LIMITS.endpoints);
+    const ns = new Netns();
+    try {
+      ns.exec('ipset', ['restore'], iptables['emaint-egress.ipset']);
+      ns.exec('ipset', ['restore'], iptables['emaint-egress.v6.ipset']);
+      ns.exec('iptables-restore', ['--noflush'], iptables['emaint-egress.rules']);
+      ns.exec('ip6tables-restore', ['--noflush'], iptables['emaint-egress.v6.rules']);
+      expect(ns.exec('ipset', ['list', '-n']).trim().split('\n')).toHaveLength(2 * created.length);
+      ns.exec('nft', ['-f', '-'], 'add table inet filter\nadd chain inet filter forward { type filter hook forward priority 0; policy drop; }\n');
+      ns.exec('nft', ['-f', '-'], nftables['emaint-egress.nft']);
+      expect(ns.exec('nft', ['list', 'table', 'inet', 'filter']).match(/set emaint_v[46]_/g)).toHaveLength(2 * created.length);
+    } finally {
+      ns.close();
+    }
+    for (const [name, text] of [...Object.entries(iptables), ...Object.entries(nftables)].filter(([n]) => n.endsWith('dnsmasq.conf'))) {
+      const conf = join(tmp(), name);
+      writeFileSync(conf, text);
+      expect(spawnSync('dnsmasq', ['--test', `--conf-file=${conf}`], { encoding: 'utf8' }).stderr, name).toMatch(/syntax check OK/);
+    }
+  });
 
   for (const target of ['iptables', 'nftables'] as const) {
     it(`${target}: the site's ports pass, its other ports and an address outside the plan stay closed`, async () => {

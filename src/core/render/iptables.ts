@@ -25,7 +25,10 @@ import { ruleComment, setNames, why } from './words.js';
 import { hookOption, iptablesPosition, setTimeoutOption } from './options.js';
 
 const CHAIN = 'EMAINT-EGRESS';
-const SET_NAME = /^em[46]-\d{2}-[a-z0-9-]{1,24}$/;
+/** An ipset name as setNames writes it: at most 31 characters (ipset's limit), the number two
+ *  or more digits. Followed by a comma or the end, in a list. */
+const SET_ITEM = '(?=[^,]{1,31}(?:,|$))em[46]-\\d{2,}-[a-z0-9-]+';
+const SET_NAME = new RegExp(`^${SET_ITEM}$`);
 
 const DNSMASQ = dnsmasqFile('iptables');
 
@@ -53,7 +56,7 @@ export const iptables: Target = {
     const engine = createEngine('iptables', templates, {
       comment: hashComment,
       set: identifier(SET_NAME, 'ipset name'),
-      setlist: identifier(/^em[46]-\d{2}-[a-z0-9-]{1,24}(,em[46]-\d{2}-[a-z0-9-]{1,24})*$/, 'ipset list'),
+      setlist: identifier(new RegExp(`^${SET_ITEM}(,${SET_ITEM})*$`), 'ipset list'),
       word: identifier(/^inet6?$/, 'ipset family'),
       chain: identifier(/^EMAINT-EGRESS$/, 'chain'),
       rule: identifier(/^-(A|I) (OUTPUT|FORWARD)( \d{1,6})?( -s [0-9a-f.:]+\/\d{1,3})? -j EMAINT-EGRESS$/, 'jump rule'),

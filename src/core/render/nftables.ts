@@ -24,7 +24,8 @@ import { BASENAME, type Target, type TargetFile, headerLines } from './target.js
 import { ruleComment, setNames, why } from './words.js';
 import { hookOption, nftTableOption, nftablesPosition, setTimeoutOption } from './options.js';
 
-const SET_NAME = 'emaint_v[46]_\\d{2}_[a-z0-9_]{1,40}';
+/** A set name as setNames writes it: at most 52 characters, the number two or more digits. */
+const SET_NAME = '(?=[a-z0-9_]{1,52}(?:,|$))emaint_v[46]_\\d{2,}_[a-z0-9_]+';
 const SET = new RegExp(`^${SET_NAME}$`);
 /** One dnsmasq nftset target: `4#inet#filter#emaint_v4_01_...`. */
 const SPEC = `[46]#(inet|ip|ip6)#${NFT_NAME}#${SET_NAME}`;

@@ -43,10 +43,13 @@ export function ruleComment(r: Rule): string {
   return `emaint-egress: ${r.name} tcp/${r.port} ${r.site === null ? `for ${r.agents.join(',')}` : 'site-specific'}`;
 }
 
-/** Short, unique, readable names for per-destination sets: `<prefix>NN<sep><slug>`, at most `max` long. */
+/** Short, unique, readable names for per-destination sets: `<prefix>NN<sep><slug>`, at most
+ *  `max` long. NN has two digits, or three from the 100th name on (100 site endpoints and the
+ *  catalogue's hosts), all of a list alike. */
 export function setNames(names: readonly string[], prefix: string, sep: string, max: number): string[] {
+  const digits = Math.max(2, String(names.length).length);
   return names.map((name, i) => {
-    const head = `${prefix}${String(i + 1).padStart(2, '0')}`;
+    const head = `${prefix}${String(i + 1).padStart(digits, '0')}`;
     const slug = name
       .replace(/^\*\./, '')
       .replace(/[^a-z0-9]+/gi, sep)
