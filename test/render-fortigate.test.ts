@@ -1,11 +1,20 @@
 // The fortigate target read back by a small FortiOS script reader (test/helpers/fortios.ts):
 // well-formed blocks, objects defined before use, names within FortiOS's limits, and
 // exactly the planned flows: each policy's group members on its service's ports.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
 import { catalogue } from './helpers/catalogue.js';
 import { cli } from './helpers/cli.js';
 import { type FortiObject, readFortiOs } from './helpers/fortios.js';
+import { tempDirs } from './helpers/tmp.js';
+
+const tmp = tempDirs('ee-fortigate-');
+
+/** FortiOS's limits on what the script names (the CLI reference's "Maximum length"): a
+ *  policy's name 35 characters; addresses, groups and services 79 (the script keeps to 63). */
+const POLICY_NAME_MAX = 35;
 
 async function script(...args: string[]): Promise<{ text: string; objects: FortiObject[] }> {
   const r = await cli('render', '--target', 'fortigate', ...args);
@@ -65,6 +74,24 @@ describe('render --target fortigate', () => {
     expect(objects.find((o) => o.table === 'firewall policy')?.props.get('dstintf')).toEqual(['wan1']);
     expect(text).toContain('#                   set address "emaint-a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com"');
     expect(objects.some((o) => o.name === 'emaint-a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com')).toBe(true);
+  });
+
+  // A site endpoint's ports name its policy: six five-digit ports (the most a profile takes),
+  // or four of four digits, in both families, still give names FortiOS takes, and distinct ones.
+  it('site endpoints with many ports: every policy name within 35 characters, every name unique', async () => {
+    const file = join(tmp(), 'site.json');
+    const endpoints = [
+      { host: 'fw.canon-regional.example', ports: [65530, 65531, 65532, 65533, 65534, 65535], reason: 'r', requestedBy: 'w' },
+      { host: 'diag.canon-regional.example', ports: [8080, 8443, 9443, 10443], reason: 'r', requestedBy: 'w' },
+      { host: 'logs.canon-regional.example', ports: [8080, 8443, 9443, 10444], reason: 'r', requestedBy: 'w' },
+    ];
+    writeFileSync(file, JSON.stringify({ format: 'emaint-egress-profile', version: 1, agents: ['cca'], endpoints }));
+    const { objects } = await script('--profile', file, '--source', '10.20.0.0/24,2001:db8:20::/48');
+    const policies = objects.filter((o) => o.table === 'firewall policy').map((o) => o.props.get('name')?.[0] ?? '');
+    expect(policies).toHaveLength(2 * 5);
+    for (const n of policies) expect(n.length, n).toBeLessThanOrEqual(POLICY_NAME_MAX);
+    expect(new Set(policies).size).toBe(policies.length);
+    for (const o of objects.filter((x) => x.table !== 'firewall policy')) expect(o.name.length, o.name).toBeLessThanOrEqual(63);
   });
 
   it('500 sources go in parts (set, then append member)', async () => {

@@ -16,6 +16,8 @@ import { describeFlows, groupText, objectName } from './words.js';
 const NAME = /^[A-Za-z0-9._*-]{1,79}$/;
 /** Members per `set`/`append member` line. */
 const MEMBERS_PER_LINE = 40;
+/** FortiOS takes 35 characters in a policy's name (79 in an address, group or service). */
+const POLICY_NAME_MAX = 35;
 /** FortiOS keeps 255 characters of a comment. */
 const COMMENT_MAX = 255;
 const CERT_NOTE = '; client-certificate TLS: exempt from deep inspection';
@@ -67,7 +69,8 @@ function family(input: RenderInput, v6: boolean, sources: readonly Source[], lab
       ports: g.ports.join(' '),
       chunks: memberChunks(g.destinations.map(byName)),
       comment: groupText(g, 'hosts', portText, label),
-      policy: objectName(`${prefix}-${site}tcp-${suffix}`),
+      // A site endpoint's ports can make it longer than a policy name takes: cut, with a hash.
+      policy: objectName(`${prefix}-${site}tcp-${suffix}`, POLICY_NAME_MAX),
       policyComment: `${g.site ? 'Site-specific' : 'eMaintenance'} egress${v6 ? ' (IPv6)' : ''}${label}: ${flows}${clientCertificate ? CERT_NOTE : ''}`,
     };
   });
