@@ -12,7 +12,7 @@ import { hashComment, jsString } from './escape.js';
 import type { TargetOption } from './options.js';
 import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
 import { noteLines } from './lines.js';
-import { describeFlows, forWhom, groupText, shortHash } from './words.js';
+import { describeFlows, forWhom, groupText, pfAliasName } from './words.js';
 
 /** AliasNameField: a letter or one underscore first, letters, digits and _ after, 31 at most. */
 const ALIAS_NAME = /^([a-zA-Z]|(([_a-zA-Z][a-zA-Z0-9]|[a-zA-Z][_a-zA-Z0-9])[_a-zA-Z0-9]{0,29}))$/;
@@ -176,8 +176,8 @@ export const opnsense: Target = {
       // The site's own endpoints get aliases of their own (EMAINT_SH_, EMAINT_SP_), never mixed
       // with Canon's; a name past the model's 31 characters ends in a hash of the ports.
       const suffix = g.ports.join('_');
-      const hosts = groupAlias(g.site ? 'EMAINT_SH_' : 'EMAINT_H_', suffix);
-      const portAlias = groupAlias(g.site ? 'EMAINT_SP_' : 'EMAINT_P_', suffix);
+      const hosts = pfAliasName(g.site ? 'EMAINT_SH_' : 'EMAINT_H_', suffix);
+      const portAlias = pfAliasName(g.site ? 'EMAINT_SP_' : 'EMAINT_P_', suffix);
       const certs = g.destinations.some((d) => d.clientCertificate) ? '; client-certificate TLS: exempt from TLS inspection' : '';
       aliases.push(
         ...aliasesOf(
@@ -236,9 +236,3 @@ export const opnsense: Target = {
     };
   },
 };
-
-/** `prefix` and `suffix`, or where that passes the alias model's 31 characters, `prefix` and a hash of the suffix. */
-function groupAlias(prefix: string, suffix: string): string {
-  const name = `${prefix}${suffix}`;
-  return name.length <= 31 ? name : `${prefix}${shortHash(suffix)}`;
-}

@@ -6,7 +6,7 @@ import { quoteValue } from '../text.js';
 import { RenderError, createEngine } from './engine.js';
 import { identifier, xmlComment, xmlText } from './escape.js';
 import { BASENAME, type Target, type TargetFile, headerLines } from './target.js';
-import { describeFlows, forWhom, groupText, shortHash } from './words.js';
+import { describeFlows, forWhom, groupText, pfAliasName } from './words.js';
 import { interfaceOption, pfsenseImportOption } from './options.js';
 
 /** What pf keeps of a rule's description, as its label. */
@@ -79,8 +79,8 @@ export const pfsense: Target = {
     const ruleViews = portGroups(rules).map((g, i) => {
       // The site's own endpoints get aliases of their own (EMAINT_SH_, EMAINT_SP_), within 31 characters.
       const suffix = g.ports.join('_');
-      const hosts = aliasName(g.site ? 'EMAINT_SH_' : 'EMAINT_H_', suffix);
-      const ports = aliasName(g.site ? 'EMAINT_SP_' : 'EMAINT_P_', suffix);
+      const hosts = pfAliasName(g.site ? 'EMAINT_SH_' : 'EMAINT_H_', suffix);
+      const ports = pfAliasName(g.site ? 'EMAINT_SP_' : 'EMAINT_P_', suffix);
       const portText = g.ports.map((p) => `tcp/${p}`).join(', ');
       aliases.push({
         name: hosts,
@@ -156,12 +156,6 @@ export const pfsense: Target = {
  *  by the XML file's escapers (a backslash refused, the label clipped). */
 function apiJson(v: unknown): string {
   return `${JSON.stringify(v, null, 2)}\n`;
-}
-
-/** `prefix` and `suffix`, or where that passes pfSense's 31 characters, `prefix` and a hash of the suffix. */
-function aliasName(prefix: string, suffix: string): string {
-  const name = `${prefix}${suffix}`;
-  return name.length <= 31 ? name : `${prefix}${shortHash(suffix)}`;
 }
 
 function hostCount(n: number): string {

@@ -66,6 +66,13 @@ export function objectName(text: string, max = 63): string {
   return `${clean.slice(0, max - 9)}-${shortHash(text)}`;
 }
 
+/** A pf alias name (pfSense's and OPNsense's: pf keeps 31 characters of a table's name):
+ *  `prefix` and `suffix`, or where that passes 31 characters, `prefix` and a hash of the suffix. */
+export function pfAliasName(prefix: string, suffix: string): string {
+  const name = `${prefix}${suffix}`;
+  return name.length <= 31 ? name : `${prefix}${shortHash(suffix)}`;
+}
+
 /** 8 hex digits of the text's SHA-256: names two long texts apart within a short limit. */
 export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
