@@ -278,6 +278,42 @@ describe('renderTarget', () => {
     await renderTarget({ ...req, target: 'nftables' }, catalogue, services);
     expect(asked).toEqual(['a02.c-cdsknn.net', 'device.c-cdsknn.net', 'device02.c-cdsknn.net']);
   });
+
+  // A resolver may answer with hundreds of addresses for a name: every line of the files still
+  // stays within the 1024 bytes the README promises, with every address in its set.
+  it('a lookup with 250 addresses per family: every line within 1024 bytes, every address written', async () => {
+    const v4 = Array.from({ length: 250 }, (_, i) => `198.18.0.${i + 1}`);
+    const v6 = Array.from({ length: 250 }, (_, i) => `2001:db8:ffff:ffff:ffff:ffff:ffff:${(i + 0xf000).toString(16)}`);
+    const answer = {
+      addresses: [...v4.map((address) => ({ address, family: 4 as const, ttl: 60 })), ...v6.map((address) => ({ address, family: 6 as const, ttl: 60 }))],
+      error: null,
+      failed: [],
+      special: [],
+      sinkhole: [],
+    };
+    const services = {
+      templates: loadTemplates,
+      resolveHosts: (hosts: readonly string[]) =>
+        Promise.resolve({ server: '127.0.0.1:53', at: '2026-11-21T09:00:00.000Z', hosts: new Map(hosts.map((h) => [h, answer])) }),
+    };
+    const req = {
+      agents: ['rdms'],
+      options: [],
+      mode: 'exact' as const,
+      iotPort: 'both' as const,
+      site: defaultSite({ sources: [], label: null }),
+      resolve: { address: '127.0.0.1', family: 4 as const, port: 53 },
+      meta: { tool: 't', toolVersion: '0', generatedAt: '2026-11-21T09:00:00.000Z' },
+    };
+    for (const target of ['iptables', 'nftables'] as const) {
+      const out = await renderTarget({ ...req, target }, catalogue, services);
+      for (const f of out.files) {
+        for (const line of f.content.split('\n')) expect(Buffer.byteLength(line), `${target} ${f.name}: ${line.slice(0, 60)}`).toBeLessThanOrEqual(1024);
+      }
+      const all = out.files.map((f) => f.content).join('\n');
+      for (const a of [...v4, ...v6]) expect(all, `${target}: ${a}`).toMatch(new RegExp(`[ {]${a.replace(/\./g, '\\.')}[ ,\\n]`));
+    }
+  });
 });
 
 describe('writing files', () => {

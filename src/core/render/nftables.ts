@@ -30,8 +30,8 @@ const SET = new RegExp(`^${SET_NAME}$`);
 /** One dnsmasq nftset target: `4#inet#filter#emaint_v4_01_...`. */
 const SPEC = `[46]#(inet|ip|ip6)#${NFT_NAME}#${SET_NAME}`;
 const TABLE = new RegExp(`^(inet|ip|ip6) ${NFT_NAME}$`);
-/** Source networks per `add element` line. */
-const SOURCES_PER_LINE = 20;
+/** Source networks, or resolved addresses, per `add element` line. */
+const ELEMENTS_PER_LINE = 20;
 
 const DNSMASQ = dnsmasqFile('nftables');
 const FILE: TargetFile = { name: `${BASENAME}.nft`, apply: `nft -f ${BASENAME}.nft` };
@@ -107,7 +107,7 @@ export const nftables: Target = {
       const mine = site.sources.filter((s) => s.family === f).map((s) => s.cidr);
       return mine.length === 0
         ? []
-        : [{ name: `emaint_src_v${f}`, type: f === 4 ? 'ipv4_addr' : 'ipv6_addr', label: `IPv${f}`, family: f, chunks: chunks(mine, SOURCES_PER_LINE) }];
+        : [{ name: `emaint_src_v${f}`, type: f === 4 ? 'ipv4_addr' : 'ipv6_addr', label: `IPv${f}`, family: f, chunks: chunks(mine, ELEMENTS_PER_LINE) }];
     });
     const jumps =
       site.sources.length === 0
@@ -135,7 +135,8 @@ export const nftables: Target = {
           timeout: timeout?.seconds ?? null,
           why: why(d),
           source: resolutionNote(d, f, resolution),
-          addresses: setAddresses(d, f, resolution),
+          // A lookup can answer with many addresses: a few per line, as the sources.
+          addresses: chunks(setAddresses(d, f, resolution), ELEMENTS_PER_LINE),
         })),
       ),
       rules: present.flatMap((f) =>
