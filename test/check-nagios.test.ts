@@ -5,6 +5,8 @@
 // traffic only to 127.0.0.1 (a guard refuses anything else); the real site is in
 // test/check-formats-site.test.ts.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
 import { UsageError } from '../src/cli/exit-codes.js';
@@ -15,9 +17,11 @@ import { checkResult as result } from './helpers/check-result.js';
 import { BIN, type CliResult, cli } from './helpers/cli.js';
 import { parsePluginOutput, perfValue } from './helpers/nagios.js';
 import { requireSystem } from './helpers/system.js';
+import { tempDirs } from './helpers/tmp.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
 
 const traffic = guardTraffic();
+const tmp = tempDirs('ee-check-nagios-');
 const SECRET = 's3cr3t';
 /** A loopback port nothing listens on, and a loopback resolver: nothing leaves this host. */
 const DEAD = ['--dns-server', '127.0.0.1:1', '--timeout', '300'];
@@ -275,5 +279,14 @@ describe('check --format nagios: every error is UNKNOWN, exit 3, one line on std
     expect(out.long.some((l) => l.startsWith('warning: a password given in --proxy is visible'))).toBe(true);
     expect(out.long).toContain('Note: every flow through the proxy 127.0.0.1:1 (Basic authentication as u)');
     expect(traffic.sent.every((t) => t === 'tcp 127.0.0.1:1')).toBe(true);
+  });
+
+  it('--save: the note that the run was saved is a long output line too', async () => {
+    const file = join(tmp(), 'run.json');
+    const r = await cli('check', '--agents', 'rdms', '--format', 'nagios', '--save', file, ...DEAD);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    expect(existsSync(file)).toBe(true);
+    expect(parsePluginOutput(r.stdout).long).toContain(`note: run saved to ${file}`);
   });
 });

@@ -1,6 +1,7 @@
 // The exporter's probe page: a check's results as Prometheus metrics (the pure mapping in
 // core/check/metrics.ts), written by prom-client and checked by Debian's promtool, the
 // format's own linter.
+import { type Server, type Socket, connect, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { exposition } from '../src/commands/serve/exposition.js';
 import { IssuerLabels, type MetricFamily, issuerText, probeMetrics } from '../src/core/check/metrics.js';
@@ -9,6 +10,7 @@ import { checkOutput } from './helpers/check-output.js';
 import { checkResult } from './helpers/check-result.js';
 import { byLabels, parseExposition, promtool } from './helpers/exposition.js';
 import { requireSystem } from './helpers/system.js';
+import { handshake } from '../src/net/check/tls.js';
 
 const hasPromtool = requireSystem('promtool checks of the exposition', ['promtool']);
 const IOT = 'a2etju7iem1tgc-ats.iot.eu-central-1.amazonaws.com';
@@ -84,6 +86,32 @@ describe('probe metrics: the mapping', () => {
     expect(inspected.get('kinesis.eu-central-1.amazonaws.com:443')).toMatchObject({ value: 0, labels: { client_certificate: 'false', issuer: '' } });
     // No TLS answer, no verdict on inspection.
     expect(inspected.has('camapi.srv.ygles.com:443')).toBe(false);
+  });
+
+  it('a handshake nothing answered (silence, a reset) has no verdict on inspection either: no sample, not a 0', async () => {
+    // The TLS findings as the checker makes them, from loopback servers that never speak TLS.
+    const far = async (behave: (s: Socket) => void) => {
+      const server: Server = createServer(behave);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as { port: number };
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      const outcome = await handshake(socket, IOT, null, 300, 443);
+      server.close();
+      return checkResult({ host: IOT, status: outcome.status, detail: outcome.detail, tls: outcome.finding, issuer: outcome.finding?.issuer ?? null });
+    };
+    const silent = await far(() => {});
+    // An IPS that resets at the ClientHello's SNI.
+    const reset = await far((s) => s.once('data', () => s.resetAndDestroy()));
+    expect([silent.status, silent.tls?.error, reset.status]).toEqual(['tls-error', 'timeout', 'tls-error']);
+    for (const r of [silent, reset]) {
+      const parsed = parseExposition(await exposition(families(output([r]))));
+      expect(
+        parsed.filter((s) => s.name === 'emaint_egress_flow_tls_inspected'),
+        r.detail,
+      ).toEqual([]);
+      expect(byLabels(parsed, 'emaint_egress_flow_status', ['host', 'status']).get(`${IOT}:tls-error`)?.value).toBe(1);
+    }
   });
 
   it('uses only bounded labels: never the route, the detail, the addresses or the notes (where a proxy user is named)', async () => {

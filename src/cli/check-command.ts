@@ -134,7 +134,7 @@ export function addCheckCommand(cmd: Command, ctx: CheckContext): Command {
           pac: pac === null ? null : { file: pac.file, sha256: createHash('sha256').update(pac.text).digest('hex') },
         });
         const path = save.file.writeRun(save.path, run, '--save');
-        if (flags.format !== 'nagios') ctx.stderr(`note: run saved to ${escapeUnsafe(path)}\n`);
+        note(`note: run saved to ${escapeUnsafe(path)}\n`);
       }
       if (flags.format === 'nagios') {
         const report = checkNagios(out, { warning: flags.warning, critical: flags.critical, seconds, notes });

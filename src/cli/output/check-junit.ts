@@ -14,8 +14,6 @@ export interface JunitOptions {
   started: Date;
   /** The machine the check ran on: which network was checked. */
   hostname: string;
-  /** What the command would have said on stderr (notes on the proxy URL). */
-  notes?: readonly string[];
 }
 
 export function checkJunit(out: CheckOutput, options: JunitOptions): string {
@@ -36,7 +34,7 @@ export function checkJunit(out: CheckOutput, options: JunitOptions): string {
     ['catalogueVersion', out.catalogueVersion],
   ];
   const advice = inspectionAdvice(out);
-  const suiteOut = [verdictText(out), ...(advice === null ? [] : [advice]), ...[...(options.notes ?? []), ...out.notes].map((n) => `Note: ${n.trim()}`)];
+  const suiteOut = [verdictText(out), ...(advice === null ? [] : [advice]), ...out.notes.map((n) => `Note: ${n}`)];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="emaint-egress check" ${counts} time="${time}">`,

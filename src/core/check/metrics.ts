@@ -111,7 +111,9 @@ export function probeMetrics(out: CheckOutput, run: ProbeRun, issuerLabel: Issue
         'client_certificate="true" where the devices authenticate with client certificates and inspection breaks them.',
       [...FLOW_LABELS, 'client_certificate', 'issuer'],
       results.flatMap((r) => {
-        if (r.tls === null) return [];
+        // No certificate seen (no TLS phase, or a handshake met with silence, a reset or a
+        // close): no verdict on inspection either way, so no sample rather than a 0.
+        if (r.tls === null || (r.tls.version === null && r.tls.issuer === null)) return [];
         const inspected = r.status === 'tls-untrusted';
         const issuer = inspected && r.issuer !== null ? issuerLabel(r.issuer) : '';
         return [{ labels: { ...flow(r), client_certificate: String(r.clientCertificate), issuer }, value: inspected ? 1 : 0 }];

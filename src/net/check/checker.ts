@@ -69,6 +69,7 @@ async function checkRoute(flow: Flow, settings: CheckSettings, phase: (p: Phase)
   if (settings.pac) {
     phase('route');
     const route = await settings.pac.route(flow.host, flow.port);
+    if (route.kind === 'error' && route.local !== undefined) return { ...blank('pac'), status: 'local-error', localProblem: route.local, detail: route.detail };
     if (route.kind === 'error') return { ...blank('pac'), status: 'proxy-error', proxyProblem: 'pac', detail: route.detail };
     if (route.kind === 'unsupported')
       return { ...blank('pac'), status: 'proxy-error', proxyProblem: 'unsupported', detail: `the PAC file answers ${route.entry}` };

@@ -27,7 +27,9 @@ export interface WorkerSetup {
 
 /** How an evaluation ended: the route, or why the sandbox stopped it. */
 export type Verdict = { ok: true; route: PacRoute | null } | { ok: false; stop: Stop; message: string };
-export type Stop = 'time' | 'memory' | 'error';
+/** `local`: this machine would not start a thread for it (the message is the error code, EAGAIN):
+ *  no verdict on the file. */
+export type Stop = 'time' | 'memory' | 'error' | 'local';
 
 export type ToWorker =
   | { type: 'load'; id: number; timeoutMs: number }

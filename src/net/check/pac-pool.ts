@@ -103,7 +103,15 @@ export class PacPool {
     const wanted = this.queue.length - starting;
     const room = MAX_WORKERS - all.length;
     const spawn = all.length < BASE_WORKERS ? Math.min(wanted, BASE_WORKERS - all.length) : moving.length === 0 ? Math.min(wanted, room) : 0;
-    for (let i = 0; i < spawn; i++) this.spawn();
+    for (let i = 0; i < spawn; i++) {
+      const refused = this.spawn();
+      if (refused === null) continue;
+      // This machine starts no more threads: the workers there are take the queue; with none
+      // at all, nothing ever would, so every question waiting gets this machine's error.
+      if (this.threads.size === 0) for (const q of this.queue.splice(0)) q.done({ ok: false, stop: 'local', message: refused });
+      break;
+    }
+    if (this.queue.length === 0) return;
     // Look again when the busy workers would count as stuck, or a waiting question's time is up.
     const next = Math.min(
       ...all.flatMap((t) => (t.job && now - t.job.since < STUCK_MS ? [t.job.since + STUCK_MS - now] : [])),
@@ -112,9 +120,18 @@ export class PacPool {
     if (Number.isFinite(next)) this.wake = setTimeout(() => this.pump(), Math.max(0, next) + 1);
   }
 
-  private spawn(): void {
+  /** Starts a worker; null, or the error code when this machine will not start a thread. */
+  private spawn(): string | null {
     const options = { workerData: this.setup, resourceLimits: RESOURCE_LIMITS, stdout: true, stderr: true };
-    const worker = this.entry instanceof URL ? new Worker(this.entry, options) : new Worker(this.entry.code, { ...options, eval: true });
+    let worker: Worker;
+    try {
+      worker = this.entry instanceof URL ? new Worker(this.entry, options) : new Worker(this.entry.code, { ...options, eval: true });
+    } catch (err) {
+      // A limit on threads or processes (ulimit -u, TasksMax, a container's pids.max): Node
+      // throws here, at once, and from a timer that would end the process.
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INIT_FAILED') throw err;
+      return /\bE[A-Z]+\b/.exec((err as Error).message)?.[0] ?? 'ERR_WORKER_INIT_FAILED';
+    }
     // The file's output (none is expected) goes nowhere, never into the report.
     worker.stdout.resume();
     worker.stderr.resume();
@@ -129,6 +146,7 @@ export class PacPool {
       this.drop(t, verdict);
     });
     worker.on('exit', () => this.drop(t, { ok: false, stop: 'error', message: 'the PAC sandbox stopped' }));
+    return null;
   }
 
   private receive(t: Thread, m: FromWorker): void {

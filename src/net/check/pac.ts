@@ -14,7 +14,8 @@ export class PacFileError extends InputError {
   override name = 'PacFileError';
 }
 
-export type PacAnswer = PacRoute | { kind: 'error'; detail: string };
+/** `local`: this machine's error code (EAGAIN) where it could not run the file at all. */
+export type PacAnswer = PacRoute | { kind: 'error'; detail: string; local?: string };
 
 export interface PacRouter {
   route(host: string, port: number): Promise<PacAnswer>;
@@ -42,6 +43,8 @@ export async function loadPac(text: string, file: string, resolver: Resolver, ti
   const loaded = await pool.run({ type: 'load', timeoutMs: loadMs });
   if (!loaded.ok) {
     await pool.close();
+    // Not the file's fault, so not bad input: an internal error (exit 70, Nagios UNKNOWN).
+    if (loaded.stop === 'local') throw new Error(`this machine could not start a thread for the PAC file ${file} (${loaded.message})`);
     throw new PacFileError(`--pac ${file}: not a usable PAC file: ${loadProblem(loaded, loadMs)}`);
   }
   // Each host and port is asked once, in a fresh engine with the whole timeout.
@@ -51,6 +54,7 @@ export async function loadPac(text: string, file: string, resolver: Resolver, ti
     const port = Number(key.slice(colon + 1));
     const v = await pool.run({ type: 'route', url: `https://${host}${port === 443 ? '' : `:${port}`}/`, host });
     if (v.ok) return v.route ?? { kind: 'unsupported', entry: 'no answer' };
+    if (v.stop === 'local') return { kind: 'error', detail: `this machine could not start a thread for the PAC file (${v.message})`, local: v.message };
     return { kind: 'error', detail: routeProblem(v, timeoutMs) };
   });
   return { route: (host, port) => route(`${host}:${port}`), close: () => pool.close() };
