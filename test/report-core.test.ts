@@ -126,6 +126,7 @@ describe('rules files', () => {
           mode: target === 'pfsense' ? 'exact' : 'wildcard',
           generatedAt: AT,
           site: 'ACME',
+          endpoints: [],
         },
       ]);
     }
@@ -165,6 +166,32 @@ describe('the model', () => {
     // Still in the allow-list: what was checked is what the rules must allow, under its vendor wildcard.
     expect(site?.allowList.exact.map((r) => r.name)).toContain('hbp2-ec1l.srv.ygles.com');
     expect(site?.allowList.wildcard.find((r) => r.name === '*.srv.ygles.com')?.hosts).toContain('hbp2-ec1l.srv.ygles.com');
+  });
+
+  it('rules for the run’s agents but other options or site endpoints are named; the very same are not', () => {
+    const run: SavedRun = { ...fixture('customer'), agents: ['cca', 'erds'], options: ['cca-activation'] };
+    const head = (agents: string, endpoints: string) =>
+      `# emaint-egress TEST — generated — do not edit by hand\n# catalogue 1.0.0; agents: ${agents}\n# generated: ${AT}\n${endpoints}#\n`;
+    const ours = '# site-specific endpoints (not in the Canon catalogue): fw.canon-regional.example\n';
+    const files = [
+      { name: 'emaint-egress.nft', head: head('cca, erds', ours) },
+      { name: 'emaint-egress.pac', head: head('cca, erds (options: cca-activation)', '') },
+      { name: 'emaint-egress.set', head: head('cca, erds (options: cca-activation)', ours) },
+    ].map((f) => ({ ...f, bytes: f.head.length, sha256: '0'.repeat(64) }));
+    const model = reportModel({
+      tool: TOOL,
+      generatedAt: AT,
+      catalogue,
+      runs: [{ file: 'r.json', run }],
+      since: null,
+      rules: { dir: 'rules', files, warnings: [] },
+    });
+    const checked = 'the runs with its agents checked options cca-activation and site endpoints fw.canon-regional.example';
+    expect(model.rules?.files.map((f) => f.header?.endpoints)).toEqual([['fw.canon-regional.example'], [], ['fw.canon-regional.example']]);
+    expect(model.rules?.warnings).toEqual([
+      `emaint-egress.nft was made for options none and site endpoints fw.canon-regional.example; ${checked}`,
+      `emaint-egress.pac was made for options cca-activation and site endpoints none; ${checked}`,
+    ]);
   });
 
   it('two runs of one site are told apart by their files; what changed is only for one run', () => {

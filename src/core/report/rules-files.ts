@@ -22,6 +22,8 @@ export interface RulesHeader {
   mode: string | null;
   generatedAt: string | null;
   site: string | null;
+  /** The site's own endpoints it allows (their hosts), in the header's order. */
+  endpoints: string[];
 }
 
 export interface RulesFile extends RulesFileInput {
@@ -78,5 +80,27 @@ export function readHeader(head: string): RulesHeader | null {
     mode: find(/^mode: (exact|wildcard);/)?.[1] ?? null,
     generatedAt: find(/^generated: (\S+)$/)?.[1] ?? null,
     site: find(/^site: (.+)$/)?.[1] ?? null,
+    endpoints: listed(lines, 'site-specific endpoints (not in the Canon catalogue):'),
   };
+}
+
+/** A list headerLines() wrote with listLines(): `HEAD a, b` on one line, or `HEAD N:` and the
+ *  items on the indented lines after it. */
+function listed(lines: readonly string[], head: string): string[] {
+  const at = lines.findIndex((l) => l.startsWith(`${head} `));
+  if (at === -1) return [];
+  const rest = (lines[at] as string).slice(head.length + 1);
+  const parts = [rest];
+  if (/^\d+:$/.test(rest)) {
+    parts.length = 0;
+    for (const l of lines.slice(at + 1)) {
+      if (!l.startsWith('  ')) break;
+      parts.push(l);
+    }
+  }
+  return parts
+    .join(' ')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
