@@ -10,7 +10,8 @@ import { parseCatalogue } from '../src/core/catalogue.js';
 import type { CheckResult } from '../src/core/check/result.js';
 import { plan } from '../src/core/planner.js';
 import { parseProfile } from '../src/core/profile.js';
-import { type RunDiff, catalogueDelta, diffRuns, isEmpty } from '../src/core/run-diff.js';
+import { type CatalogueDelta, type RunDiff, catalogueDelta, diffRuns, isEmpty } from '../src/core/run-diff.js';
+import { catalogueLines } from '../src/cli/output/diff-text.js';
 import { type SavedRun, savedRun } from '../src/core/saved-run.js';
 import type { SiteEndpoint } from '../src/core/site-endpoints.js';
 import { runJson } from '../src/io/run-file.js';
@@ -219,6 +220,10 @@ describe('the catalogue between two versions, from the change log', () => {
   it('says so when the newer log does not reach back to the older version', () => {
     const d = catalogueDelta({ version: '1.0.0', changes: [] }, { version: '1.3.0', changes: log.slice(0, 2) });
     expect(d?.logged).toBe(false);
+    // And diff's text says so, on the catalogue's line.
+    expect(catalogueLines(d as CatalogueDelta)[0]).toBe(
+      'Catalogue 1.0.0 → 1.3.0: +2 hosts, -0 hosts (its change log does not reach back to 1.0.0: only what it lists)',
+    );
   });
 });
 

@@ -194,6 +194,31 @@ describe('the model', () => {
     ]);
   });
 
+  it('what changed: a catalogue change log that does not reach back to the older run is said to be partial', () => {
+    const older = fixture('earlier');
+    const newer = fixture('customer');
+    const entry = { version: '1.2.0', date: '2026-12-01', summary: 'regional hosts', sources: ['emaint-security'], added: ['x.srv.ygles.com'], removed: [] };
+    const changesSince = (changes: SavedRun['catalogue']['changes']) =>
+      reportModel({
+        tool: TOOL,
+        generatedAt: AT,
+        catalogue,
+        runs: [{ file: 'new.json', run: { ...newer, catalogue: { ...newer.catalogue, version: '1.2.0', changes } } }],
+        since: { file: 'old.json', run: older },
+        rules: null,
+      }).changes;
+    const partial = "the newer catalogue's change log does not reach back to 1.0.0: only what it lists";
+    // Its log lists 1.2.0 only: whatever 1.1.0 changed is not in it.
+    const cut = changesSince([entry]);
+    expect(cut?.summary).toContain(`catalogue 1.0.0 → 1.2.0 (${partial})`);
+    expect(cut?.tables.map((t) => t.title)).toContain(`Catalogue change log between the runs (${partial})`);
+    // A whole log: nothing said.
+    const whole = changesSince([entry, ...older.catalogue.changes]);
+    expect(whole?.summary).toMatch(/catalogue 1\.0\.0 → 1\.2\.0(,|;)/);
+    expect(whole?.summary).not.toContain('reach back');
+    expect(whole?.tables.map((t) => t.title)).toContain('Catalogue change log between the runs');
+  });
+
   it('two runs of one site are told apart by their files; what changed is only for one run', () => {
     const runs = [
       { file: 'runs/a/site.json', run: fixture('customer') },

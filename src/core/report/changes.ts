@@ -58,7 +58,8 @@ export function changesSection(older: ReportRun, newer: ReportRun, siteId: strin
     { title: 'Flows added', columns: ['Flow', 'Needed by'], rows: d.flows.added.map((f) => [flow(f), whose(f)]) },
     { title: 'Flows removed', columns: ['Flow', 'Needed by'], rows: d.flows.removed.map((f) => [flow(f), whose(f)]) },
     {
-      title: 'Catalogue change log between the runs',
+      // A log that does not reach back to the older version lists only part of what changed.
+      title: `Catalogue change log between the runs${d.catalogue?.logged === false ? ` (${unlogged(d.catalogue.from)})` : ''}`,
       columns: ['Version', 'Date', 'Summary', 'Hosts added', 'Hosts removed'],
       rows: (d.catalogue?.changes ?? []).map((c) => [c.version, c.date, c.summary, c.added.join(', '), c.removed.join(', ')]),
     },
@@ -97,9 +98,13 @@ function summaryLine(d: RunDiff): string {
     ...n(d.flows.removed.length, 'flow removed', 'flows removed'),
     ...n(d.issuers.length, 'certificate issuer changed', 'certificate issuers changed'),
     ...n(d.expiring.length, `certificate expires within ${EXPIRY_DAYS} days`, `certificates expire within ${EXPIRY_DAYS} days`),
-    ...(d.catalogue === null ? [] : [`catalogue ${d.catalogue.from} → ${d.catalogue.to}`]),
+    ...(d.catalogue === null ? [] : [`catalogue ${d.catalogue.from} → ${d.catalogue.to}${d.catalogue.logged ? '' : ` (${unlogged(d.catalogue.from)})`}`]),
     ...n(d.settings.length, 'setting changed', 'settings changed'),
   ];
   const unchanged = `${d.unchanged.ok} ok and ${d.unchanged.failing} failing as before`;
   return `${parts.length === 0 ? 'Agents or endpoints changed' : parts.join(', ')}; ${unchanged}.`;
+}
+
+function unlogged(from: string): string {
+  return `the newer catalogue's change log does not reach back to ${from}: only what it lists`;
 }
