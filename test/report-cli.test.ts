@@ -4,7 +4,7 @@
 // named). The runs are the fixtures of real checks (test/fixtures/report/).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -128,6 +128,31 @@ describe('report: flags and files', () => {
       '- emaint-egress.squid.conf was made for catalogue 1.0.0 and agents rdms; the runs checked catalogue 1.0.0 and agents cca, cdca-v2\n',
     );
     expect(existsSync(join(other, '.emaint-egress.lock'))).toBe(false);
+  });
+
+  it('a symbolic link in the rules folder is named, not followed: its file is not what render wrote there', async () => {
+    const rules = tmp();
+    const site = join(tmp(), 'site.json');
+    writeFileSync(site, JSON.stringify(customerProfile()));
+    expect((await cli('render', '--profile', site, '--target', 'nftables', '--out', rules)).code).toBe(0);
+    // The rules moved elsewhere, and a link left in their place; and a link to a file of the system.
+    const elsewhere = join(tmp(), 'emaint-egress.nft');
+    renameSync(join(rules, 'emaint-egress.nft'), elsewhere);
+    symlinkSync(elsewhere, join(rules, 'emaint-egress.nft'));
+    symlinkSync('/etc/hostname', join(rules, 'notes.txt'));
+    const r = await cli('report', '--run', fixture('customer'), '--rules', rules, '--format', 'md');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`- emaint-egress.nft is a symbolic link to ${elsewhere}, not a file render writes: not listed\n`);
+    expect(r.stdout).toContain('- notes.txt is a symbolic link to /etc/hostname, not a file render writes: not listed\n');
+    const table = r.stdout.slice(r.stdout.indexOf('| File |'));
+    expect(table).not.toMatch(/^\| (emaint-egress\.nft|notes\.txt) \|/m);
+    expect(table).toMatch(/^\| emaint-egress\.nftables\.dnsmasq\.conf \| nftables \|/m);
+    // A folder of links only holds no rules files.
+    const links = tmp();
+    symlinkSync(elsewhere, join(links, 'emaint-egress.nft'));
+    expect((await cli('report', '--run', fixture('customer'), '--rules', links)).stderr).toMatch(
+      /--rules .* holds no files \(only symbolic links, not followed\); give the folder render --out wrote\n$/,
+    );
   });
 
   it('rules made without the run’s site endpoint, or for other agents and options, are named', async () => {
