@@ -6,12 +6,12 @@ import type { Catalogue } from '../catalogue.js';
 import type { CheckStatus, Timings } from '../check/result.js';
 import type { Cause, Warning } from '../check/summary.js';
 import { InputError } from '../errors.js';
-import { type Flow, type Plan, plan } from '../planner.js';
+import { type Flow, type Plan, plan, planOf } from '../planner.js';
 import { type Mode, buildRules } from '../rules.js';
 import { EXPIRY_DAYS } from '../run-diff.js';
 import type { SavedFlow, SavedRun } from '../saved-run.js';
 import type { SiteRequest } from '../site-endpoints.js';
-import { coveringWildcard, wildcardCovers } from '../wildcards.js';
+import { coveringWildcard } from '../wildcards.js';
 import type { ReportRun } from './model.js';
 import { type CauseKind, OWNERS, OWNER_TITLES, type Owner, causeKind, ownerOf } from './owners.js';
 import { type PathPicture, pathPicture } from './path.js';
@@ -266,21 +266,7 @@ function runPlan(run: SavedRun, catalogue: Catalogue, planned: ReadonlyMap<strin
       site: f.site ?? null,
     };
   });
-  const catalogueHosts = [...new Set(flows.filter((f) => f.site === null).map((f) => f.host))];
-  return {
-    catalogueVersion: catalogue.version,
-    agents: [...run.agents],
-    options: [...run.options],
-    flows,
-    hosts: [...new Set(flows.map((f) => f.host))],
-    wildcards: catalogue.wildcards.patterns.map((w) => ({
-      pattern: w.pattern,
-      covers: catalogueHosts.filter((h) => wildcardCovers(w.pattern, h)),
-      risk: w.risk ?? null,
-    })),
-    uncovered: [...new Set(flows.filter((f) => f.site === null && f.wildcard === null).map((f) => f.host))],
-    endpoints: [...run.endpoints],
-  };
+  return planOf(catalogue, run, flows);
 }
 
 function neededBy(f: { agents: readonly string[]; site: SiteRequest | null }): string {
