@@ -8,15 +8,13 @@ import type { Cause, Warning } from '../check/summary.js';
 import { InputError } from '../errors.js';
 import { type Flow, type Plan, plan, planOf } from '../planner.js';
 import { type Mode, buildRules } from '../rules.js';
-import { EXPIRY_DAYS } from '../run-diff.js';
+import { EXPIRY_DAYS, daysUntil } from '../expiry.js';
 import type { SavedFlow, SavedRun } from '../saved-run.js';
 import type { SiteRequest } from '../site-endpoints.js';
 import { coveringWildcard } from '../wildcards.js';
 import type { ReportRun } from './model.js';
 import { type CauseKind, OWNERS, OWNER_TITLES, type Owner, causeKind, ownerOf } from './owners.js';
 import { type PathPicture, pathPicture } from './path.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Verdict {
   total: number;
@@ -275,8 +273,7 @@ function neededBy(f: { agents: readonly string[]; site: SiteRequest | null }): s
 
 function flowRow(f: SavedFlow, run: SavedRun): FlowRow {
   const expires = f.tls?.expires ?? null;
-  const at = expires === null ? Number.NaN : Date.parse(expires);
-  const days = Number.isFinite(at) ? Math.floor((at - Date.parse(run.startedAt)) / DAY_MS) : null;
+  const days = daysUntil(expires, run.startedAt);
   const site = f.site ?? null;
   return {
     host: f.host,
