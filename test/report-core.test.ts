@@ -207,7 +207,7 @@ describe('the model', () => {
         since: { file: 'old.json', run: older },
         rules: null,
       }).changes;
-    const partial = "the newer catalogue's change log does not reach back to 1.0.0: only what it lists";
+    const partial = "catalogue 1.2.0's change log does not reach back to 1.0.0 as the other run's catalogue has it: only what it lists";
     // Its log lists 1.2.0 only: whatever 1.1.0 changed is not in it.
     const cut = changesSince([entry]);
     expect(cut?.summary).toContain(`catalogue 1.0.0 → 1.2.0 (${partial})`);

@@ -267,6 +267,24 @@ export function catalogueDelta(
     hostsAdded: [...up],
     hostsRemoved: [...down],
     changes: between,
-    logged: high.changes.some((c) => compareVersions(c.version, low.version) <= 0),
+    logged: reachesBack(high.changes, low),
   };
+}
+
+/** What a delta whose log does not account for it says: which log falls short of which version. */
+export function unloggedText(d: CatalogueDelta): string {
+  const [low, high] = compareVersions(d.from, d.to) < 0 ? [d.from, d.to] : [d.to, d.from];
+  return `catalogue ${high}'s change log does not reach back to ${low} as the other run's catalogue has it: only what it lists`;
+}
+
+/**
+ * The higher catalogue's log holds the lower version as the lower catalogue itself has it:
+ * then replaying the entries between gives the change exactly. A log that stops short, skips
+ * that version, or has another entry for it (another lineage: a regional file numbered
+ * alike) says only part of it.
+ */
+function reachesBack(log: readonly CatalogueChange[], low: { version: string; changes: CatalogueChange[] }): boolean {
+  const own = low.changes.find((c) => c.version === low.version);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((h) => b.includes(h));
+  return log.some((c) => c.version === low.version && (own === undefined || (same(c.added, own.added) && same(c.removed, own.removed))));
 }

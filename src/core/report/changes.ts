@@ -1,6 +1,6 @@
 // "What changed" in the report (`--since OLD`): the pure diff of run-diff.ts, laid out as
 // tables both renderers print. Pure.
-import { type FlowRef, EXPIRY_DAYS, type RunDiff, diffRuns, isEmpty } from '../run-diff.js';
+import { type FlowRef, EXPIRY_DAYS, type RunDiff, diffRuns, isEmpty, unloggedText } from '../run-diff.js';
 import type { SiteEndpoint } from '../site-endpoints.js';
 import type { ReportRun } from './model.js';
 import { daysText } from './words.js';
@@ -59,7 +59,7 @@ export function changesSection(older: ReportRun, newer: ReportRun, siteId: strin
     { title: 'Flows removed', columns: ['Flow', 'Needed by'], rows: d.flows.removed.map((f) => [flow(f), whose(f)]) },
     {
       // A log that does not reach back to the older version lists only part of what changed.
-      title: `Catalogue change log between the runs${d.catalogue?.logged === false ? ` (${unlogged(d.catalogue.from)})` : ''}`,
+      title: `Catalogue change log between the runs${d.catalogue?.logged === false ? ` (${unloggedText(d.catalogue)})` : ''}`,
       columns: ['Version', 'Date', 'Summary', 'Hosts added', 'Hosts removed'],
       rows: (d.catalogue?.changes ?? []).map((c) => [c.version, c.date, c.summary, c.added.join(', '), c.removed.join(', ')]),
     },
@@ -98,13 +98,9 @@ function summaryLine(d: RunDiff): string {
     ...n(d.flows.removed.length, 'flow removed', 'flows removed'),
     ...n(d.issuers.length, 'certificate issuer changed', 'certificate issuers changed'),
     ...n(d.expiring.length, `certificate expires within ${EXPIRY_DAYS} days`, `certificates expire within ${EXPIRY_DAYS} days`),
-    ...(d.catalogue === null ? [] : [`catalogue ${d.catalogue.from} → ${d.catalogue.to}${d.catalogue.logged ? '' : ` (${unlogged(d.catalogue.from)})`}`]),
+    ...(d.catalogue === null ? [] : [`catalogue ${d.catalogue.from} → ${d.catalogue.to}${d.catalogue.logged ? '' : ` (${unloggedText(d.catalogue)})`}`]),
     ...n(d.settings.length, 'setting changed', 'settings changed'),
   ];
   const unchanged = `${d.unchanged.ok} ok and ${d.unchanged.failing} failing as before`;
   return `${parts.length === 0 ? 'Agents or endpoints changed' : parts.join(', ')}; ${unchanged}.`;
-}
-
-function unlogged(from: string): string {
-  return `the newer catalogue's change log does not reach back to ${from}: only what it lists`;
 }
