@@ -14,6 +14,8 @@ import { reportModel } from '../src/core/report/model.js';
 import { OWNERS, causeKind, ownerOf } from '../src/core/report/owners.js';
 import { RULES_FILES, readHeader, rulesFile } from '../src/core/report/rules-files.js';
 import { verdictOf } from '../src/core/report/site.js';
+import { parseSiteEndpoints } from '../src/core/site-endpoints.js';
+import { HEAD_BYTES } from '../src/io/rules-dir.js';
 import { type SavedRun, parseSavedRun } from '../src/core/saved-run.js';
 import { parseHostPort, parseSources } from '../src/core/site.js';
 import { loadTemplates } from '../src/io/templates.js';
@@ -137,6 +139,46 @@ describe('rules files', () => {
       apply: null,
       header: null,
     });
+  });
+});
+
+describe('rules headers at their largest', () => {
+  it('every file with a header reads back whole from the bytes the report reads: 500 sources, 80 long site endpoints', async () => {
+    const sources = parseSources(Array.from({ length: 500 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(','));
+    const hosts = Array.from({ length: 80 }, (_, i) => `h${String(i).padStart(2, '0')}-${'x'.repeat(56)}.${'a'.repeat(63)}.${'b'.repeat(63)}.example`);
+    const endpoints = parseSiteEndpoints(
+      hosts.map((host) => ({ host, ports: [443, 8443, 9000, 9001, 9002, 9003], reason: 'r'.repeat(60), requestedBy: 'q'.repeat(40) })),
+      catalogue,
+    );
+    const site: Site = { ...defaultSite({ sources, label: 'ACME' }), proxy: SITE.proxy };
+    let checked = 0;
+    for (const target of TARGETS) {
+      const out = await renderTarget(
+        {
+          agents: ['cca'],
+          options: [],
+          endpoints,
+          target,
+          mode: 'exact',
+          iotPort: 'both',
+          site,
+          resolve: null,
+          meta: { tool: 'emaint-egress', toolVersion: 'TEST', generatedAt: AT },
+        },
+        catalogue,
+        { templates: (t) => loadTemplates(t), resolveHosts: () => Promise.reject(new Error('no lookups')) },
+      );
+      for (const f of out.files) {
+        if (f.name.endsWith('.csv')) continue;
+        const head = Buffer.from(f.content).subarray(0, HEAD_BYTES).toString('utf8');
+        expect([f.name, readHeader(head)]).toEqual([
+          f.name,
+          { tool: 'emaint-egress TEST', catalogue: '1.0.0', agents: ['cca'], options: [], mode: 'exact', generatedAt: AT, site: 'ACME', endpoints: hosts },
+        ]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(TARGETS.length);
   });
 });
 

@@ -19,7 +19,8 @@ export class RulesDirError extends InputError {
 const MAX_FILES = 200;
 /** 500 sources and every agent make files of a few hundred KiB. */
 const MAX_BYTES = 64 * 1024 * 1024;
-const HEAD_BYTES = 4096;
+/** The header: 500 sources and 100 site endpoints of 253 characters make it about 50 KiB. */
+export const HEAD_BYTES = 128 * 1024;
 
 export function readRulesDir(dir: string, label: string): RulesDir {
   const where = `${label} ${escapeUnsafe(dir)}`;

@@ -49,18 +49,22 @@ export function rulesFile(input: RulesFileInput): RulesFile {
   return { ...input, target: known?.target ?? null, apply: known?.apply ?? null, header: known ? readHeader(input.head) : null };
 }
 
-/** The comment markers of the targets' headers: `#`, `//`, `<!-- ... -->`. */
-const COMMENT = /^\s*(?:#|\/\/|<!--)\s?(.*?)\s*(?:-->)?\s*$/;
+/** The comment markers of the targets' headers: `#`, `//`, `!` (Cisco), `<!-- ... -->`. */
+const COMMENT = /^\s*(?:#|\/\/|!|<!--)\s?(.*?)\s*(?:-->)?\s*$/;
+/** OPNsense's JSON files carry the header as the strings of an "about" list, one a line. */
+const JSON_TEXT = /^\s*("(?:[^"\\]|\\.)*"),?\s*$/;
 
-/** Reads target.ts's headerLines() back from a file's first lines; null when there is none. */
+/** Reads target.ts's headerLines() back from the start of a file: its comment lines up to the
+ *  first empty one after the header (500 sources and 100 endpoints make it a few hundred
+ *  lines); null when there is none. */
 export function readHeader(head: string): RulesHeader | null {
-  const lines = head
-    .split(/\r?\n/)
-    .slice(0, 40)
-    .flatMap((l) => {
-      const m = COMMENT.exec(l);
-      return m ? [m[1] ?? ''] : [];
-    });
+  const lines: string[] = [];
+  for (const l of head.split(/\r?\n/)) {
+    const c = COMMENT.exec(l)?.[1] ?? jsonText(l);
+    if (c === null) continue;
+    if (c === '' && lines.length > 0) break;
+    if (c !== '') lines.push(c);
+  }
   const find = (re: RegExp) => {
     for (const l of lines) {
       const m = re.exec(l);
@@ -68,7 +72,8 @@ export function readHeader(head: string): RulesHeader | null {
     }
     return null;
   };
-  const tool = find(/^(\S+ \S+) — generated — do not edit by hand$/);
+  // ASA's file is ASCII: hyphens for the dashes.
+  const tool = find(/^(\S+ \S+) (?:—|-) generated (?:—|-) do not edit by hand$/);
   const cat = find(/^catalogue (\d+\.\d+\.\d+); agents: ([a-z0-9, -]+?)(?: \(options: ([a-z0-9, -]+)\))?$/);
   if (tool === null && cat === null) return null;
   const list = (s: string | undefined) => (s === undefined ? [] : s.split(', ').filter((x) => x !== ''));
@@ -103,4 +108,14 @@ function listed(lines: readonly string[], head: string): string[] {
     .split(',')
     .map((x) => x.trim())
     .filter((x) => x !== '');
+}
+
+function jsonText(line: string): string | null {
+  const m = JSON_TEXT.exec(line);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1] as string) as string;
+  } catch {
+    return null;
+  }
 }
