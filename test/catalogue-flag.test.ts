@@ -65,6 +65,7 @@ describe('--catalogue FILE', () => {
     ['a missing file', () => join(tmp(), 'missing.json'), /: cannot read it \(ENOENT\)$/],
     ['a folder', () => tmp(), /: is not a file$/],
     ['text that is not JSON', () => file('{ not json'), /: is not valid JSON \(at character \d+\)$/],
+    ['a file cut short', () => file(JSON.stringify(catalogueJson()).slice(0, 5000)), /: is not valid JSON \(cut short\?\)$/],
     ['a catalogue of another schema', () => file({ ...catalogueJson(), colour: 'red' }), /: invalid catalogue at \(root\): .*colour/],
     [
       'a change log that does not add up',

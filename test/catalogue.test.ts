@@ -32,6 +32,13 @@ describe('catalogue validation', () => {
     ['a quote that does not name the host', (c: Json) => (c.agents[0].endpoints[0].quote = 'poort 443'), /does not name the host/],
     ['a LAN flow for an unknown agent', (c: Json) => (c.lan[4].agents = ['cdca-v9']), /unknown agent 'cdca-v9'/],
     ['a host listed twice for one agent', (c: Json) => c.agents[0].endpoints.push(c.agents[0].endpoints[0]), /duplicate host/],
+    [
+      'a host of an agent listed again by its option',
+      (c: Json) => c.agents.find((a: Json) => a.options).options[0].endpoints.push(c.agents.find((a: Json) => a.options).endpoints[0]),
+      /duplicate host of agent erds '/,
+    ],
+    ['a port listed twice for one host', (c: Json) => (c.agents[0].endpoints[0].ports = [443, 443]), /duplicate port of [a-z0-9.-]+ '443'/],
+    ['a source id listed twice', (c: Json) => c.sources.push({ ...c.sources[0], file: 'other.md' }), /duplicate source id 'emaint-security'/],
     ['facts for a host no agent uses', (c: Json) => (c.hosts[0].host = 'unused.example.org'), /used by no agent/],
     ['a malformed wildcard', (c: Json) => (c.wildcards.patterns[0].pattern = 'srv.ygles.com'), /\*\.<domain>/],
     ['no change log', (c: Json) => delete c.changes, /at changes: /],

@@ -10,7 +10,8 @@ import { parseCatalogue } from '../src/core/catalogue.js';
 import type { CheckResult } from '../src/core/check/result.js';
 import { plan } from '../src/core/planner.js';
 import { parseProfile } from '../src/core/profile.js';
-import { type RunDiff, catalogueDelta, diffRuns, isEmpty } from '../src/core/run-diff.js';
+import { type CatalogueDelta, type RunDiff, catalogueDelta, diffRuns, isEmpty } from '../src/core/run-diff.js';
+import { catalogueLines } from '../src/cli/output/diff-text.js';
 import { type SavedRun, savedRun } from '../src/core/saved-run.js';
 import type { SiteEndpoint } from '../src/core/site-endpoints.js';
 import { runJson } from '../src/io/run-file.js';
@@ -219,6 +220,26 @@ describe('the catalogue between two versions, from the change log', () => {
   it('says so when the newer log does not reach back to the older version', () => {
     const d = catalogueDelta({ version: '1.0.0', changes: [] }, { version: '1.3.0', changes: log.slice(0, 2) });
     expect(d?.logged).toBe(false);
+    // A log that skips the older version, or has another entry for it (a catalogue of another
+    // lineage numbered alike), does not account for the change either.
+    const other = entry('1.1.0', ['z.example.com']);
+    expect(catalogueDelta({ version: '1.1.0', changes: [other] }, { version: '1.3.0', changes: log })).toMatchObject({
+      hostsAdded: ['c.example.com', 'd.example.com'],
+      logged: false,
+    });
+    expect(catalogueDelta({ version: '1.1.5', changes: [entry('1.1.5', [])] }, { version: '1.3.0', changes: log })?.logged).toBe(false);
+    // Downgrading to another lineage's version alike.
+    expect(catalogueDelta({ version: '1.3.0', changes: log }, { version: '1.1.0', changes: [other] })?.logged).toBe(false);
+    expect(catalogueDelta({ version: '1.3.0', changes: log }, { version: '1.1.0', changes: log.slice(2) })?.logged).toBe(true);
+    // And diff's text says so, on the catalogue's line.
+    expect(catalogueLines(d as CatalogueDelta)[0]).toBe(
+      "Catalogue 1.0.0 → 1.3.0: +2 hosts, -0 hosts (catalogue 1.3.0's change log does not reach back to 1.0.0 as the other run's catalogue has it: only what it lists)",
+    );
+    // A downgrade names the older run's log, the higher version's.
+    const down = catalogueDelta({ version: '1.3.0', changes: log.slice(0, 2) }, { version: '1.0.0', changes: [] });
+    expect(catalogueLines(down as CatalogueDelta)[0]).toBe(
+      "Catalogue 1.3.0 → 1.0.0: +0 hosts, -2 hosts (catalogue 1.3.0's change log does not reach back to 1.0.0 as the other run's catalogue has it: only what it lists)",
+    );
   });
 });
 

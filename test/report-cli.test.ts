@@ -4,7 +4,7 @@
 // named). The runs are the fixtures of real checks (test/fixtures/report/).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,12 @@ import { tempDirs } from './helpers/tmp.js';
 const FIXTURES = fileURLToPath(new URL('./fixtures/report/', import.meta.url));
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
 const tmp = tempDirs('ee-report-cli-');
+
+/** The profile the customer run was checked with (its agents and site endpoint). */
+function customerProfile(): Record<string, unknown> {
+  const run = JSON.parse(readFileSync(fixture('customer'), 'utf8')) as { profile: { document: Record<string, unknown> } };
+  return run.profile.document;
+}
 
 /** One line on stderr, exit 2, nothing on stdout. */
 function refused(r: { code: number; stdout: string; stderr: string }, message: RegExp): void {
@@ -85,7 +91,10 @@ describe('report: flags and files', () => {
 
   it('the rules folder: regular files only, each hashed; a write into it that was interrupted is named', async () => {
     const rules = tmp();
-    expect((await cli('render', '--agents', 'cca,cdca-v2', '--target', 'pac', '--proxy', 'proxy.example.test:3128', '--out', rules)).code).toBe(0);
+    // The rules for what the customer run checked: its agents and its site endpoint.
+    const site = join(tmp(), 'site.json');
+    writeFileSync(site, JSON.stringify({ ...customerProfile(), proxy: 'http://proxy.example.test:3128' }));
+    expect((await cli('render', '--profile', site, '--target', 'pac', '--out', rules)).code).toBe(0);
     writeFileSync(join(rules, 'README.txt'), 'our own notes\n');
     mkdirSync(join(rules, 'old'));
     writeFileSync(join(rules, '.emaint-egress.lock.12-abcdef01.tmp'), 'x');
@@ -119,5 +128,63 @@ describe('report: flags and files', () => {
       '- emaint-egress.squid.conf was made for catalogue 1.0.0 and agents rdms; the runs checked catalogue 1.0.0 and agents cca, cdca-v2\n',
     );
     expect(existsSync(join(other, '.emaint-egress.lock'))).toBe(false);
+  });
+
+  it('a symbolic link in the rules folder is named, not followed: its file is not what render wrote there', async () => {
+    const rules = tmp();
+    const site = join(tmp(), 'site.json');
+    writeFileSync(site, JSON.stringify(customerProfile()));
+    expect((await cli('render', '--profile', site, '--target', 'nftables', '--out', rules)).code).toBe(0);
+    // The rules moved elsewhere, and a link left in their place; and a link to a file of the system.
+    const elsewhere = join(tmp(), 'emaint-egress.nft');
+    renameSync(join(rules, 'emaint-egress.nft'), elsewhere);
+    symlinkSync(elsewhere, join(rules, 'emaint-egress.nft'));
+    symlinkSync('/etc/hostname', join(rules, 'notes.txt'));
+    const r = await cli('report', '--run', fixture('customer'), '--rules', rules, '--format', 'md');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`- emaint-egress.nft is a symbolic link to ${elsewhere}, not a file render writes: not listed\n`);
+    expect(r.stdout).toContain('- notes.txt is a symbolic link to /etc/hostname, not a file render writes: not listed\n');
+    const table = r.stdout.slice(r.stdout.indexOf('| File |'));
+    expect(table).not.toMatch(/^\| (emaint-egress\.nft|notes\.txt) \|/m);
+    expect(table).toMatch(/^\| emaint-egress\.nftables\.dnsmasq\.conf \| nftables \|/m);
+    // A folder of links only holds no rules files.
+    const links = tmp();
+    symlinkSync(elsewhere, join(links, 'emaint-egress.nft'));
+    expect((await cli('report', '--run', fixture('customer'), '--rules', links)).stderr).toMatch(
+      /--rules .* holds no files \(only symbolic links, not followed\); give the folder render --out wrote\n$/,
+    );
+  });
+
+  it('rules made without the run’s site endpoint, or for other agents and options, are named', async () => {
+    const customer = customerProfile();
+    const checked = 'the runs with its agents checked options none and site endpoints fw.canon-regional.example';
+    for (const [profile, named] of [
+      [{ ...customer, endpoints: [] }, `was made for options none and site endpoints none; ${checked}`],
+      [
+        { ...customer, agents: ['cca', 'cdca-v2', 'erds'], options: ['cca-activation'] },
+        'was made for catalogue 1.0.0 and agents cca, cdca-v2, erds; the runs checked catalogue 1.0.0 and agents cca, cdca-v2',
+      ],
+    ] as const) {
+      const rules = tmp();
+      const site = join(tmp(), 'site.json');
+      writeFileSync(site, JSON.stringify(profile));
+      expect((await cli('render', '--profile', site, '--target', 'nftables', '--out', rules)).code).toBe(0);
+      const r = await cli('report', '--run', fixture('customer'), '--rules', rules, '--format', 'md');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`- emaint-egress.nft ${named}\n`);
+    }
+    // Many endpoints: the header lists them over several lines, and they are read back whole.
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      host: `host-${i}.a-long-domain-name-for-the-header.example`,
+      ports: [443],
+      reason: 'r',
+      requestedBy: 'me',
+    }));
+    const rules = tmp();
+    const site = join(tmp(), 'site.json');
+    writeFileSync(site, JSON.stringify({ ...customer, endpoints: many }));
+    expect((await cli('render', '--profile', site, '--target', 'pfsense', '--out', rules)).code).toBe(0);
+    const r = await cli('report', '--run', fixture('customer'), '--rules', rules, '--format', 'md');
+    expect(r.stdout).toContain(`- emaint-egress.xml was made for options none and site endpoints ${many.map((e) => e.host).join(', ')}; ${checked}\n`);
   });
 });

@@ -14,6 +14,8 @@ import { reportModel } from '../src/core/report/model.js';
 import { OWNERS, causeKind, ownerOf } from '../src/core/report/owners.js';
 import { RULES_FILES, readHeader, rulesFile } from '../src/core/report/rules-files.js';
 import { verdictOf } from '../src/core/report/site.js';
+import { parseSiteEndpoints } from '../src/core/site-endpoints.js';
+import { HEAD_BYTES } from '../src/io/rules-dir.js';
 import { type SavedRun, parseSavedRun } from '../src/core/saved-run.js';
 import { parseHostPort, parseSources } from '../src/core/site.js';
 import { loadTemplates } from '../src/io/templates.js';
@@ -126,6 +128,7 @@ describe('rules files', () => {
           mode: target === 'pfsense' ? 'exact' : 'wildcard',
           generatedAt: AT,
           site: 'ACME',
+          endpoints: [],
         },
       ]);
     }
@@ -136,6 +139,46 @@ describe('rules files', () => {
       apply: null,
       header: null,
     });
+  });
+});
+
+describe('rules headers at their largest', () => {
+  it('every file with a header reads back whole from the bytes the report reads: 500 sources, 80 long site endpoints', async () => {
+    const sources = parseSources(Array.from({ length: 500 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(','));
+    const hosts = Array.from({ length: 80 }, (_, i) => `h${String(i).padStart(2, '0')}-${'x'.repeat(56)}.${'a'.repeat(63)}.${'b'.repeat(63)}.example`);
+    const endpoints = parseSiteEndpoints(
+      hosts.map((host) => ({ host, ports: [443, 8443, 9000, 9001, 9002, 9003], reason: 'r'.repeat(60), requestedBy: 'q'.repeat(40) })),
+      catalogue,
+    );
+    const site: Site = { ...defaultSite({ sources, label: 'ACME' }), proxy: SITE.proxy };
+    let checked = 0;
+    for (const target of TARGETS) {
+      const out = await renderTarget(
+        {
+          agents: ['cca'],
+          options: [],
+          endpoints,
+          target,
+          mode: 'exact',
+          iotPort: 'both',
+          site,
+          resolve: null,
+          meta: { tool: 'emaint-egress', toolVersion: 'TEST', generatedAt: AT },
+        },
+        catalogue,
+        { templates: (t) => loadTemplates(t), resolveHosts: () => Promise.reject(new Error('no lookups')) },
+      );
+      for (const f of out.files) {
+        if (f.name.endsWith('.csv')) continue;
+        const head = Buffer.from(f.content).subarray(0, HEAD_BYTES).toString('utf8');
+        expect([f.name, readHeader(head)]).toEqual([
+          f.name,
+          { tool: 'emaint-egress TEST', catalogue: '1.0.0', agents: ['cca'], options: [], mode: 'exact', generatedAt: AT, site: 'ACME', endpoints: hosts },
+        ]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(TARGETS.length);
   });
 });
 
@@ -165,6 +208,57 @@ describe('the model', () => {
     // Still in the allow-list: what was checked is what the rules must allow, under its vendor wildcard.
     expect(site?.allowList.exact.map((r) => r.name)).toContain('hbp2-ec1l.srv.ygles.com');
     expect(site?.allowList.wildcard.find((r) => r.name === '*.srv.ygles.com')?.hosts).toContain('hbp2-ec1l.srv.ygles.com');
+  });
+
+  it('rules for the run’s agents but other options or site endpoints are named; the very same are not', () => {
+    const run: SavedRun = { ...fixture('customer'), agents: ['cca', 'erds'], options: ['cca-activation'] };
+    const head = (agents: string, endpoints: string) =>
+      `# emaint-egress TEST — generated — do not edit by hand\n# catalogue 1.0.0; agents: ${agents}\n# generated: ${AT}\n${endpoints}#\n`;
+    const ours = '# site-specific endpoints (not in the Canon catalogue): fw.canon-regional.example\n';
+    const files = [
+      { name: 'emaint-egress.nft', head: head('cca, erds', ours) },
+      { name: 'emaint-egress.pac', head: head('cca, erds (options: cca-activation)', '') },
+      { name: 'emaint-egress.set', head: head('cca, erds (options: cca-activation)', ours) },
+    ].map((f) => ({ ...f, bytes: f.head.length, sha256: '0'.repeat(64) }));
+    const model = reportModel({
+      tool: TOOL,
+      generatedAt: AT,
+      catalogue,
+      runs: [{ file: 'r.json', run }],
+      since: null,
+      rules: { dir: 'rules', files, warnings: [] },
+    });
+    const checked = 'the runs with its agents checked options cca-activation and site endpoints fw.canon-regional.example';
+    expect(model.rules?.files.map((f) => f.header?.endpoints)).toEqual([['fw.canon-regional.example'], [], ['fw.canon-regional.example']]);
+    expect(model.rules?.warnings).toEqual([
+      `emaint-egress.nft was made for options none and site endpoints fw.canon-regional.example; ${checked}`,
+      `emaint-egress.pac was made for options cca-activation and site endpoints none; ${checked}`,
+    ]);
+  });
+
+  it('what changed: a catalogue change log that does not reach back to the older run is said to be partial', () => {
+    const older = fixture('earlier');
+    const newer = fixture('customer');
+    const entry = { version: '1.2.0', date: '2026-12-01', summary: 'regional hosts', sources: ['emaint-security'], added: ['x.srv.ygles.com'], removed: [] };
+    const changesSince = (changes: SavedRun['catalogue']['changes']) =>
+      reportModel({
+        tool: TOOL,
+        generatedAt: AT,
+        catalogue,
+        runs: [{ file: 'new.json', run: { ...newer, catalogue: { ...newer.catalogue, version: '1.2.0', changes } } }],
+        since: { file: 'old.json', run: older },
+        rules: null,
+      }).changes;
+    const partial = "catalogue 1.2.0's change log does not reach back to 1.0.0 as the other run's catalogue has it: only what it lists";
+    // Its log lists 1.2.0 only: whatever 1.1.0 changed is not in it.
+    const cut = changesSince([entry]);
+    expect(cut?.summary).toContain(`catalogue 1.0.0 → 1.2.0 (${partial})`);
+    expect(cut?.tables.map((t) => t.title)).toContain(`Catalogue change log between the runs (${partial})`);
+    // A whole log: nothing said.
+    const whole = changesSince([entry, ...older.catalogue.changes]);
+    expect(whole?.summary).toMatch(/catalogue 1\.0\.0 → 1\.2\.0(,|;)/);
+    expect(whole?.summary).not.toContain('reach back');
+    expect(whole?.tables.map((t) => t.title)).toContain('Catalogue change log between the runs');
   });
 
   it('two runs of one site are told apart by their files; what changed is only for one run', () => {

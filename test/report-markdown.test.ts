@@ -12,6 +12,7 @@ import { type ReportRun, reportModel } from '../src/core/report/model.js';
 import { reportHtml } from '../src/core/report/render-html.js';
 import { reportMarkdown } from '../src/core/report/render-md.js';
 import { type SavedRun, parseSavedRun } from '../src/core/saved-run.js';
+import { ENDPOINT_LIMITS } from '../src/core/site-endpoints.js';
 import { catalogue } from './helpers/catalogue.js';
 import { htmlCount, htmlTexts, htmlXpath } from './helpers/html-dom.js';
 import { requireSystem } from './helpers/system.js';
@@ -78,8 +79,12 @@ describe.skipIf(!ok)('the Markdown report, rendered by cmark-gfm', () => {
     const flow = run.flows.find((f) => f.port === 8883);
     if (flow === undefined || flow.tls === null) throw new Error('the hostile fixture has no TLS flow on 8883');
     Object.assign(flow, { issuer: b, tls: { ...flow.tls, issuer: b } });
+    // The site endpoint's reason and requester, as long as a profile lets them be.
+    const request = { reason: a.slice(0, ENDPOINT_LIMITS.reason), requestedBy: b.slice(0, ENDPOINT_LIMITS.requestedBy) };
+    run.endpoints = run.endpoints.map((e) => ({ ...e, ...request }));
+    for (const f of run.flows) if (f.site !== undefined) f.site = { ...request };
     run.summary = summarise(run.flows);
-    const { md } = both([{ file: `${b}.json`, run }]);
+    const { md, html } = both([{ file: `${b}.json`, run }]);
     expect(htmlCount(md, '//script|//img|//a|//em|//strong[contains(.,"bold")]|//code[.="code"]|//del|//b|//@*[starts-with(name(),"on")]')).toBe(0);
     expect(htmlXpath(md, 'string(//h1)')).toBe(`eMaintenance egress report: ${a}`);
     expect(htmlXpath(md, 'string(//h2)')).toBe(a);
@@ -92,6 +97,14 @@ describe.skipIf(!ok)('the Markdown report, rendered by cmark-gfm', () => {
     expect(htmlCount(md, `${flows}/td`)).toBe(run.flows.length * 11);
     const row = run.flows.indexOf(flow) + 1;
     expect(htmlXpath(md, `string((${flows})[${row}]/td[9])`)).toBe(`${b} (${flow.tls.version})`);
+    // The site flows' "needed by" is the endpoint's reason and requester, whole, in both formats.
+    const siteRows = run.flows.flatMap((f, i) => (f.site === undefined ? [] : [i + 1]));
+    expect(siteRows).toHaveLength(2);
+    const neededBy = `site: ${request.reason} (asked by ${request.requestedBy})`;
+    for (const i of siteRows) expect(htmlXpath(md, `string((${flows})[${i}]/td[3])`)).toBe(neededBy);
+    expect(neededBy).not.toContain('"');
+    expect(htmlCount(html, `//td[.="${neededBy}"]`)).toBeGreaterThanOrEqual(2);
+    expect(htmlCount(html, '//script|//img|//a|//b|//@*[starts-with(name(),"on")]')).toBe(0);
     // A note that begins like a list marker ("- ", "1. ") stays one item of text.
     expect(htmlTexts(md, '//h4[.="Notes"]/following-sibling::ul[1]/li')).toEqual([a, b]);
     expect(htmlCount(md, '//ol|//ul/li/ul')).toBe(0);

@@ -136,6 +136,11 @@ export function parseCatalogue(input: unknown): Catalogue {
     if (!sourceIds.has(id)) problems.push(`${where} cites unknown source '${id}'`);
   };
 
+  unique(
+    cat.sources.map((s) => s.id),
+    'source id',
+    problems,
+  );
   needSource(cat.hosting.cite.source, 'hosting');
   needSource(cat.wildcards.source, 'wildcards');
   unique(
@@ -161,13 +166,15 @@ export function parseCatalogue(input: unknown): Catalogue {
     needSource(agent.source, `agent ${agent.id}`);
     for (const c of agent.describedBy) needSource(c.source, `agent ${agent.id} description`);
     const endpoints = [...agent.endpoints, ...(agent.options ?? []).flatMap((o) => o.endpoints)];
+    // Its options' hosts too: a host listed twice would give a flow its passage twice.
     unique(
-      agent.endpoints.map((e) => e.host),
+      endpoints.map((e) => e.host),
       `host of agent ${agent.id}`,
       problems,
     );
     for (const e of endpoints) {
       allHosts.add(e.host);
+      unique((e.ports ?? []).map(String), `port of ${e.host}`, problems);
       if (!e.quote.includes(e.host)) problems.push(`agent ${agent.id}: quote for ${e.host} does not name the host`);
     }
     for (const o of agent.options ?? []) optionIds.push(o.id);

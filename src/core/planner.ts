@@ -168,24 +168,37 @@ export function plan(catalogue: Catalogue, request: PlanRequest): Plan {
     }
   }
 
-  const sorted = sortFlows([...flows.values()]);
   const endpoints = [...(request.endpoints ?? [])];
   // The site's flows come after the catalogue's, never mixed into them.
   const siteFlows = sortFlows(siteEndpointFlows(catalogue, endpoints));
-  const catalogueHosts = [...new Set(sorted.map((f) => f.host))];
+  return planOf(catalogue, { agents, options, endpoints }, [...sortFlows([...flows.values()]), ...siteFlows]);
+}
+
+/**
+ * A plan of the given flows (the catalogue's, then the site's): the hosts, and what the vendor
+ * wildcards cover of the catalogue's. plan() makes its flows; the report gives a saved run's,
+ * so its allow-list is built from what was checked exactly as `render` builds rules.
+ */
+export function planOf(
+  catalogue: Catalogue,
+  chosen: { agents: readonly string[]; options: readonly string[]; endpoints: readonly SiteEndpoint[] },
+  flows: Flow[],
+): Plan {
+  const ours = flows.filter((f) => f.site === null);
+  const catalogueHosts = [...new Set(ours.map((f) => f.host))];
   return {
     catalogueVersion: catalogue.version,
-    agents,
-    options,
-    flows: [...sorted, ...siteFlows],
-    hosts: [...new Set([...sorted, ...siteFlows].map((f) => f.host))],
+    agents: [...chosen.agents],
+    options: [...chosen.options],
+    flows,
+    hosts: [...new Set(flows.map((f) => f.host))],
     wildcards: catalogue.wildcards.patterns.map((w) => ({
       pattern: w.pattern,
       covers: catalogueHosts.filter((h) => wildcardCovers(w.pattern, h)),
       risk: w.risk ?? null,
     })),
-    uncovered: [...new Set(sorted.filter((f) => f.wildcard === null).map((f) => f.host))],
-    endpoints,
+    uncovered: [...new Set(ours.filter((f) => f.wildcard === null).map((f) => f.host))],
+    endpoints: [...chosen.endpoints],
   };
 }
 

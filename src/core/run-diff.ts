@@ -8,12 +8,10 @@ import { type Flow, plan } from './planner.js';
 import { type SiteAnswers, profileDocument } from './profile.js';
 import type { SavedFlow, SavedRun } from './saved-run.js';
 import type { SiteEndpoint, SiteRequest } from './site-endpoints.js';
-import { EXPIRY_DAYS } from './expiry.js';
+import { EXPIRY_DAYS, daysUntil } from './expiry.js';
 
 /** Certificates that expire within this many days of the newer run are named. */
 export { EXPIRY_DAYS };
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A flow as the diff names it: where to, and who needs it (agents, or the site). */
 export interface FlowRef {
@@ -125,7 +123,6 @@ export function diffRuns(older: SavedRun, newer: SavedRun): RunDiff {
   const after = new Map(newer.flows.map((f) => [key(f), f]));
   const both = newer.flows.filter((f) => before.has(key(f))).map((f) => [before.get(key(f)) as SavedFlow, f] as const);
   const change = (o: SavedFlow, n: SavedFlow): StatusChange => ({ ...ref(n), from: o.status, to: n.status, detail: n.detail });
-  const start = Date.parse(newer.startedAt);
   return {
     kind: 'runs',
     old: side(older),
@@ -146,10 +143,8 @@ export function diffRuns(older: SavedRun, newer: SavedRun): RunDiff {
       .map(([o, n]) => ({ ...ref(n), from: o.issuer as string, to: n.issuer as string })),
     expiring: newer.flows.flatMap((f) => {
       const expires = f.tls?.expires ?? null;
-      const at = expires === null ? Number.NaN : Date.parse(expires);
-      if (expires === null || !Number.isFinite(at)) return [];
-      const days = Math.floor((at - start) / DAY_MS);
-      return days <= EXPIRY_DAYS ? [{ ...ref(f), expires, days, issuer: f.issuer }] : [];
+      const days = daysUntil(expires, newer.startedAt);
+      return expires !== null && days !== null && days <= EXPIRY_DAYS ? [{ ...ref(f), expires, days, issuer: f.issuer }] : [];
     }),
     endpoints: endpointChanges(older.endpoints, newer.endpoints),
     settings: [
@@ -272,6 +267,24 @@ export function catalogueDelta(
     hostsAdded: [...up],
     hostsRemoved: [...down],
     changes: between,
-    logged: high.changes.some((c) => compareVersions(c.version, low.version) <= 0),
+    logged: reachesBack(high.changes, low),
   };
+}
+
+/** What a delta whose log does not account for it says: which log falls short of which version. */
+export function unloggedText(d: CatalogueDelta): string {
+  const [low, high] = compareVersions(d.from, d.to) < 0 ? [d.from, d.to] : [d.to, d.from];
+  return `catalogue ${high}'s change log does not reach back to ${low} as the other run's catalogue has it: only what it lists`;
+}
+
+/**
+ * The higher catalogue's log holds the lower version as the lower catalogue itself has it:
+ * then replaying the entries between gives the change exactly. A log that stops short, skips
+ * that version, or has another entry for it (another lineage: a regional file numbered
+ * alike) says only part of it.
+ */
+function reachesBack(log: readonly CatalogueChange[], low: { version: string; changes: CatalogueChange[] }): boolean {
+  const own = low.changes.find((c) => c.version === low.version);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((h) => b.includes(h));
+  return log.some((c) => c.version === low.version && (own === undefined || (same(c.added, own.added) && same(c.removed, own.removed))));
 }

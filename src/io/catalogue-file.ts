@@ -2,9 +2,10 @@
 // executable's embedded copy), or a newer or regional file of the same schema that the user
 // names (--catalogue). See shipped-catalogue.ts for the start-up path that does without the
 // validator when the shipped file is the one the build validated.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { type Catalogue, parseCatalogue } from '../core/catalogue.js';
 import { CatalogueError } from '../core/errors.js';
+import { readJsonDocument } from './json-file.js';
 import { shippedCataloguePlace, shippedText } from './shipped.js';
 
 /** A catalogue is a few hundred KiB at most; anything larger is not one. */
@@ -31,22 +32,11 @@ export function loadCatalogue(path?: string): Catalogue {
  * repeat the path (the caller names it) and never quote the file's text.
  */
 export function readCatalogueFile(path: string): Catalogue {
-  let text: string;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new CatalogueError('is not a file');
-    if (st.size > MAX_BYTES) throw new CatalogueError('is larger than 4 MiB; a catalogue is a small JSON file');
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof CatalogueError) throw err;
-    throw new CatalogueError(`cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    const at = /position (\d+)/.exec((err as Error).message)?.[1];
-    throw new CatalogueError(`is not valid JSON${at === undefined ? '' : ` (at character ${Number(at) + 1})`}`);
-  }
+  const json = readJsonDocument(path, {
+    where: '',
+    maxBytes: MAX_BYTES,
+    tooLarge: '; a catalogue is a small JSON file',
+    error: (m) => new CatalogueError(m),
+  });
   return parseCatalogue(json);
 }

@@ -2,7 +2,7 @@
 // regular file's size, SHA-256 and first lines. Hidden files (the folder's lock, manifest and
 // temporary files) are not rules; a manifest left behind means the set may be mixed.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { RulesDir } from '../core/report/model.js';
@@ -19,7 +19,8 @@ export class RulesDirError extends InputError {
 const MAX_FILES = 200;
 /** 500 sources and every agent make files of a few hundred KiB. */
 const MAX_BYTES = 64 * 1024 * 1024;
-const HEAD_BYTES = 4096;
+/** The header: 500 sources and 100 site endpoints of 253 characters make it about 50 KiB. */
+export const HEAD_BYTES = 128 * 1024;
 
 export function readRulesDir(dir: string, label: string): RulesDir {
   const where = `${label} ${escapeUnsafe(dir)}`;
@@ -32,11 +33,18 @@ export function readRulesDir(dir: string, label: string): RulesDir {
     throw new RulesDirError(`${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const files: RulesFileInput[] = [];
+  const links: string[] = [];
   for (const name of names.filter((n) => !n.startsWith('.'))) {
     const path = join(dir, name);
     let content: Buffer;
     try {
-      const st = statSync(path);
+      // Not followed: render writes regular files only, and a link's file (anywhere on the
+      // disk, changed by whoever owns it) is not what render wrote into the folder.
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) {
+        links.push(`${name} is a symbolic link to ${readlinkSync(path)}, not a file render writes: not listed`);
+        continue;
+      }
       if (!st.isFile()) continue;
       if (st.size > MAX_BYTES) throw new RulesDirError(`${where}: ${escapeUnsafe(name)} is larger than ${MAX_BYTES / 1024 / 1024} MiB; not a rules file`);
       content = readFileSync(path);
@@ -52,7 +60,8 @@ export function readRulesDir(dir: string, label: string): RulesDir {
       head: content.subarray(0, HEAD_BYTES).toString('utf8'),
     });
   }
-  if (files.length === 0) throw new RulesDirError(`${where} holds no files; give the folder render --out wrote`);
+  if (files.length === 0)
+    throw new RulesDirError(`${where} holds no files${links.length > 0 ? ' (only symbolic links, not followed)' : ''}; give the folder render --out wrote`);
   const interrupted = readInterrupted(dir);
   const warnings =
     interrupted === null
@@ -63,5 +72,5 @@ export function readRulesDir(dir: string, label: string): RulesDir {
             `the last write into ${dir} (pid ${interrupted.pid}) was interrupted: ${interrupted.fresh.join(', ') || 'no file'} from that run, ` +
               `${interrupted.stale.join(', ') || 'no file'} from before; render again with --force`,
           ];
-  return { dir, files, warnings };
+  return { dir, files, warnings: [...warnings, ...links] };
 }

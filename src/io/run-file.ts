@@ -1,10 +1,11 @@
 // Reads and writes saved runs (see src/core/saved-run.ts): bounded reads, atomic writes, and
 // never over a file that is not a saved run (a profile, rules, anything else the user keeps).
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { RUN_FORMAT, RunError, type SavedRun, parseSavedRun } from '../core/saved-run.js';
 import { InputError } from '../core/errors.js';
 import { escapeUnsafe, safeJson } from '../core/text.js';
+import { readJsonDocument } from './json-file.js';
 import { writeFileAtomically } from './write-files.js';
 
 /** A run of thousands of flows is a few MiB. */
@@ -12,28 +13,7 @@ const MAX_BYTES = 32 * 1024 * 1024;
 
 /** The JSON document of a file, or a one-line error naming it as `what`. */
 export function readJsonFile(path: string, what: string, maxBytes = MAX_BYTES): unknown {
-  const where = `${what} ${escapeUnsafe(path)}`;
-  let text: string;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new RunError(`${where} is not a file`);
-    if (st.size > maxBytes) throw new RunError(`${where} is larger than ${maxBytes / 1024 / 1024} MiB`);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof RunError) throw err;
-    throw new RunError(`${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    // Only where: the parser's message quotes the text.
-    const message = (err as Error).message;
-    const at = /position (\d+)/.exec(message)?.[1];
-    // A parse that stops at the very end: the file was cut short (a full disk, a copy stopped).
-    const end = /end of JSON/i.test(message) || (at !== undefined && Number(at) >= text.trimEnd().length);
-    const hint = end ? ' (cut short?)' : at !== undefined ? ` (at character ${Number(at) + 1})` : '';
-    throw new RunError(`${where} is not valid JSON${hint}`);
-  }
+  return readJsonDocument(path, { where: `${what} ${escapeUnsafe(path)}`, maxBytes, error: (m) => new RunError(m) });
 }
 
 /** Reads and validates a saved run; every problem is one line starting with the file's name. */

@@ -2,7 +2,7 @@
 // programs (--json: the diff as core/run-diff.ts makes it). Remote text (details, issuers)
 // and the site's own text are escaped for the terminal.
 import type { CatalogueDelta, Diff, FieldChange, FlowRef, RunDiff, RunSide, StatusChange } from '../../core/run-diff.js';
-import { EXPIRY_DAYS, isEmpty } from '../../core/run-diff.js';
+import { EXPIRY_DAYS, isEmpty, unloggedText } from '../../core/run-diff.js';
 import type { SiteEndpoint } from '../../core/site-endpoints.js';
 import { wrap } from '../../core/table.js';
 import { escapeUnsafe, safeJson } from '../../core/text.js';
@@ -92,7 +92,7 @@ function sideText(s: RunSide): string {
 export function catalogueLines(c: CatalogueDelta): string[] {
   const count = (n: number) => `${n} host${n === 1 ? '' : 's'}`;
   const head = `Catalogue ${c.from} → ${c.to}: +${count(c.hostsAdded.length)}, -${count(c.hostsRemoved.length)}`;
-  const lines = [c.logged ? head : `${head} (its change log does not reach back to ${c.from}: only what it lists)`];
+  const lines = [c.logged ? head : `${head} (${unloggedText(c)})`];
   for (const change of c.changes) {
     const hosts = [...change.added.map((h) => `+${h}`), ...change.removed.map((h) => `-${h}`)].join(' ');
     lines.push(`  ${change.version} (${e(change.date)}, from ${change.sources.map(e).join(', ')}): ${e(change.summary)}${hosts === '' ? '' : ` [${hosts}]`}`);

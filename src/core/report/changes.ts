@@ -1,6 +1,6 @@
 // "What changed" in the report (`--since OLD`): the pure diff of run-diff.ts, laid out as
 // tables both renderers print. Pure.
-import { type FlowRef, EXPIRY_DAYS, type RunDiff, diffRuns, isEmpty } from '../run-diff.js';
+import { type FlowRef, EXPIRY_DAYS, type RunDiff, diffRuns, isEmpty, unloggedText } from '../run-diff.js';
 import type { SiteEndpoint } from '../site-endpoints.js';
 import type { ReportRun } from './model.js';
 import { daysText } from './words.js';
@@ -58,7 +58,8 @@ export function changesSection(older: ReportRun, newer: ReportRun, siteId: strin
     { title: 'Flows added', columns: ['Flow', 'Needed by'], rows: d.flows.added.map((f) => [flow(f), whose(f)]) },
     { title: 'Flows removed', columns: ['Flow', 'Needed by'], rows: d.flows.removed.map((f) => [flow(f), whose(f)]) },
     {
-      title: 'Catalogue change log between the runs',
+      // A log that does not reach back to the older version lists only part of what changed.
+      title: `Catalogue change log between the runs${d.catalogue?.logged === false ? ` (${unloggedText(d.catalogue)})` : ''}`,
       columns: ['Version', 'Date', 'Summary', 'Hosts added', 'Hosts removed'],
       rows: (d.catalogue?.changes ?? []).map((c) => [c.version, c.date, c.summary, c.added.join(', '), c.removed.join(', ')]),
     },
@@ -97,7 +98,7 @@ function summaryLine(d: RunDiff): string {
     ...n(d.flows.removed.length, 'flow removed', 'flows removed'),
     ...n(d.issuers.length, 'certificate issuer changed', 'certificate issuers changed'),
     ...n(d.expiring.length, `certificate expires within ${EXPIRY_DAYS} days`, `certificates expire within ${EXPIRY_DAYS} days`),
-    ...(d.catalogue === null ? [] : [`catalogue ${d.catalogue.from} → ${d.catalogue.to}`]),
+    ...(d.catalogue === null ? [] : [`catalogue ${d.catalogue.from} → ${d.catalogue.to}${d.catalogue.logged ? '' : ` (${unloggedText(d.catalogue)})`}`]),
     ...n(d.settings.length, 'setting changed', 'settings changed'),
   ];
   const unchanged = `${d.unchanged.ok} ok and ${d.unchanged.failing} failing as before`;

@@ -81,16 +81,27 @@ export function reportModel(input: ReportInput): ReportModel {
 function rulesSection(rules: RulesDir, runs: readonly ReportRun[]): RulesSection {
   const files = rules.files.map(rulesFile);
   const mismatches: string[] = [...rules.warnings];
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  const list = (xs: readonly string[]) => xs.join(', ') || 'none';
   for (const f of files) {
     const h = f.header;
     if (h === null) continue;
-    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
-    const matched = runs.some(({ run }) => (h.catalogue === null || h.catalogue === run.catalogue.version) && same(h.agents, run.agents));
-    if (!matched)
+    const kin = runs.filter(({ run }) => (h.catalogue === null || h.catalogue === run.catalogue.version) && same(h.agents, run.agents));
+    if (kin.length === 0) {
       mismatches.push(
         `${f.name} was made for catalogue ${h.catalogue ?? '?'} and agents ${h.agents.join(', ') || '?'}; ` +
           `the runs checked ${runs.map(({ run }) => `catalogue ${run.catalogue.version} and agents ${run.agents.join(', ')}`).join('; ')}`,
       );
+      continue;
+    }
+    // The same agents, but the options and the site's endpoints decide what the rules allow too.
+    const hosts = (run: SavedRun) => run.endpoints.map((e) => e.host);
+    if (kin.some(({ run }) => same(h.options, run.options) && same(h.endpoints, hosts(run)))) continue;
+    const what = (options: readonly string[], endpoints: readonly string[]) => `options ${list(options)} and site endpoints ${list(endpoints)}`;
+    mismatches.push(
+      `${f.name} was made for ${what(h.options, h.endpoints)}; the runs with its agents checked ` +
+        kin.map(({ run }) => what(run.options, hosts(run))).join('; '),
+    );
   }
   return { dir: rules.dir, files, warnings: mismatches };
 }

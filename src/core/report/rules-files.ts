@@ -22,6 +22,8 @@ export interface RulesHeader {
   mode: string | null;
   generatedAt: string | null;
   site: string | null;
+  /** The site's own endpoints it allows (their hosts), in the header's order. */
+  endpoints: string[];
 }
 
 export interface RulesFile extends RulesFileInput {
@@ -47,18 +49,22 @@ export function rulesFile(input: RulesFileInput): RulesFile {
   return { ...input, target: known?.target ?? null, apply: known?.apply ?? null, header: known ? readHeader(input.head) : null };
 }
 
-/** The comment markers of the targets' headers: `#`, `//`, `<!-- ... -->`. */
-const COMMENT = /^\s*(?:#|\/\/|<!--)\s?(.*?)\s*(?:-->)?\s*$/;
+/** The comment markers of the targets' headers: `#`, `//`, `!` (Cisco), `<!-- ... -->`. */
+const COMMENT = /^\s*(?:#|\/\/|!|<!--)\s?(.*?)\s*(?:-->)?\s*$/;
+/** OPNsense's JSON files carry the header as the strings of an "about" list, one a line. */
+const JSON_TEXT = /^\s*("(?:[^"\\]|\\.)*"),?\s*$/;
 
-/** Reads target.ts's headerLines() back from a file's first lines; null when there is none. */
+/** Reads target.ts's headerLines() back from the start of a file: its comment lines up to the
+ *  first empty one after the header (500 sources and 100 endpoints make it a few hundred
+ *  lines); null when there is none. */
 export function readHeader(head: string): RulesHeader | null {
-  const lines = head
-    .split(/\r?\n/)
-    .slice(0, 40)
-    .flatMap((l) => {
-      const m = COMMENT.exec(l);
-      return m ? [m[1] ?? ''] : [];
-    });
+  const lines: string[] = [];
+  for (const l of head.split(/\r?\n/)) {
+    const c = COMMENT.exec(l)?.[1] ?? jsonText(l);
+    if (c === null) continue;
+    if (c === '' && lines.length > 0) break;
+    if (c !== '') lines.push(c);
+  }
   const find = (re: RegExp) => {
     for (const l of lines) {
       const m = re.exec(l);
@@ -66,7 +72,8 @@ export function readHeader(head: string): RulesHeader | null {
     }
     return null;
   };
-  const tool = find(/^(\S+ \S+) — generated — do not edit by hand$/);
+  // ASA's file is ASCII: hyphens for the dashes.
+  const tool = find(/^(\S+ \S+) (?:—|-) generated (?:—|-) do not edit by hand$/);
   const cat = find(/^catalogue (\d+\.\d+\.\d+); agents: ([a-z0-9, -]+?)(?: \(options: ([a-z0-9, -]+)\))?$/);
   if (tool === null && cat === null) return null;
   const list = (s: string | undefined) => (s === undefined ? [] : s.split(', ').filter((x) => x !== ''));
@@ -78,5 +85,37 @@ export function readHeader(head: string): RulesHeader | null {
     mode: find(/^mode: (exact|wildcard);/)?.[1] ?? null,
     generatedAt: find(/^generated: (\S+)$/)?.[1] ?? null,
     site: find(/^site: (.+)$/)?.[1] ?? null,
+    endpoints: listed(lines, 'site-specific endpoints (not in the Canon catalogue):'),
   };
+}
+
+/** A list headerLines() wrote with listLines(): `HEAD a, b` on one line, or `HEAD N:` and the
+ *  items on the indented lines after it. */
+function listed(lines: readonly string[], head: string): string[] {
+  const at = lines.findIndex((l) => l.startsWith(`${head} `));
+  if (at === -1) return [];
+  const rest = (lines[at] as string).slice(head.length + 1);
+  const parts = [rest];
+  if (/^\d+:$/.test(rest)) {
+    parts.length = 0;
+    for (const l of lines.slice(at + 1)) {
+      if (!l.startsWith('  ')) break;
+      parts.push(l);
+    }
+  }
+  return parts
+    .join(' ')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+}
+
+function jsonText(line: string): string | null {
+  const m = JSON_TEXT.exec(line);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1] as string) as string;
+  } catch {
+    return null;
+  }
 }

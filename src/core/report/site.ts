@@ -6,17 +6,15 @@ import type { Catalogue } from '../catalogue.js';
 import type { CheckStatus, Timings } from '../check/result.js';
 import type { Cause, Warning } from '../check/summary.js';
 import { InputError } from '../errors.js';
-import { type Flow, type Plan, plan } from '../planner.js';
+import { type Flow, type Plan, plan, planOf } from '../planner.js';
 import { type Mode, buildRules } from '../rules.js';
-import { EXPIRY_DAYS } from '../run-diff.js';
+import { EXPIRY_DAYS, daysUntil } from '../expiry.js';
 import type { SavedFlow, SavedRun } from '../saved-run.js';
 import type { SiteRequest } from '../site-endpoints.js';
-import { coveringWildcard, wildcardCovers } from '../wildcards.js';
+import { coveringWildcard } from '../wildcards.js';
 import type { ReportRun } from './model.js';
 import { type CauseKind, OWNERS, OWNER_TITLES, type Owner, causeKind, ownerOf } from './owners.js';
 import { type PathPicture, pathPicture } from './path.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Verdict {
   total: number;
@@ -266,21 +264,7 @@ function runPlan(run: SavedRun, catalogue: Catalogue, planned: ReadonlyMap<strin
       site: f.site ?? null,
     };
   });
-  const catalogueHosts = [...new Set(flows.filter((f) => f.site === null).map((f) => f.host))];
-  return {
-    catalogueVersion: catalogue.version,
-    agents: [...run.agents],
-    options: [...run.options],
-    flows,
-    hosts: [...new Set(flows.map((f) => f.host))],
-    wildcards: catalogue.wildcards.patterns.map((w) => ({
-      pattern: w.pattern,
-      covers: catalogueHosts.filter((h) => wildcardCovers(w.pattern, h)),
-      risk: w.risk ?? null,
-    })),
-    uncovered: [...new Set(flows.filter((f) => f.site === null && f.wildcard === null).map((f) => f.host))],
-    endpoints: [...run.endpoints],
-  };
+  return planOf(catalogue, run, flows);
 }
 
 function neededBy(f: { agents: readonly string[]; site: SiteRequest | null }): string {
@@ -289,8 +273,7 @@ function neededBy(f: { agents: readonly string[]; site: SiteRequest | null }): s
 
 function flowRow(f: SavedFlow, run: SavedRun): FlowRow {
   const expires = f.tls?.expires ?? null;
-  const at = expires === null ? Number.NaN : Date.parse(expires);
-  const days = Number.isFinite(at) ? Math.floor((at - Date.parse(run.startedAt)) / DAY_MS) : null;
+  const days = daysUntil(expires, run.startedAt);
   const site = f.site ?? null;
   return {
     host: f.host,
