@@ -17,6 +17,7 @@ import { readProfile } from '../src/io/profile-file.js';
 import { readRun } from '../src/io/run-file.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import type { AppServices } from '../src/ui/services.js';
+import { FIELDS } from '../src/ui/state/site.js';
 import type { WizardStart } from '../src/ui/state/wizard.js';
 import { type Driven, KEY, driveApp, expectFits } from './helpers/app.js';
 import { cli } from './helpers/cli.js';
@@ -651,7 +652,9 @@ describe('layout', () => {
     apps.push(app);
     expectFits(await app.waitFor('(9 chosen'), size);
     await app.press(KEY.enter);
-    expectFits(await app.waitFor('Site details'), size);
+    const site = await app.waitFor('Site details');
+    expectFits(site, size);
+    expectSiteFields(site);
     await app.press(KEY.enter);
     const plan = await app.waitFor('The plan: 22 flows');
     expectFits(plan, size);
@@ -663,7 +666,66 @@ describe('layout', () => {
     await app.press('s');
     expectFits(await app.waitFor('Rules'), size);
   });
+
+  it('the site step with four fields in error still shows every field: the focused error whole, every other one at least marked (80x24, 60x16)', async () => {
+    for (const size of [
+      { columns: 80, rows: 24 },
+      { columns: 60, rows: 16 },
+    ]) {
+      const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
+      apps.push(app);
+      await app.press(KEY.enter);
+      await app.waitFor('Site details');
+      await app.type('x'.repeat(100));
+      await app.press(KEY.down);
+      await app.type('10.20.0.5/24');
+      await app.press(KEY.down);
+      await app.type('http://u@proxy:99999');
+      await app.press(KEY.down, KEY.down);
+      await app.type('1.2.3.4.5');
+      await app.press(KEY.enter);
+      const refused = await app.waitFor('✗ fix the marked field first');
+      expectFits(refused, size);
+      expectSiteFields(refused);
+      // Enter went back to the first field in error; its error is there in full.
+      expect(refused).toMatch(/^› Site name /m);
+      expect(folded(refused)).toContain('✗ site name is longer than 80 characters');
+      const rows = refused.split('\n');
+      for (const label of ['Subnets', 'Proxy', 'DNS server']) {
+        const at = rows.findIndex((r) => new RegExp(`^[›✗ ] ${label} {2,}`).test(r));
+        const marked = rows[at]?.startsWith('✗') === true || /^ +✗ /.test(rows[at + 1] ?? '');
+        expect(marked, `${size.columns}x${size.rows} ${label}:\n${refused}`).toBe(true);
+      }
+    }
+  });
+
+  it('on a terminal too short for every site field (40x10), they scroll with the cursor, the title says which show', async () => {
+    const size = { columns: 40, rows: 10 };
+    const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
+    apps.push(app);
+    await app.press(KEY.enter);
+    const first = await app.waitFor('Site details (1–3 of 7)');
+    expectFits(first, size);
+    const shown = (frame: string) => FIELDS.filter((f) => new RegExp(`^[›✗ ] ${f.label} {2,}`, 'm').test(frame)).map((f) => f.label);
+    expect(shown(first)).toEqual(['Site name', 'Subnets', 'Proxy']);
+    await app.press(KEY.down, KEY.down, KEY.down, KEY.down);
+    const later = await app.waitFor(/^› DNS server/m);
+    expectFits(later, size);
+    expect(later).toContain('Site details (4–6 of 7)');
+    expect(shown(later)).toEqual(['Proxy password', 'DNS server', 'Rules mode']);
+  });
 });
+
+/** The site step's fields, each on a row of its own (none drawn over by another), in order. */
+function expectSiteFields(frame: string): void {
+  const rows = frame.split('\n');
+  const at = FIELDS.map((f) => rows.findIndex((r) => new RegExp(`^[›✗ ] ${f.label} {2,}`).test(r)));
+  expect(
+    at.every((i) => i >= 0),
+    frame,
+  ).toBe(true);
+  expect(at).toEqual([...at].sort((a, b) => a - b));
+}
 
 function listAll(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();

@@ -80,6 +80,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
             defaultResolver={services.defaultResolver}
             envPassword={services.envPassword !== undefined}
             width={width}
+            height={height}
           />
         ) : null}
         {state.step === 'plan' && state.plan ? (
