@@ -714,6 +714,25 @@ describe('layout', () => {
     expect(later).toContain('Site details (4–6 of 7)');
     expect(shown(later)).toEqual(['Proxy password', 'DNS server', 'Rules mode']);
   });
+  it("a site endpoint's longest host name shows whole in the plan's detail at 80x24, nothing drawn over it", async () => {
+    // A valid DNS name longer than the terminal is wide, with a reason that takes two lines.
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.example`;
+    const reason = 'the regional firmware server the devices of this site fetch their updates from, as the network team asked in ticket 4711';
+    const app = driveApp(services, {
+      catalogue,
+      answers: { agents: ['rdms'], endpoints: [{ host, ports: [443], protocol: 'tcp', reason, requestedBy: 'J. Jansen' }] },
+      loadedProfile: null,
+      envPassword: undefined,
+    });
+    apps.push(app);
+    await app.press(KEY.enter, KEY.enter);
+    await app.waitFor('The plan: 4 flows');
+    await app.press(KEY.down, KEY.down, KEY.down);
+    const detail = await app.waitFor('Needed by: site');
+    expectFits(detail);
+    expect(detail.replaceAll('\n', '')).toContain(`${host} tcp/443`);
+    expect(folded(detail)).toContain('Site-specific (not in the Canon catalogue): the regional firmware server');
+  });
 });
 
 /** The site step's fields, each on a row of its own (none drawn over by another), in order. */

@@ -255,10 +255,20 @@ export function siteRows(height: number, focus: number, errorLines: readonly num
   return { start: win.start, end: win.end, errorRows, helpRows };
 }
 
-/** A paragraph wrapped to `width`, at most `max` lines (the last one marked when cut). */
+/**
+ * A paragraph wrapped to `width`, at most `max` lines (the last one marked when cut). A word
+ * longer than the width (a long host name) is broken across lines: no line is wider, so the
+ * terminal never wraps one on its own over the row below.
+ */
 export function wrapLines(text: string, width: number, max: number): string[] {
   if (max <= 0) return [];
-  const all = wrap(text, width).split('\n');
+  const w = Math.max(1, width);
+  const words = text.split(/\s+/).flatMap((word) => {
+    const chars = [...word];
+    if (chars.length <= w) return [word];
+    return Array.from({ length: Math.ceil(chars.length / w) }, (_, i) => chars.slice(i * w, (i + 1) * w).join(''));
+  });
+  const all = wrap(words.join(' '), w).split('\n');
   if (all.length <= max) return all;
   const kept = all.slice(0, max);
   kept[max - 1] = clip(`${kept[max - 1] ?? ''} …`, width);
