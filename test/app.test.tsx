@@ -18,6 +18,7 @@ import { readRun } from '../src/io/run-file.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import type { AppServices } from '../src/ui/services.js';
 import { FIELDS } from '../src/ui/state/site.js';
+import { MIN_SIZE } from '../src/ui/text-layout.js';
 import type { WizardStart } from '../src/ui/state/wizard.js';
 import { type Driven, KEY, driveApp, expectFits } from './helpers/app.js';
 import { cli } from './helpers/cli.js';
@@ -667,11 +668,8 @@ describe('layout', () => {
     expectFits(await app.waitFor('Rules'), size);
   });
 
-  it('the site step with four fields in error still shows every field: the focused error whole, every other one at least marked (80x24, 60x16)', async () => {
-    for (const size of [
-      { columns: 80, rows: 24 },
-      { columns: 60, rows: 16 },
-    ]) {
+  it('the site step with four fields in error still shows every field: the focused error whole, every other one at least marked (80x24, 60x16, 40x15)', async () => {
+    for (const size of [{ columns: 80, rows: 24 }, { columns: 60, rows: 16 }, MIN_SIZE]) {
       const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
       apps.push(app);
       await app.press(KEY.enter);
@@ -689,7 +687,8 @@ describe('layout', () => {
       expectSiteFields(refused);
       // Enter went back to the first field in error; its error is there in full.
       expect(refused).toMatch(/^› Site name /m);
-      expect(folded(refused)).toContain('✗ site name is longer than 80 characters');
+      // (At 40x15 one line of it: the fields and the step's error line take the other rows.)
+      expect(folded(refused)).toContain(size === MIN_SIZE ? '✗ site name' : '✗ site name is longer than 80 characters');
       const rows = refused.split('\n');
       for (const label of ['Subnets', 'Proxy', 'DNS server']) {
         const at = rows.findIndex((r) => new RegExp(`^[›✗ ] ${label} {2,}`).test(r));
@@ -699,21 +698,49 @@ describe('layout', () => {
     }
   });
 
-  it('on a terminal too short for every site field (40x10), they scroll with the cursor, the title says which show', async () => {
-    const size = { columns: 40, rows: 10 };
-    const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
+  it('fits 40x15, the smallest terminal it takes: each step with every row of its own', async () => {
+    const size = MIN_SIZE;
+    const app = driveApp(services, { catalogue, answers: { agents: ['cca', 'rdms'] }, loadedProfile: null, envPassword: undefined }, size);
     apps.push(app);
+    const agents = await app.waitFor('Which agents are in use?');
+    expectFits(agents, size);
+    expect(agents).toMatch(/^› \[x\] cca /m);
     await app.press(KEY.enter);
-    const first = await app.waitFor('Site details (1–3 of 7)');
-    expectFits(first, size);
-    const shown = (frame: string) => FIELDS.filter((f) => new RegExp(`^[›✗ ] ${f.label} {2,}`, 'm').test(frame)).map((f) => f.label);
-    expect(shown(first)).toEqual(['Site name', 'Subnets', 'Proxy']);
-    await app.press(KEY.down, KEY.down, KEY.down, KEY.down);
-    const later = await app.waitFor(/^› DNS server/m);
-    expectFits(later, size);
-    expect(later).toContain('Site details (4–6 of 7)');
-    expect(shown(later)).toEqual(['Proxy password', 'DNS server', 'Rules mode']);
+    const site = await app.waitFor('Site details');
+    expectFits(site, size);
+    expectSiteFields(site);
+    await app.press(KEY.enter);
+    const plan = await app.waitFor('The plan: ');
+    expectFits(plan, size);
+    expect(plan).toMatch(/^ {2}HOST +PORT/m);
+    expect(plan).toMatch(/^› cognito-ide/m);
+    await app.press(KEY.enter);
+    const ready = await app.waitFor('Check from this network');
+    expectFits(ready, size);
+    for (const row of ['Flows', 'Resolver', 'Route', 'Timeout']) expect(ready).toMatch(new RegExp(`^ {2}${row} +\\S`, 'm'));
+    await app.press('s');
+    expectFits(await app.waitFor('Rules: choose targets'), size);
   });
+
+  it('below 40x15 it says how large a terminal it needs, and no key but ctrl-c acts', async () => {
+    for (const size of [
+      { columns: 40, rows: 14 },
+      { columns: 39, rows: 24 },
+      { columns: 20, rows: 5 },
+    ]) {
+      const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
+      apps.push(app);
+      const said = await app.waitFor('emaint-egress needs');
+      expectFits(said, size);
+      if (size.rows > 5) expect(folded(said)).toContain(`needs a terminal of at least 40x15; this one is ${size.columns}x${size.rows}`);
+      await app.press(KEY.enter, KEY.enter, 'a', KEY.space);
+      expect(app.frame()).toBe(said);
+      expect(app.outcome()).toBeNull();
+      await app.press(KEY.ctrlC);
+      expect(await app.ended()).toBe('cancelled');
+    }
+  });
+
   it("a site endpoint's longest host name shows whole in the plan's detail at 80x24, nothing drawn over it", async () => {
     // A valid DNS name longer than the terminal is wide, with a reason that takes two lines.
     const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.example`;

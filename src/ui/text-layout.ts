@@ -7,7 +7,6 @@ import { flowName } from '../core/check/summary.js';
 import type { RuleSet } from '../core/rules.js';
 import { wrap } from '../core/table.js';
 import { escapeUnsafe } from '../core/text.js';
-import { windowAround } from './state/cursor.js';
 import type { Written } from './state/done.js';
 
 export type Tone = 'plain' | 'title' | 'ok' | 'bad' | 'warn' | 'muted';
@@ -220,11 +219,16 @@ export function doneWindowRows(rows: number): number {
   return Math.max(1, bodyRows(rows) - 5);
 }
 
-/** How the site step fills its `height` rows, less its title and its error line. */
+/** The smallest terminal every step fits (the agents step needs the most rows). */
+export const MIN_SIZE = { columns: 40, rows: 15 } as const;
+
+/** Whether the steps fit a terminal of this size; below it the app says so and waits. */
+export function fitsApp(size: { columns: number; rows: number }): boolean {
+  return size.columns >= MIN_SIZE.columns && size.rows >= MIN_SIZE.rows;
+}
+
+/** How the site step fills its rows beyond its title, fields and error line. */
 export interface SiteRows {
-  /** The fields shown: a window around the focused one when not all fit. */
-  start: number;
-  end: number;
   /** Lines for each field's error (by field index), 0 for none or no room. */
   errorRows: number[];
   /** Lines of the focused field's help under the fields (0: none; it has a blank line above). */
@@ -232,27 +236,25 @@ export interface SiteRows {
 }
 
 /**
- * The site step in `height` rows: its title and the step's error line, the fields (in a window
- * around the focused one when not all fit), then as room allows: the focused field's error
- * whole, one line of every other error, the help (a blank line and two), the other errors whole.
- * `errorLines`: each field's error wrapped (0 for none).
+ * The site step in `height` rows: its title, every field and the step's error line, then as
+ * room allows: the focused field's error whole, one line of every other error, the help (a
+ * blank line and two), the other errors whole. `errorLines`: each field's error wrapped (0
+ * for none).
  */
 export function siteRows(height: number, focus: number, errorLines: readonly number[]): SiteRows {
-  const win = windowAround(focus, errorLines.length, height - 2);
-  let room = height - 2 - (win.end - win.start);
+  let room = height - 2 - errorLines.length;
   const errorRows = errorLines.map(() => 0);
   const give = (i: number, upTo: number) => {
     const more = Math.max(0, Math.min(upTo - (errorRows[i] ?? 0), room));
     errorRows[i] = (errorRows[i] ?? 0) + more;
     room -= more;
   };
-  const shown = errorLines.map((_, i) => i).filter((i) => i >= win.start && i < win.end);
   give(focus, errorLines[focus] ?? 0);
-  for (const i of shown) give(i, Math.min(1, errorLines[i] ?? 0));
+  for (const [i, n] of errorLines.entries()) give(i, Math.min(1, n));
   const helpRows = room >= 2 ? Math.min(2, room - 1) : 0;
   if (helpRows > 0) room -= helpRows + 1;
-  for (const i of shown) give(i, errorLines[i] ?? 0);
-  return { start: win.start, end: win.end, errorRows, helpRows };
+  for (const [i, n] of errorLines.entries()) give(i, n);
+  return { errorRows, helpRows };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { dnsServerText } from '../../core/profile.js';
 import type { DnsServer } from '../../core/site.js';
-import { clip, siteRows, wrapLines } from '../text-layout.js';
+import { siteRows, wrapLines } from '../text-layout.js';
 import { CHOICES, FIELDS, type FieldId, type SiteCheck, type SiteStep, isChoice } from '../state/site.js';
 import { Painted } from './Painted.js';
 import { ErrorLine, Paragraph } from './Paragraph.js';
@@ -15,7 +15,7 @@ export interface SiteViewProps {
   defaultResolver: DnsServer | null;
   envPassword: boolean;
   width: number;
-  /** The rows the step has: the fields and their errors fit in them (siteRows). */
+  /** The rows the step has (at least MIN_SIZE's): the errors and help fit in them (siteRows). */
   height: number;
 }
 
@@ -47,13 +47,11 @@ export function SiteView({ step, checked, defaultResolver, envPassword, width, h
   const focused = FIELDS[step.focus]?.id;
   return (
     <Box flexDirection="column">
-      <Painted tone="title">
-        {clip(layout.end - layout.start < FIELDS.length ? `Site details (${layout.start + 1}–${layout.end} of ${FIELDS.length})` : 'Site details', width)}
-      </Painted>
-      {FIELDS.slice(layout.start, layout.end).map((f, n) => {
+      <Painted tone="title">Site details</Painted>
+      {FIELDS.map((f, n) => {
         const here = f.id === focused;
         const error = errorText(f.id);
-        const rows = layout.errorRows[layout.start + n] ?? 0;
+        const rows = layout.errorRows[n] ?? 0;
         return (
           <Box key={f.id} flexDirection="column">
             <Box>
