@@ -8,6 +8,10 @@ import { TARGETS } from '../../src/core/render/target.js';
 import { BIN, type CliResult } from '../helpers/cli.js';
 import { ROOT } from './isolated.js';
 
+/** A folder name as a laptop may have one: not ASCII, a space, and what a URL would read
+ *  as a fragment or an escape; the shipped forms are installed under it. */
+export const HOSTILE_FOLDER = 'prë fix #1 %20';
+
 /** A fixed time for the files' headers, so two renders compare byte for byte. */
 export const EPOCH = '1700000000';
 

@@ -3,7 +3,7 @@
 // `emaint-egress` on the PATH, and, run from there with the project and its node_modules
 // hidden (isolated.ts), the tested build's output, files and verdicts, a PAC file included.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/core/planner.js';
@@ -13,7 +13,7 @@ import type { JsonOut } from '../helpers/check-json.js';
 import type { CliResult } from '../helpers/cli.js';
 import { requireSystem } from '../helpers/system.js';
 import { tempDirs } from '../helpers/tmp.js';
-import { EPOCH, VERSION, built, expectEveryTargetAsBuilt } from './built.js';
+import { EPOCH, HOSTILE_FOLDER, VERSION, built, expectEveryTargetAsBuilt } from './built.js';
 import { type IsolatedOptions, NODE, ROOT, isolated } from './isolated.js';
 
 const ok = requireSystem('the npm package, installed', ['unshare', 'mount', 'ip', 'iptables', 'dnsmasq', 'openssl'], { netns: true });
@@ -55,7 +55,10 @@ describe.skipIf(!ok)('the npm package', () => {
     // npm pack bundles first (prepack); its JSON names the tarball.
     const [packed] = npmJson<Packed[]>(npm(['pack', '--json', '--pack-destination', out]));
     if (!packed) throw new Error('npm pack wrote no tarball');
-    prefix = temp();
+    // Installed under a hostile folder name: the bundle finds its chunks, the PAC worker and
+    // quickjs.wasm from its own URL, which must not be read as a path, nor a path as a URL.
+    prefix = join(temp(), HOSTILE_FOLDER);
+    mkdirSync(prefix);
     // --offline: the registry is never asked; a package that needed it would fail here.
     npm(['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(out, packed.filename)], out);
     installed = join(prefix, 'lib', 'node_modules', 'emaint-egress');

@@ -6,7 +6,7 @@
 // (its sandbox's engine and worker come from the executable) and with no /etc at all; and
 // the app must start in a real terminal. No traffic leaves the test's namespaces.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import type { JsonOut } from '../helpers/check-json.js';
 import type { CliResult } from '../helpers/cli.js';
 import { requireSystem } from '../helpers/system.js';
 import { tempDirs } from '../helpers/tmp.js';
-import { EPOCH, VERSION, built, expectEveryTargetAsBuilt } from './built.js';
+import { EPOCH, HOSTILE_FOLDER, VERSION, built, expectEveryTargetAsBuilt } from './built.js';
 import { EMPTY_PATH, HIDDEN, type IsolatedOptions, NODE, ROOT, isolated, isolatedCommand } from './isolated.js';
 
 const EXECUTABLE = join(ROOT, 'dist', `emaint-egress-${process.platform}-${process.arch}`);
@@ -37,7 +37,9 @@ function sea(args: readonly string[], options: Partial<IsolatedOptions> = {}): C
 describe.skipIf(!ok)('the single executable', () => {
   beforeAll(() => {
     if (!existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} is missing: run npm run test:package (it runs npm run package first)`);
-    const dir = temp();
+    // Under a hostile folder name: the executable reads nothing beside itself, whatever its path.
+    const dir = join(temp(), HOSTILE_FOLDER);
+    mkdirSync(dir);
     bin = join(dir, 'emaint-egress');
     copyFileSync(EXECUTABLE, bin);
     spawnSync('chmod', ['755', bin]);
