@@ -556,6 +556,15 @@ describe('layout', () => {
     expect(lines[1]?.endsWith('…')).toBe(true);
   });
 
+  it('wrapLines breaks a word wider than the width across lines, and keeps every character', () => {
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.example`;
+    const lines = wrapLines(`${host} tcp/443 · a service`, 40, 10);
+    for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(40);
+    expect(lines.join('')).toContain(host);
+    expect(lines.join('\n')).toMatch(/example tcp\/443 · a service$/);
+    expect(wrapLines('x', 40, 0)).toEqual([]);
+  });
+
   it('NO_COLOR turns every colour off', () => {
     expect(makeTheme({ NO_COLOR: '1' }).color('bad')).toBeUndefined();
     expect(makeTheme({ NO_COLOR: '1' }).color('accent')).toBeUndefined();

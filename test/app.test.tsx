@@ -17,6 +17,8 @@ import { readProfile } from '../src/io/profile-file.js';
 import { readRun } from '../src/io/run-file.js';
 import { loadCatalogue } from '../src/io/catalogue-file.js';
 import type { AppServices } from '../src/ui/services.js';
+import { FIELDS } from '../src/ui/state/site.js';
+import { MIN_SIZE } from '../src/ui/text-layout.js';
 import type { WizardStart } from '../src/ui/state/wizard.js';
 import { type Driven, KEY, driveApp, expectFits } from './helpers/app.js';
 import { cli } from './helpers/cli.js';
@@ -651,7 +653,9 @@ describe('layout', () => {
     apps.push(app);
     expectFits(await app.waitFor('(9 chosen'), size);
     await app.press(KEY.enter);
-    expectFits(await app.waitFor('Site details'), size);
+    const site = await app.waitFor('Site details');
+    expectFits(site, size);
+    expectSiteFields(site);
     await app.press(KEY.enter);
     const plan = await app.waitFor('The plan: 22 flows');
     expectFits(plan, size);
@@ -663,7 +667,111 @@ describe('layout', () => {
     await app.press('s');
     expectFits(await app.waitFor('Rules'), size);
   });
+
+  it('the site step with four fields in error still shows every field: the focused error whole, every other one at least marked (80x24, 60x16, 40x15)', async () => {
+    for (const size of [{ columns: 80, rows: 24 }, { columns: 60, rows: 16 }, MIN_SIZE]) {
+      const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
+      apps.push(app);
+      await app.press(KEY.enter);
+      await app.waitFor('Site details');
+      await app.type('x'.repeat(100));
+      await app.press(KEY.down);
+      await app.type('10.20.0.5/24');
+      await app.press(KEY.down);
+      await app.type('http://u@proxy:99999');
+      await app.press(KEY.down, KEY.down);
+      await app.type('1.2.3.4.5');
+      await app.press(KEY.enter);
+      const refused = await app.waitFor('✗ fix the marked field first');
+      expectFits(refused, size);
+      expectSiteFields(refused);
+      // Enter went back to the first field in error; its error is there in full.
+      expect(refused).toMatch(/^› Site name /m);
+      // (At 40x15 one line of it: the fields and the step's error line take the other rows.)
+      expect(folded(refused)).toContain(size === MIN_SIZE ? '✗ site name' : '✗ site name is longer than 80 characters');
+      const rows = refused.split('\n');
+      for (const label of ['Subnets', 'Proxy', 'DNS server']) {
+        const at = rows.findIndex((r) => new RegExp(`^[›✗ ] ${label} {2,}`).test(r));
+        const marked = rows[at]?.startsWith('✗') === true || /^ +✗ /.test(rows[at + 1] ?? '');
+        expect(marked, `${size.columns}x${size.rows} ${label}:\n${refused}`).toBe(true);
+      }
+    }
+  });
+
+  it('fits 40x15, the smallest terminal it takes: each step with every row of its own', async () => {
+    const size = MIN_SIZE;
+    const app = driveApp(services, { catalogue, answers: { agents: ['cca', 'rdms'] }, loadedProfile: null, envPassword: undefined }, size);
+    apps.push(app);
+    const agents = await app.waitFor('Which agents are in use?');
+    expectFits(agents, size);
+    expect(agents).toMatch(/^› \[x\] cca /m);
+    await app.press(KEY.enter);
+    const site = await app.waitFor('Site details');
+    expectFits(site, size);
+    expectSiteFields(site);
+    await app.press(KEY.enter);
+    const plan = await app.waitFor('The plan: ');
+    expectFits(plan, size);
+    expect(plan).toMatch(/^ {2}HOST +PORT/m);
+    expect(plan).toMatch(/^› cognito-ide/m);
+    await app.press(KEY.enter);
+    const ready = await app.waitFor('Check from this network');
+    expectFits(ready, size);
+    for (const row of ['Flows', 'Resolver', 'Route', 'Timeout']) expect(ready).toMatch(new RegExp(`^ {2}${row} +\\S`, 'm'));
+    await app.press('s');
+    expectFits(await app.waitFor('Rules: choose targets'), size);
+  });
+
+  it('below 40x15 it says how large a terminal it needs, and no key but ctrl-c acts', async () => {
+    for (const size of [
+      { columns: 40, rows: 14 },
+      { columns: 39, rows: 24 },
+      { columns: 20, rows: 5 },
+    ]) {
+      const app = driveApp(services, { catalogue, answers: { agents: ['cca'] }, loadedProfile: null, envPassword: undefined }, size);
+      apps.push(app);
+      const said = await app.waitFor('emaint-egress needs');
+      expectFits(said, size);
+      if (size.rows > 5) expect(folded(said)).toContain(`needs a terminal of at least 40x15; this one is ${size.columns}x${size.rows}`);
+      await app.press(KEY.enter, KEY.enter, 'a', KEY.space);
+      expect(app.frame()).toBe(said);
+      expect(app.outcome()).toBeNull();
+      await app.press(KEY.ctrlC);
+      expect(await app.ended()).toBe('cancelled');
+    }
+  });
+
+  it("a site endpoint's longest host name shows whole in the plan's detail at 80x24, nothing drawn over it", async () => {
+    // A valid DNS name longer than the terminal is wide, with a reason that takes two lines.
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.example`;
+    const reason = 'the regional firmware server the devices of this site fetch their updates from, as the network team asked in ticket 4711';
+    const app = driveApp(services, {
+      catalogue,
+      answers: { agents: ['rdms'], endpoints: [{ host, ports: [443], protocol: 'tcp', reason, requestedBy: 'J. Jansen' }] },
+      loadedProfile: null,
+      envPassword: undefined,
+    });
+    apps.push(app);
+    await app.press(KEY.enter, KEY.enter);
+    await app.waitFor('The plan: 4 flows');
+    await app.press(KEY.down, KEY.down, KEY.down);
+    const detail = await app.waitFor('Needed by: site');
+    expectFits(detail);
+    expect(detail.replaceAll('\n', '')).toContain(`${host} tcp/443`);
+    expect(folded(detail)).toContain('Site-specific (not in the Canon catalogue): the regional firmware server');
+  });
 });
+
+/** The site step's fields, each on a row of its own (none drawn over by another), in order. */
+function expectSiteFields(frame: string): void {
+  const rows = frame.split('\n');
+  const at = FIELDS.map((f) => rows.findIndex((r) => new RegExp(`^[›✗ ] ${f.label} {2,}`).test(r)));
+  expect(
+    at.every((i) => i >= 0),
+    frame,
+  ).toBe(true);
+  expect(at).toEqual([...at].sort((a, b) => a - b));
+}
 
 function listAll(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();

@@ -1,11 +1,14 @@
 // `npm start` builds before it runs: with nothing changed, the build must not compile or
 // write again (tsc -b keeps its state in dist/.tsbuildinfo), so a start costs no 3 s.
-import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from './helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const temp = tempDirs('ee-build-');
 
 describe('npm run build', () => {
   it('leaves dist/ untouched when no source changed', () => {
@@ -17,4 +20,42 @@ describe('npm run build', () => {
     build();
     expect(outputs.map((f) => statSync(f).mtimeMs)).toEqual(before);
   });
+
+  // The digest lets the tool trust the shipped catalogue without its validator: it must not
+  // outlive a change to any part of that validator, not only to core/catalogue.ts (which tsc
+  // need not emit again when a module it imports changes).
+  it('validates the unchanged catalogue again whenever a module of its validator changed', { timeout: 120_000 }, () => {
+    build(ROOT);
+    // A copy of the project with its build (cp -a keeps the times: tsc -b there compiles
+    // only what changes).
+    const copy = temp();
+    const names = ['.ci', 'data', 'src', 'templates', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+    expect(spawnSync('cp', ['-a', ...names, copy], { cwd: ROOT }).status).toBe(0);
+    mkdirSync(join(copy, 'dist'));
+    const built = readdirSync(join(ROOT, 'dist')).filter((n) => !/^(bundle|sea|emaint-egress-.*)$/.test(n));
+    expect(spawnSync('cp', ['-a', ...built, join(copy, 'dist')], { cwd: join(ROOT, 'dist') }).status).toBe(0);
+    symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(copy, 'node_modules'));
+    expect(build(copy).status).toBe(0);
+    // The host-name rule, which lives beside the validator (core/catalogue-facts.ts), made
+    // stricter than the shipped catalogue's names (labels of 5 characters at most), and back.
+    const facts = join(copy, 'src/core/catalogue-facts.ts');
+    const text = readFileSync(facts, 'utf8');
+    expect(text).toContain('[a-z0-9-]{0,61}');
+    for (const round of [1, 2]) {
+      writeFileSync(facts, text.replace('[a-z0-9-]{0,61}', '[a-z0-9-]{0,3}'));
+      const stricter = build(copy);
+      expect(stricter.stderr, `round ${round}`).toMatch(/^build: data\/catalogue\.json: invalid catalogue at agents\.\d+\.endpoints\.\d+\.host: /m);
+      expect(stricter.status, `round ${round}`).toBe(1);
+      expect(existsSync(join(copy, 'dist/catalogue.sha256'))).toBe(false);
+      writeFileSync(facts, text);
+      const restored = build(copy);
+      expect(restored.status, `round ${round}: ${restored.stderr}`).toBe(0);
+      expect(existsSync(join(copy, 'dist/catalogue.sha256'))).toBe(true);
+    }
+  });
 });
+
+function build(cwd: string): { status: number | null; stderr: string } {
+  const r = spawnSync('npm', ['run', '-s', 'build'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: r.status, stderr: r.stderr };
+}

@@ -2,9 +2,9 @@
 // first; `npm run bundle` does):
 //   npm: dist/bundle/, the npm package's code. One ES module, emaint-egress.mjs, with every
 //        dependency inside and the parts that only some commands need (the app, handlebars,
-//        the checker, the PAC sandbox, the profile validator) in chunks loaded when used: one
-//        file to read at start instead of some sixty, and a package that installs with no
-//        registry. The PAC worker and quickjs.wasm lie beside it (src/io/shipped.ts).
+//        the checker, the PAC sandbox, the profile validator) in chunks loaded when used:
+//        about twenty files to read at start (the entry and the chunks it shares with those
+//        parts) instead of some seventy, and a package that installs with no registry. The PAC worker and quickjs.wasm lie beside it (src/io/shipped.ts).
 //   sea: dist/sea/, the single executable's script (main.cjs) and PAC worker (pac-worker.cjs):
 //        CommonJS, which is all Node 20 runs as a single executable's main script.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';

@@ -22,11 +22,6 @@ export const ASSETS = {
   pacWorker: 'pac-worker.js',
 } as const;
 
-/** Whether this process is the single executable (its files are assets). */
-export function inSingleExecutable(): boolean {
-  return sea.isSea();
-}
-
 /** The package folder (with package.json, data/, templates/, dist/), from src/io or dist/io. */
 function packageDir(): string {
   return fileURLToPath(new URL('../../', import.meta.url));

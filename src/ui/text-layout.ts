@@ -219,9 +219,58 @@ export function doneWindowRows(rows: number): number {
   return Math.max(1, bodyRows(rows) - 5);
 }
 
-/** A paragraph wrapped to `width`, at most `max` lines (the last one marked when cut). */
+/** The smallest terminal every step fits (the agents step needs the most rows). */
+export const MIN_SIZE = { columns: 40, rows: 15 } as const;
+
+/** Whether the steps fit a terminal of this size; below it the app says so and waits. */
+export function fitsApp(size: { columns: number; rows: number }): boolean {
+  return size.columns >= MIN_SIZE.columns && size.rows >= MIN_SIZE.rows;
+}
+
+/** How the site step fills its rows beyond its title, fields and error line. */
+export interface SiteRows {
+  /** Lines for each field's error (by field index), 0 for none or no room. */
+  errorRows: number[];
+  /** Lines of the focused field's help under the fields (0: none; it has a blank line above). */
+  helpRows: number;
+}
+
+/**
+ * The site step in `height` rows: its title, every field and the step's error line, then as
+ * room allows: the focused field's error whole, one line of every other error, the help (a
+ * blank line and two), the other errors whole. `errorLines`: each field's error wrapped (0
+ * for none).
+ */
+export function siteRows(height: number, focus: number, errorLines: readonly number[]): SiteRows {
+  let room = height - 2 - errorLines.length;
+  const errorRows = errorLines.map(() => 0);
+  const give = (i: number, upTo: number) => {
+    const more = Math.max(0, Math.min(upTo - (errorRows[i] ?? 0), room));
+    errorRows[i] = (errorRows[i] ?? 0) + more;
+    room -= more;
+  };
+  give(focus, errorLines[focus] ?? 0);
+  for (const [i, n] of errorLines.entries()) give(i, Math.min(1, n));
+  const helpRows = room >= 2 ? Math.min(2, room - 1) : 0;
+  if (helpRows > 0) room -= helpRows + 1;
+  for (const [i, n] of errorLines.entries()) give(i, n);
+  return { errorRows, helpRows };
+}
+
+/**
+ * A paragraph wrapped to `width`, at most `max` lines (the last one marked when cut). A word
+ * longer than the width (a long host name) is broken across lines: no line is wider, so the
+ * terminal never wraps one on its own over the row below.
+ */
 export function wrapLines(text: string, width: number, max: number): string[] {
-  const all = wrap(text, width).split('\n');
+  if (max <= 0) return [];
+  const w = Math.max(1, width);
+  const words = text.split(/\s+/).flatMap((word) => {
+    const chars = [...word];
+    if (chars.length <= w) return [word];
+    return Array.from({ length: Math.ceil(chars.length / w) }, (_, i) => chars.slice(i * w, (i + 1) * w).join(''));
+  });
+  const all = wrap(words.join(' '), w).split('\n');
   if (all.length <= max) return all;
   const kept = all.slice(0, max);
   kept[max - 1] = clip(`${kept[max - 1] ?? ''} …`, width);

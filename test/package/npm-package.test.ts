@@ -3,23 +3,21 @@
 // `emaint-egress` on the PATH, and, run from there with the project and its node_modules
 // hidden (isolated.ts), the tested build's output, files and verdicts, a PAC file included.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/core/planner.js';
-import { TARGETS } from '../../src/core/render/target.js';
 import { catalogue } from '../helpers/catalogue.js';
 import { CheckSite, siteHosts } from '../helpers/check-site.js';
 import type { JsonOut } from '../helpers/check-json.js';
-import { BIN, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
 import { requireSystem } from '../helpers/system.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { EPOCH, HOSTILE_FOLDER, VERSION, built, expectEveryTargetAsBuilt } from './built.js';
 import { type IsolatedOptions, NODE, ROOT, isolated } from './isolated.js';
 
 const ok = requireSystem('the npm package, installed', ['unshare', 'mount', 'ip', 'iptables', 'dnsmasq', 'openssl'], { netns: true });
 const temp = tempDirs('ee-npm-');
-const EPOCH = '1700000000';
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Packed {
   filename: string;
@@ -37,16 +35,6 @@ function npm(args: readonly string[], cwd = ROOT): string {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
-}
-
-/** The tested build, by Node, in a folder of its own. */
-function built(args: readonly string[], dir: string): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', SOURCE_DATE_EPOCH: EPOCH },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe.skipIf(!ok)('the npm package', () => {
@@ -67,7 +55,10 @@ describe.skipIf(!ok)('the npm package', () => {
     // npm pack bundles first (prepack); its JSON names the tarball.
     const [packed] = npmJson<Packed[]>(npm(['pack', '--json', '--pack-destination', out]));
     if (!packed) throw new Error('npm pack wrote no tarball');
-    prefix = temp();
+    // Installed under a hostile folder name: the bundle finds its chunks, the PAC worker and
+    // quickjs.wasm from its own URL, which must not be read as a path, nor a path as a URL.
+    prefix = join(temp(), HOSTILE_FOLDER);
+    mkdirSync(prefix);
     // --offline: the registry is never asked; a package that needed it would fail here.
     npm(['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(out, packed.filename)], out);
     installed = join(prefix, 'lib', 'node_modules', 'emaint-egress');
@@ -114,16 +105,7 @@ describe.skipIf(!ok)('the npm package', () => {
 
   it('renders every target into the same files as the tested build', () => {
     const mineDir = temp();
-    const builtDir = temp();
-    for (const target of TARGETS) {
-      const args = ['render', '--agents', 'all', '--target', target, '--out', `rules-${target}`];
-      if (target === 'pac') args.push('--proxy', 'proxy.example.test:3128');
-      const mine = tool(args, { cwd: mineDir });
-      expect(mine.code, `${target}: ${mine.stderr}`).toBe(0);
-      expect(mine, target).toEqual(built(args, builtDir));
-      const files = (d: string) => Object.fromEntries(readdirSync(d).map((n) => [n, readFileSync(join(d, n), 'utf8')]));
-      expect(files(join(mineDir, `rules-${target}`)), target).toEqual(files(join(builtDir, `rules-${target}`)));
-    }
+    expectEveryTargetAsBuilt((args) => tool(args, { cwd: mineDir }), ['--agents', 'all'], { mineDir, builtDir: temp() });
   });
 
   it('validates the shipped catalogue in full once it differs from the one the build validated', () => {

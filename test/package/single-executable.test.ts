@@ -6,18 +6,18 @@
 // (its sandbox's engine and worker come from the executable) and with no /etc at all; and
 // the app must start in a real terminal. No traffic leaves the test's namespaces.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/core/planner.js';
-import { TARGETS } from '../../src/core/render/target.js';
 import { catalogue } from '../helpers/catalogue.js';
 import { CheckSite, siteHosts } from '../helpers/check-site.js';
 import type { JsonOut } from '../helpers/check-json.js';
-import { BIN, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
 import { requireSystem } from '../helpers/system.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { EPOCH, HOSTILE_FOLDER, VERSION, built, expectEveryTargetAsBuilt } from './built.js';
 import { EMPTY_PATH, HIDDEN, type IsolatedOptions, NODE, ROOT, isolated, isolatedCommand } from './isolated.js';
 
 const EXECUTABLE = join(ROOT, 'dist', `emaint-egress-${process.platform}-${process.arch}`);
@@ -25,8 +25,6 @@ const ok = requireSystem('the single executable on a machine without Node.js', [
   netns: true,
 });
 const temp = tempDirs('ee-sea-');
-/** A fixed time for the files' headers, so two renders compare byte for byte. */
-const EPOCH = '1700000000';
 
 let bin = '';
 let cwd = '';
@@ -36,25 +34,12 @@ function sea(args: readonly string[], options: Partial<IsolatedOptions> = {}): C
   return isolated([bin, ...args], { cwd, ...options, env: { NO_COLOR: '1', SOURCE_DATE_EPOCH: EPOCH, ...options.env } });
 }
 
-/** The tested build, by Node, in a folder of its own. */
-function built(args: readonly string[], dir: string): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', SOURCE_DATE_EPOCH: EPOCH },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file of a folder by name, with its content. */
-function filesOf(dir: string): Record<string, string> {
-  return existsSync(dir) ? Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')])) : {};
-}
-
 describe.skipIf(!ok)('the single executable', () => {
   beforeAll(() => {
     if (!existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} is missing: run npm run test:package (it runs npm run package first)`);
-    const dir = temp();
+    // Under a hostile folder name: the executable reads nothing beside itself, whatever its path.
+    const dir = join(temp(), HOSTILE_FOLDER);
+    mkdirSync(dir);
     bin = join(dir, 'emaint-egress');
     copyFileSync(EXECUTABLE, bin);
     spawnSync('chmod', ['755', bin]);
@@ -82,22 +67,12 @@ describe.skipIf(!ok)('the single executable', () => {
       expect(mine.code, args.join(' ')).toBe(0);
       expect(mine, args.join(' ')).toEqual(built(args, dir));
     }
-    expect(sea(['--version']).stdout.trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(sea(['--version']).stdout.trim()).toBe(VERSION);
   });
 
   it('renders every target into the same files as the tested build', () => {
     const mineDir = temp();
-    const builtDir = temp();
-    for (const target of TARGETS) {
-      const args = ['render', '--agents', 'all', '--cca-activation', '--target', target, '--out', `rules-${target}`];
-      if (target === 'pac') args.push('--proxy', 'proxy.example.test:3128');
-      const mine = sea(args, { cwd: mineDir });
-      expect(mine.code, `${target}: ${mine.stderr}`).toBe(0);
-      expect(mine, target).toEqual(built(args, builtDir));
-      const files = filesOf(join(mineDir, `rules-${target}`));
-      expect(Object.keys(files).length, target).toBeGreaterThan(0);
-      expect(files, target).toEqual(filesOf(join(builtDir, `rules-${target}`)));
-    }
+    expectEveryTargetAsBuilt((args) => sea(args, { cwd: mineDir }), ['--agents', 'all', '--cca-activation'], { mineDir, builtDir: temp() });
   });
 
   it('says bad input in one line with exit code 2, and as a Nagios plugin UNKNOWN with 3', () => {

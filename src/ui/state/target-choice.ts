@@ -74,7 +74,7 @@ export function focusedSetting(state: RulesStep): SettingRow | undefined {
 }
 
 /** The first chosen setting whose text does not parse, or -1. */
-export function firstBadSetting(state: RulesStep): number {
+function firstBadSetting(state: RulesStep): number {
   return settingRows(state.targets).findIndex((r) => settingError(r.option, settingText(state.settings, r).value) !== null);
 }
 

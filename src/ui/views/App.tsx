@@ -8,7 +8,7 @@ import { useRunSave } from '../hooks/use-run-save.js';
 import { useWizardKeys } from '../hooks/use-wizard-keys.js';
 import type { AppServices } from '../services.js';
 import type { Size } from '../state/keys.js';
-import { bodyRows } from '../text-layout.js';
+import { MIN_SIZE, bodyRows, fitsApp, wrapLines } from '../text-layout.js';
 import { wildcardRules } from '../state/plan-step.js';
 import { checkSite } from '../state/site.js';
 import { type WizardState, wizardReducer } from '../state/wizard.js';
@@ -17,6 +17,7 @@ import { CheckView } from './CheckView.js';
 import { DoneView } from './DoneView.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
+import { Painted } from './Painted.js';
 import { PlanView } from './PlanView.js';
 import { RulesView } from './RulesView.js';
 import { SiteView } from './SiteView.js';
@@ -46,9 +47,11 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
     },
     [app, onExit],
   );
+  const fits = fitsApp(size);
   useWizardKeys(
     dispatch,
     size,
+    fits,
     () => exit('cancelled'),
     () => onSuspend?.(),
   );
@@ -66,6 +69,8 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
     [state.site, state.catalogue, state.plan, state.envPassword],
   );
   const wildcards = useMemo(() => wildcardRules(state.catalogue, state.plan, state.values), [state.catalogue, state.plan, state.values]);
+  // Below the smallest size the steps fit, they would draw rows over each other: say so instead.
+  if (!fits) return <TooSmall size={size} />;
   const height = bodyRows(size.rows);
   const width = size.columns;
   return (
@@ -80,6 +85,7 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
             defaultResolver={services.defaultResolver}
             envPassword={services.envPassword !== undefined}
             width={width}
+            height={height}
           />
         ) : null}
         {state.step === 'plan' && state.plan ? (
@@ -102,6 +108,22 @@ export function App({ services, initial, size, version, onExit, onSuspend }: App
         {state.step === 'done' ? <DoneView step={state.done} width={width} rows={size.rows} /> : null}
       </Box>
       <Footer state={state} width={width} />
+    </Box>
+  );
+}
+
+/** What a terminal too small for the steps shows; the step comes back as it was once it is larger. */
+function TooSmall({ size }: { size: Size }) {
+  const text =
+    `emaint-egress needs a terminal of at least ${MIN_SIZE.columns}x${MIN_SIZE.rows}; this one is ${size.columns}x${size.rows}. ` +
+    'Make it larger to go on where you were, or press ctrl-c to quit.';
+  return (
+    <Box flexDirection="column">
+      {wrapLines(text, size.columns, size.rows).map((l, i) => (
+        <Painted key={i} tone="warn">
+          {l}
+        </Painted>
+      ))}
     </Box>
   );
 }

@@ -59,7 +59,7 @@ function rulesKeys(step: WizardState['rules']): string {
 const SUSPEND = ' · ctrl-z suspend';
 
 /** The step's keys, and Ctrl-Z where the line has room for it. */
-export function footerLine(state: WizardState, width: number): string {
+function footerLine(state: WizardState, width: number): string {
   const keys = footerKeys(state);
   return keys.endsWith('ctrl-c quit') && [...keys].length + [...SUSPEND].length <= width ? keys + SUSPEND : keys;
 }

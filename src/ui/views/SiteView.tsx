@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { dnsServerText } from '../../core/profile.js';
 import type { DnsServer } from '../../core/site.js';
-import { wrapLines } from '../text-layout.js';
+import { siteRows, wrapLines } from '../text-layout.js';
 import { CHOICES, FIELDS, type FieldId, type SiteCheck, type SiteStep, isChoice } from '../state/site.js';
 import { Painted } from './Painted.js';
 import { ErrorLine, Paragraph } from './Paragraph.js';
@@ -15,9 +15,14 @@ export interface SiteViewProps {
   defaultResolver: DnsServer | null;
   envPassword: boolean;
   width: number;
+  /** The rows the step has (at least MIN_SIZE's): the errors and help fit in them (siteRows). */
+  height: number;
 }
 
-export function SiteView({ step, checked, defaultResolver, envPassword, width }: SiteViewProps) {
+/** At most this many lines of one field's error. */
+const ERROR_LINES = 3;
+
+export function SiteView({ step, checked, defaultResolver, envPassword, width, height }: SiteViewProps) {
   const errors = checked.ok ? {} : checked.errors;
   const placeholders: Record<FieldId, string> = {
     site: '(none)',
@@ -28,18 +33,31 @@ export function SiteView({ step, checked, defaultResolver, envPassword, width }:
     mode: '',
     iotPort: '',
   };
+  // Errors under the label column, continuation lines indented two more.
+  const errorWidth = width - LABEL_WIDTH - 2;
+  const errorText = (id: FieldId) => (errors[id] ? `✗ ${errors[id]}` : null);
+  const layout = siteRows(
+    height,
+    step.focus,
+    FIELDS.map((f) => {
+      const text = errorText(f.id);
+      return text === null ? 0 : wrapLines(text, errorWidth, ERROR_LINES).length;
+    }),
+  );
   const focused = FIELDS[step.focus]?.id;
   return (
     <Box flexDirection="column">
       <Painted tone="title">Site details</Painted>
-      {FIELDS.map((f) => {
+      {FIELDS.map((f, n) => {
         const here = f.id === focused;
-        const error = errors[f.id];
+        const error = errorText(f.id);
+        const rows = layout.errorRows[n] ?? 0;
         return (
           <Box key={f.id} flexDirection="column">
             <Box>
               <Box width={LABEL_WIDTH} flexShrink={0}>
-                <Painted tone={here ? 'accent' : 'plain'}>{`${here ? '›' : ' '} ${f.label}`}</Painted>
+                {/* A field whose error has no room here is marked on its own row. */}
+                <Painted tone={here ? 'accent' : error && rows === 0 ? 'bad' : 'plain'}>{`${here ? '›' : error && rows === 0 ? '✗' : ' '} ${f.label}`}</Painted>
               </Box>
               {isChoice(f.id) ? (
                 <Choice options={CHOICES[f.id]} value={step[f.id]} />
@@ -48,7 +66,7 @@ export function SiteView({ step, checked, defaultResolver, envPassword, width }:
               )}
             </Box>
             {error
-              ? wrapLines(`✗ ${error}`, width - LABEL_WIDTH, 3).map((l, i) => (
+              ? wrapLines(error, errorWidth, rows).map((l, i) => (
                   <Painted key={i} tone="bad">
                     {`${' '.repeat(LABEL_WIDTH)}${i > 0 ? '  ' : ''}${l}`}
                   </Painted>
@@ -57,7 +75,7 @@ export function SiteView({ step, checked, defaultResolver, envPassword, width }:
           </Box>
         );
       })}
-      <Paragraph text={FIELDS[step.focus]?.help ?? ''} width={width} rows={2} tone="muted" />
+      {layout.helpRows > 0 ? <Paragraph text={FIELDS[step.focus]?.help ?? ''} width={width} rows={layout.helpRows} tone="muted" /> : null}
       <ErrorLine message={step.error} />
     </Box>
   );
