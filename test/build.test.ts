@@ -21,20 +21,27 @@ describe('npm run build', () => {
     expect(outputs.map((f) => statSync(f).mtimeMs)).toEqual(before);
   });
 
+  it("compiles the templates beside another build without removing that build's temporary file", () => {
+    // In a copy: the suite's other tests read this checkout's dist/templates meanwhile.
+    const copy = projectCopy(['.ci', 'templates', 'package.json']);
+    // What another build holds while it writes (its own pid in the name), and a module of a
+    // target whose folder is gone.
+    const theirs = join(copy, 'dist/templates/pfsense.js.99999.tmp');
+    const gone = join(copy, 'dist/templates/no-such-target.js');
+    writeFileSync(theirs, 'half a module');
+    writeFileSync(gone, 'export default {};');
+    const r = spawnSync(process.execPath, ['.ci/build/templates.mjs'], { cwd: copy, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(theirs)).toBe(true);
+    expect(existsSync(gone)).toBe(false);
+  });
+
   // The digest lets the tool trust the shipped catalogue without its validator: it must not
   // outlive a change to any part of that validator, not only to core/catalogue.ts (which tsc
   // need not emit again when a module it imports changes).
   it('validates the unchanged catalogue again whenever a module of its validator changed', { timeout: 120_000 }, () => {
     build(ROOT);
-    // A copy of the project with its build (cp -a keeps the times: tsc -b there compiles
-    // only what changes).
-    const copy = temp();
-    const names = ['.ci', 'data', 'src', 'templates', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
-    expect(spawnSync('cp', ['-a', ...names, copy], { cwd: ROOT }).status).toBe(0);
-    mkdirSync(join(copy, 'dist'));
-    const built = readdirSync(join(ROOT, 'dist')).filter((n) => !/^(bundle|sea|emaint-egress-.*)$/.test(n));
-    expect(spawnSync('cp', ['-a', ...built, join(copy, 'dist')], { cwd: join(ROOT, 'dist') }).status).toBe(0);
-    symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(copy, 'node_modules'));
+    const copy = projectCopy(['.ci', 'data', 'src', 'templates', 'package.json', 'tsconfig.json', 'tsconfig.build.json']);
     expect(build(copy).status).toBe(0);
     // The host-name rule, which lives beside the validator (core/catalogue-facts.ts), made
     // stricter than the shipped catalogue's names (labels of 5 characters at most), and back.
@@ -54,6 +61,18 @@ describe('npm run build', () => {
     }
   });
 });
+
+/** A copy of these files of the project, with its build (cp -a keeps the times: tsc -b
+ *  there compiles only what changes) but not the bundles, and its node_modules linked. */
+function projectCopy(names: readonly string[]): string {
+  const copy = temp();
+  expect(spawnSync('cp', ['-a', ...names, copy], { cwd: ROOT }).status).toBe(0);
+  mkdirSync(join(copy, 'dist'));
+  const built = readdirSync(join(ROOT, 'dist')).filter((n) => !/^(bundle|sea|emaint-egress-.*)$/.test(n));
+  expect(spawnSync('cp', ['-a', ...built, join(copy, 'dist')], { cwd: join(ROOT, 'dist') }).status).toBe(0);
+  symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(copy, 'node_modules'));
+  return copy;
+}
 
 function build(cwd: string): { status: number | null; stderr: string } {
   const r = spawnSync('npm', ['run', '-s', 'build'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

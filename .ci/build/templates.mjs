@@ -2,7 +2,8 @@
 // into dist/templates/<target>.js, after the template guard checked their shape
 // (src/core/render/precompile.ts). The tool then loads handlebars' runtime, not its compiler.
 // An unsafe template fails the build. A module whose text would not change is not written
-// (`npm start` stays fast), and one for a target whose folder is gone is removed.
+// (`npm start` stays fast), and one for a target whose folder is gone is removed; two builds
+// at once leave each other's temporary files alone.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +29,13 @@ for (const target of targets) {
   }
   const file = join(out, `${target}.js`);
   if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  // A temporary name of this build's own: two builds at once (an editor's and `npm start`)
+  // each rename a whole file into place, never one another's half.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
+// Only modules of targets that are gone: another build's temporary file is its own to rename.
 for (const name of readdirSync(out)) {
-  if (!targets.includes(name.replace(/\.js$/, ''))) rmSync(join(out, name), { force: true });
+  if (name.endsWith('.js') && !targets.includes(name.slice(0, -3))) rmSync(join(out, name), { force: true });
 }
