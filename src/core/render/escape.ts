@@ -31,14 +31,20 @@ export function jsString(v: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-// XML 1.0 allows tab, LF, CR and most of Unicode; nothing else may appear even escaped.
-const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR,
+ *  lone surrogates, U+FFFE and U+FFFF. (Without the u flag: surrogates are code units here.) */
+export const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The five XML specials as entities: safe in content and in attributes in either quote. */
+export function xmlEntities(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
 
 /** XML character data or attribute value. */
 export function xmlText(v: unknown): string {
   const s = text(v, 'XML text');
-  if (XML_INVALID.test(s)) throw new RenderError(`XML text: ${quoteValue(s)} contains a character XML cannot hold`);
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  if (s.search(XML_INVALID) !== -1) throw new RenderError(`XML text: ${quoteValue(s)} contains a character XML cannot hold`);
+  return xmlEntities(s);
 }
 
 /** Text inside `<!-- ... -->`, where `--` may not appear (and nothing is unescaped). */
