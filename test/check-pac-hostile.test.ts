@@ -7,22 +7,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../src/core/planner.js';
-import type { Resolver } from '../src/net/check/lookup.js';
 import { type PacAnswer, type PacRouter, loadPac } from '../src/net/check/pac.js';
-import { pacEngineBytes, pacWorker } from '../src/io/shipped.js';
 import { type CliResult, bin, cli } from './helpers/cli.js';
 import { catalogue } from './helpers/catalogue.js';
 import { A, type TestServer, reply, startServer } from './helpers/dns-server.js';
+import { PAC_FILES, fakeResolver } from './helpers/pac-sandbox.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
 import { tempDirs } from './helpers/tmp.js';
 
-const NO_DNS: Resolver = async (host) => ({
-  ok: false,
-  problem: 'no-such-name',
-  detail: 'NXDOMAIN',
-  finding: { server: 'x', port: 53, chain: [host], ttl: null, special: [], sinkhole: [], failures: [] },
-  ms: 0,
-});
+const NO_DNS = fakeResolver({});
 const TIMEOUT_MS = 2000;
 /** The old sandbox took 9 to 16 s and 2 to 3.4 GB on the loops below; the bound is far from that. */
 const MARGIN_MS = 3000;
@@ -44,10 +37,7 @@ afterEach(async () => {
 });
 
 async function pac(body: string, timeoutMs = TIMEOUT_MS): Promise<PacRouter> {
-  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', NO_DNS, timeoutMs, '192.0.2.7', {
-    engine: pacEngineBytes,
-    worker: pacWorker,
-  });
+  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', NO_DNS, timeoutMs, '192.0.2.7', PAC_FILES);
   routers.push(router);
   return router;
 }

@@ -11,11 +11,10 @@ import { checkNagios } from '../src/cli/output/check-nagios.js';
 import { parseRange } from '../src/cli/nagios-range.js';
 import { plan } from '../src/core/planner.js';
 import { checkFlows } from '../src/net/check/checker.js';
-import type { Resolver } from '../src/net/check/lookup.js';
 import { type PacRouter, PacFileError, loadPac } from '../src/net/check/pac.js';
-import { pacEngineBytes, pacWorker } from '../src/io/shipped.js';
 import { catalogue } from './helpers/catalogue.js';
 import { checkOutput } from './helpers/check-output.js';
+import { PAC_FILES, fakeResolver } from './helpers/pac-sandbox.js';
 import { guardTraffic } from './helpers/traffic-guard.js';
 
 const refuse = vi.hoisted(() => ({ after: Number.POSITIVE_INFINITY, started: 0 }));
@@ -34,15 +33,8 @@ vi.mock('node:worker_threads', async (importOriginal) => {
 });
 
 const traffic = guardTraffic();
-const NO_DNS: Resolver = async (host) => ({
-  ok: false,
-  problem: 'no-such-name',
-  detail: 'NXDOMAIN',
-  finding: { server: 'x', port: 53, chain: [host], ttl: null, special: [], sinkhole: [], failures: [] },
-  ms: 0,
-});
+const NO_DNS = fakeResolver({});
 const TIMEOUT_MS = 500;
-const FILES = { engine: pacEngineBytes, worker: pacWorker };
 
 const routers: PacRouter[] = [];
 afterEach(async () => {
@@ -52,7 +44,7 @@ afterEach(async () => {
 });
 
 async function pac(body: string): Promise<PacRouter> {
-  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', NO_DNS, TIMEOUT_MS, '192.0.2.7', FILES);
+  const router = await loadPac(`function FindProxyForURL(url, host) {\n${body}\n}`, 'site.pac', NO_DNS, TIMEOUT_MS, '192.0.2.7', PAC_FILES);
   routers.push(router);
   return router;
 }
@@ -91,7 +83,7 @@ describe('the PAC sandbox when this machine refuses another thread', () => {
 
   it('no thread at all: the load is this machine’s error, not a bad PAC file (exit 70, Nagios UNKNOWN, never exit 2)', async () => {
     refuse.after = 0;
-    const load = loadPac('function FindProxyForURL(url, host) { return "DIRECT"; }', 'site.pac', NO_DNS, TIMEOUT_MS, '192.0.2.7', FILES);
+    const load = loadPac('function FindProxyForURL(url, host) { return "DIRECT"; }', 'site.pac', NO_DNS, TIMEOUT_MS, '192.0.2.7', PAC_FILES);
     await expect(load).rejects.toThrow('this machine could not start a thread for the PAC file site.pac (EAGAIN)');
     await expect(load).rejects.not.toBeInstanceOf(PacFileError);
   });

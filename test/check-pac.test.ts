@@ -4,27 +4,11 @@
 // dist/net/check/pac-worker.js (`npm test` builds first).
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
-import type { LookupOutcome, Resolver } from '../src/net/check/lookup.js';
+import type { Resolver } from '../src/net/check/lookup.js';
 import { PAC_LOAD_MS, type PacAnswer, PacFileError, type PacRouter, loadPac } from '../src/net/check/pac.js';
-import { pacEngineBytes, pacWorker } from '../src/io/shipped.js';
-
-/** The sandbox's files as the check reads them: the package's quickjs.wasm, the built worker. */
-const FILES = { engine: pacEngineBytes, worker: pacWorker };
+import { PAC_FILES as FILES, fakeResolver } from './helpers/pac-sandbox.js';
 
 const MY_IP = '192.0.2.7';
-
-/** A resolver of fixed answers that records the names it was asked. */
-function fakeResolver(table: Record<string, string[]>): Resolver & { asked: string[] } {
-  const asked: string[] = [];
-  const resolver = async (host: string): Promise<LookupOutcome> => {
-    asked.push(host);
-    const addresses = table[host];
-    const finding = { server: 'x', port: 53, chain: [host], ttl: addresses ? 1 : null, sinkhole: [], failures: [], special: [] };
-    if (!addresses) return { ok: false, problem: 'no-such-name', detail: `${host}: NXDOMAIN`, finding, ms: 0 };
-    return { ok: true, addresses: addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })), finding, ms: 0 };
-  };
-  return Object.assign(resolver, { asked });
-}
 
 const NO_DNS = fakeResolver({});
 

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderTarget } from '../src/commands/render.js';
+import { type RenderRequest, renderTarget } from '../src/commands/render.js';
 import { STATUSES } from '../src/core/check/result.js';
 import { summarise } from '../src/core/check/summary.js';
 import { defaultSite } from '../src/core/render/options.js';
-import { type Site, TARGETS } from '../src/core/render/target.js';
+import { type RenderOutput, type Site, TARGETS } from '../src/core/render/target.js';
 import { Html, escapeHtml, html } from '../src/core/report/html.js';
 import { reportModel } from '../src/core/report/model.js';
 import { OWNERS, causeKind, ownerOf } from '../src/core/report/owners.js';
@@ -75,26 +75,27 @@ const SITE: Site = {
   proxy: parseHostPort('proxy.example.test:3128', '--proxy'),
 };
 
+/** Renders one target for these tests: no lookups, the tool and time fixed. */
+function renderFor(req: Omit<RenderRequest, 'resolve' | 'meta' | 'iotPort'>): Promise<RenderOutput> {
+  return renderTarget({ ...req, iotPort: 'both', resolve: null, meta: { tool: 'emaint-egress', toolVersion: 'TEST', generatedAt: AT } }, catalogue, {
+    templates: (t) => loadTemplates(t),
+    resolveHosts: () => Promise.reject(new Error('no lookups')),
+  });
+}
+
 describe('rules files', () => {
   it('knows every file each target writes, as the target declares it, with its apply line for its defaults', async () => {
     const written = new Map<string, { target: string; apply: string }>();
     const sites: Site[] = [SITE, { ...SITE, pfsenseImport: 'rest-api' }];
     for (const target of TARGETS)
       for (const site of sites) {
-        const out = await renderTarget(
-          {
-            agents: ['cca', 'erds'],
-            options: [],
-            target,
-            mode: 'exact',
-            iotPort: 'both',
-            site,
-            resolve: null,
-            meta: { tool: 'emaint-egress', toolVersion: 'TEST', generatedAt: AT },
-          },
-          catalogue,
-          { templates: (t) => loadTemplates(t), resolveHosts: () => Promise.reject(new Error('no lookups')) },
-        );
+        const out = await renderFor({
+          agents: ['cca', 'erds'],
+          options: [],
+          target,
+          mode: 'exact',
+          site,
+        });
         for (const f of out.files) written.set(f.name, { target, apply: f.apply });
       }
     expect(Object.fromEntries([...written].sort())).toEqual(Object.fromEntries([...RULES_FILES].sort()));
@@ -102,20 +103,13 @@ describe('rules files', () => {
 
   it('reads the header back in each comment style: tool, catalogue, agents, options, mode, time, site', async () => {
     for (const target of ['nftables', 'pac', 'pfsense', 'fortigate'] as const) {
-      const out = await renderTarget(
-        {
-          agents: ['erds', 'cca'],
-          options: ['cca-activation'],
-          target,
-          mode: 'wildcard',
-          iotPort: 'both',
-          site: SITE,
-          resolve: null,
-          meta: { tool: 'emaint-egress', toolVersion: 'TEST', generatedAt: AT },
-        },
-        catalogue,
-        { templates: (t) => loadTemplates(t), resolveHosts: () => Promise.reject(new Error('no lookups')) },
-      );
+      const out = await renderFor({
+        agents: ['erds', 'cca'],
+        options: ['cca-activation'],
+        target,
+        mode: 'wildcard',
+        site: SITE,
+      });
       const [file] = out.files;
       expect([target, readHeader(file?.content ?? '')]).toEqual([
         target,
@@ -153,21 +147,14 @@ describe('rules headers at their largest', () => {
     const site: Site = { ...defaultSite({ sources, label: 'ACME' }), proxy: SITE.proxy };
     let checked = 0;
     for (const target of TARGETS) {
-      const out = await renderTarget(
-        {
-          agents: ['cca'],
-          options: [],
-          endpoints,
-          target,
-          mode: 'exact',
-          iotPort: 'both',
-          site,
-          resolve: null,
-          meta: { tool: 'emaint-egress', toolVersion: 'TEST', generatedAt: AT },
-        },
-        catalogue,
-        { templates: (t) => loadTemplates(t), resolveHosts: () => Promise.reject(new Error('no lookups')) },
-      );
+      const out = await renderFor({
+        agents: ['cca'],
+        options: [],
+        endpoints,
+        target,
+        mode: 'exact',
+        site,
+      });
       for (const f of out.files) {
         if (f.name.endsWith('.csv')) continue;
         const head = Buffer.from(f.content).subarray(0, HEAD_BYTES).toString('utf8');
